@@ -1,0 +1,65 @@
+import COpenSSL
+
+/// An HMAC-SHA256 key whose inner and outer SHA-256 states are computed once.
+///
+/// A MAC then costs two state copies and the compression of the message, with no allocation and no
+/// OpenSSL algorithm fetch. Immutable after creation, so any number of threads may use it at once.
+final class HMACKey: @unchecked Sendable {
+    private let schedule: UnsafeMutablePointer<tg_hmac_sha256_key>
+
+    init(key: UnsafeRawBufferPointer) {
+        schedule = .allocate(capacity: 1)
+        tg_hmac_sha256_key_init(schedule, key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count)
+    }
+
+    convenience init(key: [UInt8]) {
+        self.init(key: key.withUnsafeBytes { $0 })
+    }
+
+    deinit {
+        tg_hmac_sha256_key_cleanse(schedule)
+        schedule.deallocate()
+    }
+
+    /// Writes HMAC-SHA256(key, message) into `out`, which must hold 32 bytes.
+    func authenticate(_ message: UnsafeRawBufferPointer, into out: UnsafeMutablePointer<UInt8>) {
+        tg_hmac_sha256(schedule, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count, out)
+    }
+
+    /// HMAC-SHA256(key, message) as 32 bytes.
+    func authenticate(_ message: some Sequence<UInt8>) -> [UInt8] {
+        let bytes = Array(message)
+        return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            bytes.withUnsafeBytes { authenticate($0, into: buffer.baseAddress!) }
+            count = 32
+        }
+    }
+}
+
+enum SHA256Digest {
+    static func hash(_ bytes: some Sequence<UInt8>) -> [UInt8] {
+        let input = Array(bytes)
+        return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+            input.withUnsafeBufferPointer { tg_sha256($0.baseAddress, $0.count, buffer.baseAddress) }
+            count = 32
+        }
+    }
+}
+
+/// Secret derivations defined by Telegram.
+public enum TelegramSecrets {
+    /// The Login Widget secret: SHA256(bot token).
+    public static func widgetSecret(botToken: String) -> [UInt8] {
+        SHA256Digest.hash(botToken.utf8)
+    }
+
+    /// The Mini App secret: HMAC-SHA256(key "WebAppData", message bot token).
+    public static func miniAppSecret(botToken: String) -> [UInt8] {
+        HMACKey(key: Array("WebAppData".utf8)).authenticate(botToken.utf8)
+    }
+}
+
+/// Compares two byte ranges in time that depends only on their length.
+func constantTimeEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
+    CRYPTO_memcmp(a, b, count) == 0
+}

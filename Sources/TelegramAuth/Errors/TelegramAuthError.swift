@@ -1,0 +1,54 @@
+/// A rejection of Telegram data, or a bad argument to the library.
+///
+/// `kind` is stable and shared by every surface: the C status codes, the Python exceptions and the CLI
+/// print the same identifiers. `detail` is for people; it names the field or byte position at fault and
+/// never contains a bot token or a key derived from one.
+public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConvertible {
+    /// The stable error kinds. New kinds are only ever added.
+    public enum Kind: String, Sendable, Hashable, CaseIterable {
+        /// The input does not follow the expected syntax (query string, JSON, hex, base64url, UTF-8).
+        case malformed
+        /// A field that must be present is absent.
+        case missingField = "missing_field"
+        /// The HMAC-SHA256 `hash` does not match.
+        case badHash = "bad_hash"
+        /// The Ed25519 `signature` does not verify.
+        case badSignature = "bad_signature"
+        /// `auth_date` is older than the allowed maximum age.
+        case expired
+        /// `auth_date` lies further in the future than the allowed clock skew.
+        case futureAuthDate = "future_auth_date"
+        /// The input is longer than the configured limit.
+        case tooLarge = "too_large"
+        /// The caller passed an unusable argument, such as an empty bot token or a 31-byte key.
+        case invalidArgument = "invalid_argument"
+    }
+
+    /// The stable kind of the error.
+    public let kind: Kind
+    /// The field involved, when there is one (`user.id`, `auth_date`, `hash`…).
+    public let field: String?
+    /// A human-readable explanation without secrets.
+    public let detail: String
+
+    public init(_ kind: Kind, field: String? = nil, _ detail: String) {
+        self.kind = kind
+        self.field = field
+        self.detail = detail
+    }
+
+    /// `<kind>: <detail>`, the form the CLI prints.
+    public var description: String { "\(kind.rawValue): \(detail)" }
+
+    static func malformed(_ detail: String, field: String? = nil) -> TelegramAuthError {
+        TelegramAuthError(.malformed, field: field, detail)
+    }
+
+    static func missing(_ field: String) -> TelegramAuthError {
+        TelegramAuthError(.missingField, field: field, "required field '\(field)' is missing")
+    }
+
+    static func invalidArgument(_ detail: String) -> TelegramAuthError {
+        TelegramAuthError(.invalidArgument, detail)
+    }
+}

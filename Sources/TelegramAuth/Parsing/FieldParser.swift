@@ -1,0 +1,335 @@
+/// Fills a ``FieldStorage`` with the received fields, sorted by key, and writes data-check-strings.
+///
+/// Works on raw pointers into the storage; every write stays within the capacity computed by the
+/// `make…` functions, which bound the decoded size by the encoded size.
+struct FieldParser {
+    let storage: FieldStorage
+    let bytes: UnsafeMutablePointer<UInt8>
+    let byteCapacity: Int
+    let table: UnsafeMutablePointer<FieldEntry>
+    let tableCapacity: Int
+    var count = 0
+    var cursor = 0
+
+    init(storage: FieldStorage) {
+        self.storage = storage
+        let header = storage.headerPointer
+        bytes = header.pointee.bytes
+        byteCapacity = header.pointee.byteCapacity
+        table = header.pointee.table
+        tableCapacity = header.pointee.tableCapacity
+    }
+
+    /// Saves the field count and the write cursor into the storage header.
+    func commit() {
+        let header = storage.headerPointer
+        header.pointee.fieldCount = count
+        header.pointee.used = cursor
+    }
+
+    // MARK: Query strings
+
+    /// A storage big enough for `input` parsed as a query string.
+    static func storage(forQuery input: UnsafeBufferPointer<UInt8>, extraBytes: Int = 0) -> FieldStorage {
+        var separators = 1
+        for c in input where c == UInt8(ascii: "&") { separators += 1 }
+        return FieldStorage.make(fields: separators, byteCount: 2 * (input.count + separators + 1) + 64 + extraBytes)
+    }
+
+    /// Parses `key=value&key=value…` strictly: no empty field, no field without `=`, no empty key, valid
+    /// percent-escapes (`+` is a space), no NUL byte, valid UTF-8 after decoding.
+    mutating func parseQuery(_ input: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) {
+        let n = input.count
+        guard n > 0, let src = input.baseAddress else { throw .malformed("empty input") }
+        var i = 0
+        while true {
+            let start = i
+            var eq = -1
+            var j = i
+            while j < n {
+                let c = src[j]
+                if c == UInt8(ascii: "&") { break }
+                if c == UInt8(ascii: "=") && eq < 0 { eq = j }
+                j += 1
+            }
+            if j == start {
+                throw .malformed("empty field at byte \(start) (a stray '&')")
+            }
+            if eq < 0 {
+                throw .malformed("field at byte \(start) has no '='")
+            }
+            if eq == start {
+                throw .malformed("empty key at byte \(start)")
+            }
+            let key = try decodePercent(src, from: start, to: eq, what: nil)
+            let value = try decodePercent(src, from: eq + 1, to: j, what: key)
+            table[count] = FieldEntry(key: key, value: value)
+            count += 1
+            if j == n { break }
+            i = j + 1
+        }
+    }
+
+    /// Percent-decodes `src[from..<to]` into the region and NUL-terminates it.
+    private mutating func decodePercent(
+        _ src: UnsafePointer<UInt8>, from: Int, to: Int, what key: Slice32?
+    ) throws(TelegramAuthError) -> Slice32 {
+        let out = bytes + cursor
+        var o = 0
+        var k = from
+        var highBits: UInt8 = 0
+        while k < to {
+            var c = src[k]
+            if c == UInt8(ascii: "%") {
+                guard k + 2 < to else {
+                    throw .malformed("truncated percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
+                }
+                guard let hi = Hex.value(src[k + 1]), let lo = Hex.value(src[k + 2]) else {
+                    throw .malformed("bad percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
+                }
+                c = hi << 4 | lo
+                k += 3
+            } else {
+                if c == UInt8(ascii: "+") { c = 0x20 }
+                k += 1
+            }
+            if c == 0 {
+                throw .malformed("NUL byte at byte \(k - 1)\(fieldSuffix(key))", field: fieldName(key))
+            }
+            highBits |= c
+            out[o] = c
+            o += 1
+        }
+        out[o] = 0
+        if highBits & 0x80 != 0 && !Bytes.isValidUTF8(out, o) {
+            throw .malformed("invalid UTF-8\(fieldSuffix(key))", field: fieldName(key))
+        }
+        let slice = Slice32(start: UInt32(cursor), count: UInt32(o))
+        cursor += o + 1
+        return slice
+    }
+
+    private func fieldName(_ key: Slice32?) -> String? {
+        guard let key else { return nil }
+        return storage.string(key)
+    }
+
+    private func fieldSuffix(_ key: Slice32?) -> String {
+        guard let name = fieldName(key) else { return " in a key" }
+        return " in field '\(name)'"
+    }
+
+    // MARK: Pairs given by the caller
+
+    static func storage(forPairs pairs: [(key: [UInt8], value: [UInt8])]) -> FieldStorage {
+        var total = 0
+        for p in pairs { total += p.key.count + p.value.count + 4 }
+        return FieldStorage.make(fields: max(pairs.count, 1), byteCount: 2 * total + 64)
+    }
+
+    /// Copies caller-given pairs, checking the same rules as the query parser (no empty key, no NUL, UTF-8).
+    mutating func addPairs(_ pairs: [(key: [UInt8], value: [UInt8])]) throws(TelegramAuthError) {
+        guard !pairs.isEmpty else { throw .malformed("empty input") }
+        for pair in pairs {
+            guard !pair.key.isEmpty else { throw .malformed("empty key") }
+            let key = try copyChecked(pair.key, field: nil)
+            let value = try copyChecked(pair.value, field: key)
+            table[count] = FieldEntry(key: key, value: value)
+            count += 1
+        }
+    }
+
+    private mutating func copyChecked(_ source: [UInt8], field: Slice32?) throws(TelegramAuthError) -> Slice32 {
+        let out = bytes + cursor
+        for (i, c) in source.enumerated() {
+            if c == 0 { throw .malformed("NUL byte\(fieldSuffix(field))", field: fieldName(field)) }
+            out[i] = c
+        }
+        out[source.count] = 0
+        guard Bytes.isValidUTF8(out, source.count) else {
+            throw .malformed("invalid UTF-8\(fieldSuffix(field))", field: fieldName(field))
+        }
+        let slice = Slice32(start: UInt32(cursor), count: UInt32(source.count))
+        cursor += source.count + 1
+        return slice
+    }
+
+    // MARK: A flat JSON object (the Login Widget's JavaScript callback)
+
+    static func storage(forJSON input: UnsafeBufferPointer<UInt8>) -> FieldStorage {
+        var colons = 1
+        for c in input where c == UInt8(ascii: ":") { colons += 1 }
+        return FieldStorage.make(fields: colons, byteCount: 2 * (input.count + colons + 1) + 64)
+    }
+
+    /// Reads a top-level JSON object whose members are strings, numbers or booleans. A number or boolean
+    /// takes part in the check exactly as written, which is how the widget's JavaScript stringifies it.
+    mutating func parseFlatJSON(_ input: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) {
+        guard let base = input.baseAddress, input.count > 0 else { throw .malformed("empty input") }
+        guard Bytes.isValidUTF8(base, input.count) else { throw .malformed("invalid UTF-8 in JSON") }
+        var reader = JSONReader(base, input.count, context: "JSON")
+        reader.skipWhitespace()
+        try reader.expect(UInt8(ascii: "{"))
+        reader.skipWhitespace()
+        if reader.peek() == UInt8(ascii: "}") {
+            throw .malformed("empty JSON object")
+        }
+        while true {
+            reader.skipWhitespace()
+            let key = try reader.readString(into: &self)
+            guard key.count > 0 else { throw .malformed("empty key in JSON at byte \(reader.position)") }
+            reader.skipWhitespace()
+            try reader.expect(UInt8(ascii: ":"))
+            reader.skipWhitespace()
+            let value: Slice32
+            switch reader.peek() {
+            case UInt8(ascii: "\""):
+                value = try reader.readString(into: &self)
+            case UInt8(ascii: "t"), UInt8(ascii: "f"):
+                let start = reader.position
+                _ = try reader.readBool()
+                value = copyRaw(base + start, reader.position - start)
+            case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
+                let range = try reader.skipNumber()
+                value = copyRaw(base + range.lowerBound, range.count)
+            default:
+                let name = storage.string(key) ?? ""
+                throw .malformed(
+                    "JSON member '\(name)' must be a string, number or boolean (byte \(reader.position))", field: name)
+            }
+            table[count] = FieldEntry(key: key, value: value)
+            count += 1
+            reader.skipWhitespace()
+            if reader.peek() == UInt8(ascii: ",") {
+                reader.advance()
+                continue
+            }
+            try reader.expect(UInt8(ascii: "}"))
+            break
+        }
+        reader.skipWhitespace()
+        guard reader.atEnd else { throw .malformed("trailing data after JSON at byte \(reader.position)") }
+    }
+
+    mutating func copyRaw(_ p: UnsafePointer<UInt8>, _ n: Int) -> Slice32 {
+        (bytes + cursor).update(from: p, count: n)
+        bytes[cursor + n] = 0
+        let slice = Slice32(start: UInt32(cursor), count: UInt32(n))
+        cursor += n + 1
+        return slice
+    }
+
+    // MARK: Order and the data-check-string
+
+    /// Sorts the table by key and rejects duplicate keys.
+    mutating func sortAndCheckDuplicates() throws(TelegramAuthError) {
+        let b = UnsafePointer(bytes)
+        @inline(__always) func less(_ x: FieldEntry, _ y: FieldEntry) -> Bool {
+            Bytes.less(b + Int(x.key.start), Int(x.key.count), b + Int(y.key.start), Int(y.key.count))
+        }
+        if count <= 32 {
+            var i = 1
+            while i < count {
+                let item = table[i]
+                var j = i - 1
+                while j >= 0 && less(item, table[j]) {
+                    table[j + 1] = table[j]
+                    j -= 1
+                }
+                table[j + 1] = item
+                i += 1
+            }
+        } else {
+            var entries = UnsafeMutableBufferPointer(start: table, count: count)
+            entries.sort(by: less)
+        }
+        var i = 1
+        while i < count {
+            let a = table[i - 1].key
+            let c = table[i].key
+            if a.count == c.count && Bytes.memcmpEqual(b + Int(a.start), b + Int(c.start), Int(a.count)) {
+                let name = storage.string(a) ?? ""
+                throw .malformed("duplicate key '\(name)'", field: name)
+            }
+            i += 1
+        }
+    }
+
+    /// Index of the field named `name` in the sorted table, if present.
+    func find(_ name: StaticString) -> Int? {
+        for i in 0..<count {
+            let key = table[i].key
+            if Bytes.equal(bytes + Int(key.start), Int(key.count), name) { return i }
+        }
+        return nil
+    }
+
+    /// Writes `prefix` and then the sorted `key=value` lines joined by `\n`, skipping the excluded keys.
+    /// - Returns: the range of the written data-check-string.
+    mutating func writeDataCheckString(
+        prefix: UnsafeRawBufferPointer? = nil, excluding first: Int?, _ second: Int? = nil
+    ) -> UnsafeRawBufferPointer {
+        let start = cursor
+        var o = cursor
+        if let prefix, prefix.count > 0 {
+            (bytes + o).update(from: prefix.baseAddress!.assumingMemoryBound(to: UInt8.self), count: prefix.count)
+            o += prefix.count
+        }
+        var firstLine = true
+        for i in 0..<count where i != first && i != second {
+            if !firstLine {
+                bytes[o] = UInt8(ascii: "\n")
+                o += 1
+            }
+            firstLine = false
+            let e = table[i]
+            (bytes + o).update(from: bytes + Int(e.key.start), count: Int(e.key.count))
+            o += Int(e.key.count)
+            bytes[o] = UInt8(ascii: "=")
+            o += 1
+            (bytes + o).update(from: bytes + Int(e.value.start), count: Int(e.value.count))
+            o += Int(e.value.count)
+        }
+        return UnsafeRawBufferPointer(start: bytes + start, count: o - start)
+    }
+
+    // MARK: Typed access
+
+    func value(_ index: Int) -> Slice32 { table[index].value }
+
+    func valuePointer(_ index: Int) -> (UnsafePointer<UInt8>, Int) {
+        let v = table[index].value
+        return (UnsafePointer(bytes + Int(v.start)), Int(v.count))
+    }
+
+    func keyString(_ index: Int) -> String { storage.string(table[index].key) ?? "" }
+
+    /// Reads a field as a non-negative decimal integer.
+    func unsignedInteger(_ index: Int, name: String) throws(TelegramAuthError) -> Int64 {
+        let (p, n) = valuePointer(index)
+        guard let v = Bytes.parseUnsignedDecimal(p, n) else {
+            throw .malformed("'\(name)' must be a non-negative decimal integer below 2^63", field: name)
+        }
+        return v
+    }
+
+    /// Reads a field as a decimal integer that may be negative.
+    func signedInteger(_ index: Int, name: String) throws(TelegramAuthError) -> Int64 {
+        let (p, n) = valuePointer(index)
+        if n > 1, p[0] == UInt8(ascii: "-"), p[1] != UInt8(ascii: "0"), let v = Bytes.parseUnsignedDecimal(p + 1, n - 1) {
+            return -v
+        }
+        guard let v = Bytes.parseUnsignedDecimal(p, n) else {
+            throw .malformed("'\(name)' must be a decimal integer within 64 bits", field: name)
+        }
+        return v
+    }
+
+    /// Checks that a field is 64 lowercase hex digits and decodes it.
+    func digest(_ index: Int, into out: UnsafeMutablePointer<UInt8>) throws(TelegramAuthError) {
+        let (p, n) = valuePointer(index)
+        guard Hex.decodeDigest(UnsafeBufferPointer(start: p, count: n), into: out) else {
+            throw .malformed("'hash' must be 64 lowercase hexadecimal digits", field: "hash")
+        }
+    }
+}

@@ -1,0 +1,197 @@
+/// A byte range inside a ``FieldStorage`` region. `start == .max` marks an absent value.
+struct Slice32: Sendable, Hashable {
+    var start: UInt32
+    var count: UInt32
+
+    static let absent = Slice32(start: .max, count: 0)
+    var isPresent: Bool { start != .max }
+}
+
+/// One received `key=value` field, both sides decoded and NUL-terminated in the storage region.
+struct FieldEntry {
+    var key: Slice32
+    var value: Slice32
+}
+
+/// A Telegram user object (`WebAppUser`, a Login Widget user, or a webhook `from`).
+struct UserRecord {
+    var present = false
+    var id: Int64 = 0
+    /// Tri-state flags: -1 absent, 0 false, 1 true.
+    var isBot: Int8 = -1
+    var isPremium: Int8 = -1
+    var addedToAttachmentMenu: Int8 = -1
+    var allowsWriteToPM: Int8 = -1
+    var firstName = Slice32.absent
+    var lastName = Slice32.absent
+    var username = Slice32.absent
+    var languageCode = Slice32.absent
+    var photoURL = Slice32.absent
+    /// The storage region the slices point into; lets a C caller hold a pointer to this record alone.
+    var base: UnsafePointer<UInt8>? = nil
+}
+
+/// A `WebAppChat`.
+struct ChatRecord {
+    var present = false
+    var id: Int64 = 0
+    var type = Slice32.absent
+    var title = Slice32.absent
+    var username = Slice32.absent
+    var photoURL = Slice32.absent
+    var base: UnsafePointer<UInt8>? = nil
+}
+
+/// Everything a verification learned, in fixed-size form; strings are slices of the byte region.
+struct StorageHeader {
+    var bytes: UnsafeMutablePointer<UInt8>
+    var byteCapacity: Int
+    var table: UnsafeMutablePointer<FieldEntry>
+    var tableCapacity: Int
+    var fieldCount = 0
+    var used = 0
+
+    var authDate: Int64 = 0
+    var canSendAfter: Int64? = nil
+    var queryID = Slice32.absent
+    var chatType = Slice32.absent
+    var chatInstance = Slice32.absent
+    var startParam = Slice32.absent
+    var hash = Slice32.absent
+    var signature = Slice32.absent
+    var user = UserRecord()
+    var receiver = UserRecord()
+    var chat = ChatRecord()
+    var extraCount = 0
+}
+
+/// The single heap object behind a verified result: a header plus a tail holding the field table
+/// (sorted by key) followed by the decoded bytes. Immutable once verification returns it.
+final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
+    /// Allocates room for `fields` table entries and `byteCount` bytes.
+    static func make(fields: Int, byteCount: Int) -> FieldStorage {
+        let tableBytes = fields * MemoryLayout<FieldEntry>.stride
+        let words = (tableBytes + byteCount + 7) / 8 + 1
+        let object = FieldStorage.create(minimumCapacity: words) { _ in
+            StorageHeader(
+                bytes: UnsafeMutablePointer(bitPattern: 8)!, byteCapacity: 0,
+                table: UnsafeMutablePointer(bitPattern: 16)!, tableCapacity: 0)
+        }
+        let storage = unsafeDowncast(object, to: FieldStorage.self)
+        storage.withUnsafeMutablePointers { header, words in
+            let raw = UnsafeMutableRawPointer(words)
+            header.pointee.table = raw.bindMemory(to: FieldEntry.self, capacity: fields)
+            header.pointee.tableCapacity = fields
+            header.pointee.bytes = (raw + tableBytes).bindMemory(to: UInt8.self, capacity: byteCount)
+            header.pointee.byteCapacity = byteCount
+        }
+        return storage
+    }
+
+    @inline(__always)
+    var headerPointer: UnsafeMutablePointer<StorageHeader> {
+        withUnsafeMutablePointerToHeader { $0 }
+    }
+
+    func string(_ slice: Slice32) -> String? {
+        guard slice.isPresent else { return nil }
+        return withUnsafeMutablePointerToHeader { header in
+            String(
+                decoding: UnsafeBufferPointer(start: header.pointee.bytes + Int(slice.start), count: Int(slice.count)),
+                as: UTF8.self)
+        }
+    }
+
+    func bytes(_ slice: Slice32) -> UnsafeBufferPointer<UInt8> {
+        withUnsafeMutablePointerToHeader { header in
+            UnsafeBufferPointer(start: header.pointee.bytes + Int(slice.start), count: Int(slice.count))
+        }
+    }
+}
+
+/// Byte-level helpers shared by the parsers.
+enum Bytes {
+    @inline(__always)
+    static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
+        count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
+    }
+
+    @inline(__always)
+    static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Lexicographic byte order, shorter first on a common prefix (the order Telegram sorts keys in).
+    @inline(__always)
+    static func less(_ a: UnsafePointer<UInt8>, _ an: Int, _ b: UnsafePointer<UInt8>, _ bn: Int) -> Bool {
+        let n = min(an, bn)
+        var i = 0
+        while i < n {
+            if a[i] != b[i] { return a[i] < b[i] }
+            i += 1
+        }
+        return an < bn
+    }
+
+    /// Parses a non-negative decimal integer with no sign, no leading zeros beyond "0" itself, and no overflow.
+    static func parseUnsignedDecimal(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
+        guard count > 0, count <= 19 else { return nil }
+        if count > 1, p[0] == UInt8(ascii: "0") { return nil }
+        var value: Int64 = 0
+        for i in 0..<count {
+            let d = p[i] &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.addingReportingOverflow(Int64(d))
+            guard !o1, !o2 else { return nil }
+            value = s
+        }
+        return value
+    }
+
+    /// Validates UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
+    static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+        var i = 0
+        // ASCII fast path, eight bytes at a time
+        while i + 8 <= count {
+            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
+            if word & 0x8080_8080_8080_8080 != 0 { break }
+            i += 8
+        }
+        while i < count {
+            let b0 = p[i]
+            if b0 < 0x80 {
+                i += 1
+                continue
+            }
+            let need: Int
+            var lower: UInt8 = 0x80
+            var upper: UInt8 = 0xBF
+            switch b0 {
+            case 0xC2...0xDF: need = 1
+            case 0xE0: need = 2; lower = 0xA0
+            case 0xE1...0xEC, 0xEE...0xEF: need = 2
+            case 0xED: need = 2; upper = 0x9F
+            case 0xF0: need = 3; lower = 0x90
+            case 0xF1...0xF3: need = 3
+            case 0xF4: need = 3; upper = 0x8F
+            default: return false
+            }
+            guard i + need < count else { return false }
+            let b1 = p[i + 1]
+            guard b1 >= lower, b1 <= upper else { return false }
+            var k = 2
+            while k <= need {
+                guard p[i + k] & 0xC0 == 0x80 else { return false }
+                k += 1
+            }
+            i += need + 1
+        }
+        return true
+    }
+}

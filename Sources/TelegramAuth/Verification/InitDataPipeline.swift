@@ -1,0 +1,209 @@
+/// The steps shared by Mini App (HMAC) and third-party (Ed25519) validation.
+enum InitDataPipeline {
+    /// Removes an `Authorization` scheme prefix `tma ` (case-insensitive, then one or more spaces).
+    static func stripAuthorizationScheme(_ input: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard input.count >= 4, let p = input.baseAddress,
+            p[0] | 0x20 == UInt8(ascii: "t"), p[1] | 0x20 == UInt8(ascii: "m"), p[2] | 0x20 == UInt8(ascii: "a"),
+            p[3] == UInt8(ascii: " ")
+        else { return input }
+        var i = 4
+        while i < input.count && p[i] == UInt8(ascii: " ") { i += 1 }
+        return UnsafeBufferPointer(start: p + i, count: input.count - i)
+    }
+
+    /// Size check, strict parse, sort, duplicate check.
+    static func parse(
+        _ raw: UnsafeBufferPointer<UInt8>, options: ValidationOptions, extraBytes: Int = 0
+    ) throws(TelegramAuthError) -> FieldParser {
+        try options.checkArguments()
+        try options.checkSize(raw.count)
+        let input = stripAuthorizationScheme(raw)
+        let storage = FieldParser.storage(forQuery: input, extraBytes: extraBytes)
+        var parser = FieldParser(storage: storage)
+        try parser.parseQuery(input)
+        try parser.sortAndCheckDuplicates()
+        return parser
+    }
+
+    /// Reads `auth_date`, checks the time window, and decodes every known field into the header.
+    static func finish(_ parser: inout FieldParser, options: ValidationOptions) throws(TelegramAuthError) -> InitData {
+        guard let authIndex = parser.find("auth_date") else { throw .missing("auth_date") }
+        let authDate = try parser.unsignedInteger(authIndex, name: "auth_date")
+        try options.checkTime(authDate: authDate)
+
+        var header = parser.storage.headerPointer.pointee
+        header.authDate = authDate
+        var extras = 0
+        for i in 0..<parser.count {
+            let key = parser.table[i].key
+            guard let kind = InitDataKey.classify(parser.bytes + Int(key.start), Int(key.count)) else {
+                extras += 1
+                continue
+            }
+            switch kind {
+            case .queryID: header.queryID = parser.value(i)
+            case .chatType: header.chatType = parser.value(i)
+            case .chatInstance: header.chatInstance = parser.value(i)
+            case .startParam: header.startParam = parser.value(i)
+            case .hash: header.hash = parser.value(i)
+            case .signature: header.signature = parser.value(i)
+            case .authDate: break
+            case .canSendAfter: header.canSendAfter = try parser.unsignedInteger(i, name: "can_send_after")
+            case .user: header.user = try parser.parseUser(parser.valuePointer(i), context: "user")
+            case .receiver: header.receiver = try parser.parseUser(parser.valuePointer(i), context: "receiver")
+            case .chat: header.chat = try parser.parseChat(parser.valuePointer(i), context: "chat")
+            }
+        }
+        header.extraCount = extras
+        header.fieldCount = parser.count
+        header.used = parser.cursor
+        parser.storage.headerPointer.pointee = header
+        return InitData(storage: parser.storage)
+    }
+}
+
+/// Runs `body` over the UTF-8 bytes of `text` and passes its typed error through.
+@inline(__always)
+func withBytes<T>(
+    of text: String, _ body: (UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> T
+) throws(TelegramAuthError) -> T {
+    var copy = text
+    var result: Result<T, TelegramAuthError>!
+    copy.withUTF8 { bytes in result = Result { () throws(TelegramAuthError) -> T in try body(bytes) } }
+    return try result.get()
+}
+
+@inline(__always)
+func withBytes<T>(
+    of bytes: some Collection<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) -> T
+) throws(TelegramAuthError) -> T {
+    var result: Result<T, TelegramAuthError>!
+    let done: Void? = bytes.withContiguousStorageIfAvailable { buffer in
+        result = Result { () throws(TelegramAuthError) -> T in try body(buffer) }
+    }
+    if done == nil {
+        let array = Array(bytes)
+        array.withUnsafeBufferPointer { buffer in
+            result = Result { () throws(TelegramAuthError) -> T in try body(buffer) }
+        }
+    }
+    return try result.get()
+}
+
+/// Validates Mini App `initData` with the bot token (HMAC-SHA256).
+///
+/// Derives the key once; immutable and `Sendable`, so one validator serves any number of threads.
+public struct MiniAppValidator: Sendable {
+    let key: HMACKey
+
+    /// - Parameter botToken: the bot's token from @BotFather.
+    /// - Throws: `invalid_argument` for an empty token.
+    public init(botToken: String) throws(TelegramAuthError) {
+        guard !botToken.isEmpty else { throw .invalidArgument("the bot token is empty") }
+        var secret = TelegramSecrets.miniAppSecret(botToken: botToken)
+        key = HMACKey(key: secret)
+        for i in secret.indices { secret[i] = 0 }
+    }
+
+    /// Validates initData given as a string, or as an `Authorization` header value `tma <initData>`.
+    /// - Parameters:
+    ///   - initData: the raw `Telegram.WebApp.initData` string.
+    ///   - options: time window and size limit.
+    /// - Returns: the typed, verified data.
+    /// - Throws: ``TelegramAuthError`` with the reason for rejection.
+    public func validate(_ initData: String, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        try withBytes(of: initData) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
+    }
+
+    /// Validates initData given as bytes.
+    public func validate(bytes: some Collection<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        try withBytes(of: bytes) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
+    }
+
+    /// Validates initData in a caller-owned buffer; the result owns a copy of what it needs.
+    public func validate(bytes input: UnsafeBufferPointer<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        var parser = try InitDataPipeline.parse(input, options: options)
+        guard let hashIndex = parser.find("hash") else { throw .missing("hash") }
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { (digests) throws(TelegramAuthError) in
+            let expected = digests.baseAddress!
+            try parser.digest(hashIndex, into: expected)
+            let mark = parser.cursor
+            let message = parser.writeDataCheckString(excluding: hashIndex)
+            key.authenticate(message, into: expected + 32)
+            parser.cursor = mark
+            guard constantTimeEquals(expected, expected + 32, count: 32) else {
+                throw TelegramAuthError(.badHash, field: "hash", "hash does not match the data and bot token")
+            }
+        }
+        return try InitDataPipeline.finish(&parser, options: options)
+    }
+}
+
+/// The Ed25519 key sets Telegram publishes for third-party validation.
+public enum TelegramEnvironment: String, Sendable, CaseIterable {
+    case production
+    case test
+
+    /// Telegram's public key for this environment.
+    public var publicKey: Ed25519PublicKey {
+        switch self {
+        case .production: .telegramProduction
+        case .test: .telegramTest
+        }
+    }
+}
+
+/// Validates initData for a bot you do not own, from its id alone, with Telegram's Ed25519 `signature`.
+public struct ThirdPartyValidator: Sendable {
+    /// The bot whose Mini App produced the data.
+    public let botID: Int64
+    /// The key signatures are checked against.
+    public let publicKey: Ed25519PublicKey
+    let prefix: [UInt8]
+
+    /// - Parameters:
+    ///   - botID: the numeric bot id (the part of the token before the colon).
+    ///   - publicKey: Telegram's key, or your own for tests.
+    /// - Throws: `invalid_argument` for a bot id that is not positive.
+    public init(botID: Int64, publicKey: Ed25519PublicKey) throws(TelegramAuthError) {
+        guard botID > 0 else { throw .invalidArgument("the bot id must be positive") }
+        self.botID = botID
+        self.publicKey = publicKey
+        prefix = Array("\(botID):WebAppData\n".utf8)
+    }
+
+    /// Uses Telegram's key for `environment`.
+    public init(botID: Int64, environment: TelegramEnvironment = .production) throws(TelegramAuthError) {
+        try self.init(botID: botID, publicKey: environment.publicKey)
+    }
+
+    public func validate(_ initData: String, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        try withBytes(of: initData) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
+    }
+
+    public func validate(bytes: some Collection<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        try withBytes(of: bytes) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
+    }
+
+    /// Validates initData in a caller-owned buffer.
+    public func validate(bytes input: UnsafeBufferPointer<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        var parser = try InitDataPipeline.parse(input, options: options, extraBytes: prefix.count)
+        guard let signatureIndex = parser.find("signature") else { throw .missing("signature") }
+        let hashIndex = parser.find("hash")
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { (sig) throws(TelegramAuthError) in
+            if let hashIndex { try parser.digest(hashIndex, into: sig.baseAddress!) }
+            let (p, n) = parser.valuePointer(signatureIndex)
+            guard Base64URL.decode(UnsafeBufferPointer(start: p, count: n), into: sig) == 64 else {
+                throw .malformed("'signature' must be 64 bytes in base64url", field: "signature")
+            }
+            let mark = parser.cursor
+            let message = prefix.withUnsafeBytes { parser.writeDataCheckString(prefix: $0, excluding: hashIndex, signatureIndex) }
+            let ok = publicKey.isValidSignature(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(sig)[0..<64]), for: message)
+            parser.cursor = mark
+            guard ok else {
+                throw TelegramAuthError(.badSignature, field: "signature", "signature does not verify with the bot id and key")
+            }
+        }
+        return try InitDataPipeline.finish(&parser, options: options)
+    }
+}

@@ -1,0 +1,239 @@
+import ArgumentParser
+import TelegramAuth
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Exit statuses: 0 verified, 1 rejected data, 2 usage error.
+@main
+struct TGAuthMain {
+    static func main() {
+        do {
+            var command = try TGAuth.parseAsRoot()
+            try command.run()
+        } catch let error as TelegramAuthError {
+            writeStderr("error: \(error.kind.rawValue): \(error.detail)\n")
+            exit(error.kind == .invalidArgument ? 2 : 1)
+        } catch let error as UsageError {
+            writeStderr("error: usage: \(error.message)\n")
+            exit(2)
+        } catch {
+            let code = TGAuth.exitCode(for: error)
+            if code == .success {
+                TGAuth.exit(withError: error)
+            }
+            writeStderr(TGAuth.fullMessage(for: error) + "\n")
+            exit(2)
+        }
+    }
+}
+
+struct UsageError: Error {
+    let message: String
+}
+
+func writeStderr(_ text: String) {
+    var bytes = Array(text.utf8)
+    _ = bytes.withUnsafeMutableBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+struct TGAuth: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tgauth",
+        abstract: "Verify and sign Telegram login data (Login Widget, Mini App initData, third-party signatures).",
+        discussion: """
+            Exit status: 0 when the data verifies, 1 when it is rejected (stderr's first line is \
+            'error: <kind>: <detail>'), 2 on a usage error. The bot token may be given in TGAUTH_BOT_TOKEN \
+            instead of --bot-token, which keeps it out of the process list.
+            """,
+        version: TelegramAuthVersion.string,
+        subcommands: [Verify.self, Sign.self]
+    )
+}
+
+struct TimeOptions: ParsableArguments {
+    @Option(name: .long, help: "Maximum age of auth_date in seconds; 0 turns the check off.")
+    var maxAge: Int64 = ValidationOptions.defaultMaxAge
+
+    @Option(name: .long, help: "Unix time to check against instead of the system clock.")
+    var now: Int64?
+
+    func options() throws -> ValidationOptions {
+        guard maxAge >= 0 else { throw UsageError(message: "--max-age must not be negative") }
+        return ValidationOptions(maxAge: maxAge == 0 ? nil : maxAge, now: now)
+    }
+}
+
+struct TokenOption: ParsableArguments {
+    @Option(name: .long, help: "The bot token (or set TGAUTH_BOT_TOKEN).")
+    var botToken: String?
+
+    func resolve() throws -> String {
+        if let botToken { return botToken }
+        if let env = getenv("TGAUTH_BOT_TOKEN") {
+            let value = String(cString: env)
+            if !value.isEmpty { return value }
+        }
+        throw UsageError(message: "a bot token is required: --bot-token or TGAUTH_BOT_TOKEN")
+    }
+}
+
+/// Reads INPUT, or standard input for `-` or no INPUT, without the line ending a shell adds.
+func readInput(_ argument: String?) throws -> [UInt8] {
+    var bytes: [UInt8]
+    if let argument, argument != "-" {
+        bytes = Array(argument.utf8)
+    } else {
+        bytes = []
+        var chunk = [UInt8](repeating: 0, count: 65536)
+        while true {
+            let n = chunk.withUnsafeMutableBytes { read(0, $0.baseAddress, $0.count) }
+            if n <= 0 { break }
+            bytes.append(contentsOf: chunk[0..<n])
+            if bytes.count > 64 << 20 { throw UsageError(message: "standard input is larger than 64 MiB") }
+        }
+    }
+    while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+    return bytes
+}
+
+struct Verify: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify data and print it as one JSON object.",
+        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self]
+    )
+}
+
+struct VerifyInitData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init-data", abstract: "Validate Mini App initData (or 'tma <initData>') with the bot token.")
+
+    @OptionGroup var token: TokenOption
+    @OptionGroup var time: TimeOptions
+    @Argument(help: "The initData; '-' or nothing reads standard input.")
+    var input: String?
+
+    func run() throws {
+        let validator = try MiniAppValidator(botToken: token.resolve())
+        let data = try validator.validate(bytes: readInput(input), options: time.options())
+        print(data.jsonString)
+    }
+}
+
+struct VerifyThirdParty: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "third-party", abstract: "Validate initData's Ed25519 signature with only the bot id.")
+
+    @Option(name: .long, help: "The bot's numeric id.")
+    var botId: Int64
+
+    @Option(name: .long, help: "production or test: which Telegram key to use.")
+    var environment: String?
+
+    @Option(name: .long, help: "A 32-byte Ed25519 public key in hex, instead of Telegram's.")
+    var publicKey: String?
+
+    @OptionGroup var time: TimeOptions
+    @Argument(help: "The initData; '-' or nothing reads standard input.")
+    var input: String?
+
+    func run() throws {
+        let key: Ed25519PublicKey
+        switch (environment, publicKey) {
+        case (.some, .some):
+            throw UsageError(message: "give --environment or --public-key, not both")
+        case (nil, let hex?):
+            key = try Ed25519PublicKey(hex: hex)
+        case (let name, nil):
+            guard let env = TelegramEnvironment(rawValue: name ?? "production") else {
+                throw UsageError(message: "--environment must be production or test")
+            }
+            key = env.publicKey
+        }
+        let validator = try ThirdPartyValidator(botID: botId, publicKey: key)
+        let data = try validator.validate(bytes: readInput(input), options: time.options())
+        print(data.jsonString)
+    }
+}
+
+struct VerifyWidget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "widget",
+        abstract: "Verify Login Widget data: a query string, a callback URL or the callback's JSON.")
+
+    @OptionGroup var token: TokenOption
+    @OptionGroup var time: TimeOptions
+    @Argument(help: "The data; '-' or nothing reads standard input.")
+    var input: String?
+
+    func run() throws {
+        let verifier = try LoginWidgetVerifier(botToken: token.resolve())
+        let user = try verifier.verify(bytes: readInput(input), options: time.options())
+        print(user.jsonString)
+    }
+}
+
+struct Sign: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Sign data the way Telegram does, for tests and fixtures.",
+        subcommands: [SignInitData.self, SignWidget.self]
+    )
+}
+
+func parsePairs(_ arguments: [String]) throws -> [(String, String)] {
+    try arguments.map { argument in
+        guard let eq = argument.firstIndex(of: "=") else {
+            throw UsageError(message: "'\(argument)' is not key=value")
+        }
+        return (String(argument[..<eq]), String(argument[argument.index(after: eq)...]))
+    }
+}
+
+struct SignInitData: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "init-data", abstract: "Print signed Mini App initData.")
+
+    @OptionGroup var token: TokenOption
+    @Option(name: .long, help: "The auth_date to sign, Unix time.")
+    var authDate: Int64
+    @Option(name: .long, help: "A 32-byte Ed25519 private key seed in hex; adds a third-party signature.")
+    var ed25519PrivateKey: String?
+    @Option(name: .long, help: "The bot id the Ed25519 signature covers.")
+    var botId: Int64?
+    @Argument(help: "Fields as key=value, e.g. user='{\"id\":1,\"first_name\":\"A\"}'.")
+    var fields: [String] = []
+
+    func run() throws {
+        let key = try ed25519PrivateKey.map { (hex) throws(TelegramAuthError) in try Ed25519PrivateKey(hex: hex) }
+        if key != nil && botId == nil { throw UsageError(message: "--ed25519-private-key needs --bot-id") }
+        print(try TelegramSigning.signInitData(
+            botToken: token.resolve(), fields: parsePairs(fields), authDate: authDate,
+            ed25519PrivateKey: key, botID: botId))
+    }
+}
+
+struct SignWidget: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "widget", abstract: "Print signed Login Widget data as a query string, or JSON with --json.")
+
+    @OptionGroup var token: TokenOption
+    @Option(name: .long, help: "The auth_date to sign, Unix time.")
+    var authDate: Int64
+    @Flag(name: .long, help: "Print the JavaScript callback's JSON object instead of a query string.")
+    var json = false
+    @Argument(help: "Fields as key=value, e.g. id=42 first_name=John.")
+    var fields: [String] = []
+
+    func run() throws {
+        let signed = try TelegramSigning.signWidget(
+            botToken: token.resolve(), fields: parsePairs(fields), authDate: authDate)
+        if json {
+            print(TelegramSigning.widgetJSON(signed))
+        } else {
+            print(signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&"))
+        }
+    }
+}
