@@ -30,8 +30,8 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth"],
-            resources: [.copy("Fixtures")]
+            dependencies: ["TelegramAuth", "tgauth"],
+            exclude: ["Fixtures"]
         ),
     ]
 )

@@ -1,0 +1,98 @@
+import Foundation
+import Testing
+
+@testable import TelegramAuth
+
+/// Runs the built `tgauth` binary as a user would.
+@Suite struct CLITests {
+    static let binary: URL = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        if let env = ProcessInfo.processInfo.environment["TGAUTH_CLI"] { return URL(fileURLWithPath: env) }
+        return root.appendingPathComponent(".build/debug/tgauth-cli")
+    }()
+
+    struct Run {
+        let status: Int32
+        let out: String
+        let err: String
+    }
+
+    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
+        let p = Process()
+        p.executableURL = Self.binary
+        p.arguments = args
+        var environment = ProcessInfo.processInfo.environment
+        environment.removeValue(forKey: "TGAUTH_BOT_TOKEN")
+        for (k, v) in env { environment[k] = v }
+        p.environment = environment
+        let outPipe = Pipe(), errPipe = Pipe(), inPipe = Pipe()
+        p.standardOutput = outPipe
+        p.standardError = errPipe
+        p.standardInput = inPipe
+        try p.run()
+        if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
+        try inPipe.fileHandleForWriting.close()
+        let out = outPipe.fileHandleForReading.readDataToEndOfFile()
+        let err = errPipe.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return Run(status: p.terminationStatus, out: String(decoding: out, as: UTF8.self), err: String(decoding: err, as: UTF8.self))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    func verifyAndSign() throws {
+        let vector = Vectors.miniApp[1]
+        let token = vector["bot_token"] as! String
+        let initData = vector["init_data"] as! String
+        let ok = try run(["verify", "init-data", "--max-age", "0", initData], env: ["TGAUTH_BOT_TOKEN": token])
+        #expect(ok.status == 0)
+        let json = try JSONSerialization.jsonObject(with: Data(ok.out.utf8)) as! [String: Any]
+        #expect((json["user"] as! [String: Any])["id"] as? Int == 279_058_397)
+        #expect(json["chat_instance"] as? String == "8134722200314281151")
+
+        let viaStdin = try run(["verify", "init-data", "--bot-token", token, "--max-age", "0", "-"], stdin: initData + "\n")
+        #expect(viaStdin.status == 0)
+        let noInput = try run(["verify", "init-data", "--bot-token", token, "--max-age", "0"], stdin: initData)
+        #expect(noInput.out == ok.out)
+
+        let expired = try run(["verify", "init-data", "--bot-token", token, initData])
+        #expect(expired.status == 1)
+        #expect(expired.err.hasPrefix("error: expired: "))
+        let future = try run(["verify", "init-data", "--bot-token", token, "--now", "1733584000", initData])
+        #expect(future.err.hasPrefix("error: future_auth_date: "))
+        let badHash = try run(["verify", "init-data", "--bot-token", "1:wrong", "--max-age", "0", initData])
+        #expect(badHash.status == 1)
+        #expect(badHash.err.hasPrefix("error: bad_hash: "))
+        #expect(!badHash.err.contains("1:wrong"))
+
+        let third = try run(["verify", "third-party", "--bot-id", "7342037359", "--max-age", "0", initData])
+        #expect(third.status == 0)
+        let thirdTest = try run(["verify", "third-party", "--bot-id", "7342037359", "--environment", "test", "--max-age", "0", initData])
+        #expect(thirdTest.err.hasPrefix("error: bad_signature: "))
+        let shortKey = try run(["verify", "third-party", "--bot-id", "1", "--public-key", String(repeating: "ab", count: 31), initData])
+        #expect(shortKey.status == 2)
+        #expect(shortKey.err.hasPrefix("error: invalid_argument: "))
+
+        let signed = try run(["sign", "init-data", "--bot-token", "9:t", "--auth-date", "1700000000", #"user={"id":5,"first_name":"Z"}"#])
+        #expect(signed.status == 0)
+        let back = try run(["verify", "init-data", "--bot-token", "9:t", "--now", "1700000001", signed.out])
+        #expect(back.status == 0)
+        #expect(back.out.contains(#""user":{"id":5,"first_name":"Z"}"#))
+
+        let widget = try run(["sign", "widget", "--bot-token", "9:t", "--auth-date", "1700000000", "--json", "id=7", "first_name=W"])
+        #expect(widget.out.contains(#""id":7"#))
+        let wback = try run(["verify", "widget", "--bot-token", "9:t", "--now", "1700000001", widget.out])
+        #expect(wback.status == 0)
+        #expect(wback.out.contains(#""first_name":"W""#))
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    func usageErrorsExitTwo() throws {
+        #expect(try run(["verify", "init-data", "x=y"]).status == 2)  // no token anywhere
+        #expect(try run(["verify", "nonsense"]).status == 2)
+        #expect(try run(["verify", "third-party", "x=y"]).status == 2)  // no --bot-id
+        #expect(try run(["verify", "third-party", "--bot-id", "1", "--environment", "staging", "x=y"]).status == 2)
+        let malformed = try run(["verify", "widget", "--bot-token", "1:a", "a&b"])
+        #expect(malformed.status == 1)
+        #expect(malformed.err.hasPrefix("error: malformed: "))
+    }
+}
