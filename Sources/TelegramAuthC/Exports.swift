@@ -1,1 +1,549 @@
-// C ABI: see include/tgauth.h
+import CTGAuth
+import TelegramAuth
+
+// The C ABI of include/tgauth.h. Each function is declared `@c @implementation`, so the compiler checks
+// its Swift signature against the header. Every check runs in the TelegramAuth core; this file only
+// converts arguments, results and errors.
+
+final class Box<Value: Sendable>: Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+@inline(__always)
+func retained<V: Sendable>(_ value: V) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(Box(value)).toOpaque()) }
+
+@inline(__always)
+func unboxed<V: Sendable>(_ handle: OpaquePointer, as: V.Type) -> V {
+    Unmanaged<Box<V>>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue().value
+}
+
+@inline(__always)
+func release<V: Sendable>(_ handle: OpaquePointer?, as: V.Type) {
+    guard let handle else { return }
+    Unmanaged<Box<V>>.fromOpaque(UnsafeRawPointer(handle)).release()
+}
+
+// MARK: Status codes
+
+func statusCode(_ kind: TelegramAuthError.Kind) -> Int32 {
+    switch kind {
+    case .malformed: TGAUTH_E_MALFORMED
+    case .missingField: TGAUTH_E_MISSING_FIELD
+    case .badHash: TGAUTH_E_BAD_HASH
+    case .badSignature: TGAUTH_E_BAD_SIGNATURE
+    case .expired: TGAUTH_E_EXPIRED
+    case .futureAuthDate: TGAUTH_E_FUTURE_AUTH_DATE
+    case .tooLarge: TGAUTH_E_TOO_LARGE
+    case .invalidArgument: TGAUTH_E_INVALID_ARGUMENT
+    }
+}
+
+/// Copies `text` into a fixed C buffer, cut at a UTF-8 character boundary, NUL-terminated.
+func copyTruncated<T>(_ text: String, into tuple: inout T) {
+    withUnsafeMutableBytes(of: &tuple) { buffer in
+        var utf8 = Array(text.utf8)
+        if utf8.count > buffer.count - 1 {
+            var cut = buffer.count - 1
+            while cut > 0 && utf8[cut] & 0xC0 == 0x80 { cut -= 1 }
+            utf8.removeSubrange(cut...)
+        }
+        buffer.copyBytes(from: utf8)
+        buffer[utf8.count] = 0
+    }
+}
+
+@discardableResult
+func report(_ err: UnsafeMutablePointer<tgauth_error>?, _ error: TelegramAuthError) -> Int32 {
+    let code = statusCode(error.kind)
+    if let err {
+        err.pointee.code = code
+        copyTruncated(error.field ?? "", into: &err.pointee.field)
+        copyTruncated(error.detail, into: &err.pointee.message)
+    }
+    return code
+}
+
+func succeed(_ err: UnsafeMutablePointer<tgauth_error>?) -> Int32 {
+    if let err {
+        err.pointee.code = TGAUTH_OK
+        err.pointee.field.0 = 0
+        err.pointee.message.0 = 0
+    }
+    return TGAUTH_OK
+}
+
+func invalid(_ err: UnsafeMutablePointer<tgauth_error>?, _ detail: String) -> Int32 {
+    report(err, TelegramAuthError(.invalidArgument, detail))
+}
+
+/// A (pointer, length) input; nil when the pointer is NULL with a non-zero length.
+func input(_ p: UnsafePointer<CChar>?, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
+    guard let p else { return n == 0 ? UnsafeBufferPointer(start: nil, count: 0) : nil }
+    return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: n)
+}
+
+func text(_ p: UnsafePointer<CChar>?, _ n: Int) -> String? {
+    input(p, n).map { String(decoding: $0, as: UTF8.self) }
+}
+
+func options(_ check: UnsafePointer<tgauth_check>?) -> ValidationOptions {
+    guard let c = check?.pointee else { return .default }
+    return ValidationOptions(
+        maxAge: c.max_age == 0 ? nil : c.max_age, futureSkew: c.future_skew, now: c.now == 0 ? nil : c.now,
+        maxInputBytes: Int(clamping: c.max_input_bytes))
+}
+
+func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    len?.pointee = value?.1 ?? 0
+    return value?.0
+}
+
+// MARK: Version and errors
+
+@c @implementation public func tgauth_version_number() -> UInt32 { UInt32(TelegramAuthVersion.number) }
+
+@c @implementation public func tgauth_version_string() -> UnsafePointer<CChar>! {
+    StaticStrings.version
+}
+
+enum StaticStrings {
+    nonisolated(unsafe) static let version = permanent(TelegramAuthVersion.string)
+    nonisolated(unsafe) static let kinds: [UnsafePointer<CChar>] = [
+        "ok", "malformed", "missing_field", "bad_hash", "bad_signature", "expired", "future_auth_date", "too_large",
+        "invalid_argument", "buffer_too_small",
+    ].map(permanent)
+    nonisolated(unsafe) static let messages: [UnsafePointer<CChar>] = [
+        "success", "malformed input", "a required field is missing", "the hash does not match",
+        "the signature does not verify", "auth_date is too old", "auth_date is in the future",
+        "the input is too large", "invalid argument", "the output buffer is too small",
+    ].map(permanent)
+    nonisolated(unsafe) static let unknownKind = permanent("unknown")
+    nonisolated(unsafe) static let unknownMessage = permanent("unknown status")
+
+    /// A NUL-terminated copy that lives for the life of the process.
+    static func permanent(_ s: String) -> UnsafePointer<CChar> {
+        let bytes = Array(s.utf8CString)
+        let p = UnsafeMutablePointer<CChar>.allocate(capacity: bytes.count)
+        p.initialize(from: bytes, count: bytes.count)
+        return UnsafePointer(p)
+    }
+}
+
+@c @implementation public func tgauth_strerror(_ code: Int32) -> UnsafePointer<CChar>! {
+    code >= 0 && Int(code) < StaticStrings.messages.count ? StaticStrings.messages[Int(code)] : StaticStrings.unknownMessage
+}
+
+@c @implementation public func tgauth_error_kind(_ code: Int32) -> UnsafePointer<CChar>! {
+    code >= 0 && Int(code) < StaticStrings.kinds.count ? StaticStrings.kinds[Int(code)] : StaticStrings.unknownKind
+}
+
+@c @implementation public func tgauth_secret_bytes() -> Int { 32 }
+@c @implementation public func tgauth_public_key_bytes() -> Int { 32 }
+@c @implementation public func tgauth_private_key_bytes() -> Int { 32 }
+
+@c @implementation public func tgauth_check_init(_ check: UnsafeMutablePointer<tgauth_check>?) -> Int32 {
+    guard let check else { return TGAUTH_E_INVALID_ARGUMENT }
+    check.pointee = tgauth_check(
+        max_age: ValidationOptions.defaultMaxAge, future_skew: ValidationOptions.defaultFutureSkew, now: 0,
+        max_input_bytes: ValidationOptions.defaultMaxInputBytes)
+    return TGAUTH_OK
+}
+
+// MARK: Mini App
+
+@c @implementation public func tgauth_mini_app_new(
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
+) -> Int32 {
+    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
+    validator.pointee = nil
+    guard let token = text(botToken, botTokenLen) else { return TGAUTH_E_INVALID_ARGUMENT }
+    do {
+        validator.pointee = retained(try MiniAppValidator(botToken: token))
+        return TGAUTH_OK
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+@c @implementation public func tgauth_mini_app_free(_ validator: OpaquePointer?) {
+    release(validator, as: MiniAppValidator.self)
+}
+
+@c @implementation public func tgauth_mini_app_validate(
+    _ validator: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    data?.pointee = nil
+    guard let validator, let data else { return invalid(err, "NULL validator or result pointer") }
+    guard let bytes = input(initData, initDataLen) else { return invalid(err, "NULL input with a non-zero length") }
+    do {
+        let result = try unboxed(validator, as: MiniAppValidator.self).validate(bytes: bytes, options: options(check))
+        data.pointee = ResultHandle.retain(result)
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+// MARK: Third party
+
+@c @implementation public func tgauth_third_party_new(
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ environment: Int32
+) -> Int32 {
+    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
+    validator.pointee = nil
+    let env: TelegramEnvironment
+    switch environment {
+    case TGAUTH_ENVIRONMENT_PRODUCTION: env = .production
+    case TGAUTH_ENVIRONMENT_TEST: env = .test
+    default: return TGAUTH_E_INVALID_ARGUMENT
+    }
+    do {
+        validator.pointee = retained(try ThirdPartyValidator(botID: botID, environment: env))
+        return TGAUTH_OK
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+@c @implementation public func tgauth_third_party_new_with_key(
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ publicKey: UnsafePointer<UInt8>?,
+    _ publicKeyLen: Int
+) -> Int32 {
+    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
+    validator.pointee = nil
+    guard let publicKey else { return TGAUTH_E_INVALID_ARGUMENT }
+    do {
+        let key = try Ed25519PublicKey(rawRepresentation: UnsafeBufferPointer(start: publicKey, count: publicKeyLen))
+        validator.pointee = retained(try ThirdPartyValidator(botID: botID, publicKey: key))
+        return TGAUTH_OK
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+@c @implementation public func tgauth_third_party_free(_ validator: OpaquePointer?) {
+    release(validator, as: ThirdPartyValidator.self)
+}
+
+@c @implementation public func tgauth_third_party_validate(
+    _ validator: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    data?.pointee = nil
+    guard let validator, let data else { return invalid(err, "NULL validator or result pointer") }
+    guard let bytes = input(initData, initDataLen) else { return invalid(err, "NULL input with a non-zero length") }
+    do {
+        let result = try unboxed(validator, as: ThirdPartyValidator.self).validate(bytes: bytes, options: options(check))
+        data.pointee = ResultHandle.retain(result)
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+// MARK: Init data results
+
+@c @implementation public func tgauth_init_data_free(_ data: OpaquePointer?) {
+    if let data { ResultHandle.release(data) }
+}
+
+@c @implementation public func tgauth_init_data_auth_date(_ data: OpaquePointer?) -> Int64 {
+    data.map(ResultHandle.authDate) ?? 0
+}
+
+@c @implementation public func tgauth_init_data_can_send_after(_ data: OpaquePointer?, _ value: UnsafeMutablePointer<Int64>?) -> Int32 {
+    guard let data, let value, let v = ResultHandle.canSendAfter(data) else { return 0 }
+    value.pointee = v
+    return 1
+}
+
+func topField(_ data: OpaquePointer?, _ field: ResultHandle.TopField, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    stringOut(data.flatMap { ResultHandle.string($0, field) }, len)
+}
+
+@c @implementation public func tgauth_init_data_query_id(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .queryID, len)
+}
+
+@c @implementation public func tgauth_init_data_chat_type(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .chatType, len)
+}
+
+@c @implementation public func tgauth_init_data_chat_instance(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .chatInstance, len)
+}
+
+@c @implementation public func tgauth_init_data_start_param(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .startParam, len)
+}
+
+@c @implementation public func tgauth_init_data_hash(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .hash, len)
+}
+
+@c @implementation public func tgauth_init_data_signature(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    topField(data, .signature, len)
+}
+
+@c @implementation public func tgauth_init_data_user(_ data: OpaquePointer?) -> OpaquePointer? {
+    data.flatMap { ResultHandle.record($0, .user) }
+}
+
+@c @implementation public func tgauth_init_data_receiver(_ data: OpaquePointer?) -> OpaquePointer? {
+    data.flatMap { ResultHandle.record($0, .receiver) }
+}
+
+@c @implementation public func tgauth_init_data_chat(_ data: OpaquePointer?) -> OpaquePointer? {
+    data.flatMap { ResultHandle.record($0, .chat) }
+}
+
+@c @implementation public func tgauth_init_data_extra_count(_ data: OpaquePointer?) -> Int {
+    data.map(ResultHandle.extraCount) ?? 0
+}
+
+func extra(_ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int, widget: Bool) -> Int32 {
+    guard let data, let field, let pair = ResultHandle.extra(data, at: index, widget: widget) else {
+        return TGAUTH_E_INVALID_ARGUMENT
+    }
+    field.pointee = tgauth_field(key: pair.key.0, key_len: pair.key.1, value: pair.value.0, value_len: pair.value.1)
+    return TGAUTH_OK
+}
+
+@c @implementation public func tgauth_init_data_extra(
+    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
+) -> Int32 {
+    extra(data, field, index, widget: false)
+}
+
+// MARK: User and chat views
+
+@c @implementation public func tgauth_user_id(_ user: OpaquePointer?) -> Int64 { user.map(RecordView.userID) ?? 0 }
+
+func userString(_ user: OpaquePointer?, _ f: RecordView.UserString, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    stringOut(user.flatMap { RecordView.userString($0, f) }, len)
+}
+
+@c @implementation public func tgauth_user_first_name(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    userString(user, .firstName, len)
+}
+
+@c @implementation public func tgauth_user_last_name(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    userString(user, .lastName, len)
+}
+
+@c @implementation public func tgauth_user_username(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    userString(user, .username, len)
+}
+
+@c @implementation public func tgauth_user_language_code(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    userString(user, .languageCode, len)
+}
+
+@c @implementation public func tgauth_user_photo_url(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    userString(user, .photoURL, len)
+}
+
+func userFlag(_ user: OpaquePointer?, _ f: RecordView.UserFlag) -> Int32 {
+    user.map { Int32(RecordView.userFlag($0, f)) } ?? -1
+}
+
+@c @implementation public func tgauth_user_is_bot(_ user: OpaquePointer?) -> Int32 { userFlag(user, .isBot) }
+@c @implementation public func tgauth_user_is_premium(_ user: OpaquePointer?) -> Int32 { userFlag(user, .isPremium) }
+@c @implementation public func tgauth_user_added_to_attachment_menu(_ user: OpaquePointer?) -> Int32 {
+    userFlag(user, .addedToAttachmentMenu)
+}
+@c @implementation public func tgauth_user_allows_write_to_pm(_ user: OpaquePointer?) -> Int32 {
+    userFlag(user, .allowsWriteToPM)
+}
+
+@c @implementation public func tgauth_chat_id(_ chat: OpaquePointer?) -> Int64 { chat.map(RecordView.chatID) ?? 0 }
+
+func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    stringOut(chat.flatMap { RecordView.chatString($0, f) }, len)
+}
+
+@c @implementation public func tgauth_chat_type(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    chatString(chat, .type, len)
+}
+
+@c @implementation public func tgauth_chat_title(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    chatString(chat, .title, len)
+}
+
+@c @implementation public func tgauth_chat_username(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    chatString(chat, .username, len)
+}
+
+@c @implementation public func tgauth_chat_photo_url(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    chatString(chat, .photoURL, len)
+}
+
+// MARK: Login Widget
+
+@c @implementation public func tgauth_widget_new(
+    _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
+) -> Int32 {
+    guard let verifier else { return TGAUTH_E_INVALID_ARGUMENT }
+    verifier.pointee = nil
+    guard let token = text(botToken, botTokenLen) else { return TGAUTH_E_INVALID_ARGUMENT }
+    do {
+        verifier.pointee = retained(try LoginWidgetVerifier(botToken: token))
+        return TGAUTH_OK
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+@c @implementation public func tgauth_widget_free(_ verifier: OpaquePointer?) {
+    release(verifier, as: LoginWidgetVerifier.self)
+}
+
+@c @implementation public func tgauth_widget_verify(
+    _ verifier: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ inputText: UnsafePointer<CChar>?, _ inputLen: Int, _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    data?.pointee = nil
+    guard let verifier, let data else { return invalid(err, "NULL verifier or result pointer") }
+    guard let bytes = input(inputText, inputLen) else { return invalid(err, "NULL input with a non-zero length") }
+    do {
+        let user = try unboxed(verifier, as: LoginWidgetVerifier.self).verify(bytes: bytes, options: options(check))
+        data.pointee = ResultHandle.retain(user)
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+/// Converts C pairs; nil when a pointer is NULL with a non-zero length.
+func pairs(_ fields: UnsafePointer<tgauth_field>?, _ count: Int) -> [(String, String)]? {
+    guard count > 0 else { return [] }
+    guard let fields else { return nil }
+    var out: [(String, String)] = []
+    out.reserveCapacity(count)
+    for i in 0..<count {
+        let f = fields[i]
+        guard let k = text(f.key, f.key_len), let v = text(f.value, f.value_len) else { return nil }
+        out.append((k, v))
+    }
+    return out
+}
+
+@c @implementation public func tgauth_widget_verify_fields(
+    _ verifier: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    data?.pointee = nil
+    guard let verifier, let data else { return invalid(err, "NULL verifier or result pointer") }
+    guard let list = pairs(fields, fieldCount) else { return invalid(err, "NULL field pointer with a non-zero length") }
+    do {
+        let user = try unboxed(verifier, as: LoginWidgetVerifier.self).verify(fields: list, options: options(check))
+        data.pointee = ResultHandle.retain(user)
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+@c @implementation public func tgauth_widget_data_free(_ data: OpaquePointer?) {
+    if let data { ResultHandle.release(data) }
+}
+
+@c @implementation public func tgauth_widget_data_user(_ data: OpaquePointer?) -> OpaquePointer? {
+    data.flatMap { ResultHandle.record($0, .user) }
+}
+
+@c @implementation public func tgauth_widget_data_auth_date(_ data: OpaquePointer?) -> Int64 {
+    data.map(ResultHandle.authDate) ?? 0
+}
+
+@c @implementation public func tgauth_widget_data_extra_count(_ data: OpaquePointer?) -> Int {
+    data.map(ResultHandle.extraCount) ?? 0
+}
+
+@c @implementation public func tgauth_widget_data_extra(
+    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
+) -> Int32 {
+    extra(data, field, index, widget: true)
+}
+
+// MARK: Secrets and signing
+
+func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CChar>?, _ len: Int, _ derive: (String) -> [UInt8]) -> Int32 {
+    guard let out, let token = text(token, len), !token.isEmpty else { return TGAUTH_E_INVALID_ARGUMENT }
+    var secret = derive(token)
+    out.update(from: secret, count: 32)
+    for i in secret.indices { secret[i] = 0 }
+    return TGAUTH_OK
+}
+
+@c @implementation public func tgauth_mini_app_secret(_ secret: UnsafeMutablePointer<UInt8>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int) -> Int32 {
+    writeSecret(secret, botToken, botTokenLen) { TelegramSecrets.miniAppSecret(botToken: $0) }
+}
+
+@c @implementation public func tgauth_widget_secret(_ secret: UnsafeMutablePointer<UInt8>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int) -> Int32 {
+    writeSecret(secret, botToken, botTokenLen) { TelegramSecrets.widgetSecret(botToken: $0) }
+}
+
+@c @implementation public func tgauth_telegram_public_key(_ key: UnsafeMutablePointer<UInt8>?, _ environment: Int32) -> Int32 {
+    guard let key else { return TGAUTH_E_INVALID_ARGUMENT }
+    let env: TelegramEnvironment
+    switch environment {
+    case TGAUTH_ENVIRONMENT_PRODUCTION: env = .production
+    case TGAUTH_ENVIRONMENT_TEST: env = .test
+    default: return TGAUTH_E_INVALID_ARGUMENT
+    }
+    key.update(from: env.publicKey.rawRepresentation, count: 32)
+    return TGAUTH_OK
+}
+
+func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>) -> Int32 {
+    let bytes = Array(text.utf8)
+    let capacity = outLen.pointee
+    outLen.pointee = bytes.count
+    guard let out, capacity > bytes.count else { return TGAUTH_E_BUFFER_TOO_SMALL }
+    bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    out[bytes.count] = 0
+    return TGAUTH_OK
+}
+
+@c @implementation public func tgauth_sign_init_data(
+    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ botToken: UnsafePointer<CChar>?,
+    _ botTokenLen: Int, _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ authDate: Int64,
+    _ ed25519Seed: UnsafePointer<UInt8>?, _ seedLen: Int, _ botID: Int64
+) -> Int32 {
+    guard let outLen, let token = text(botToken, botTokenLen), let list = pairs(fields, fieldCount) else {
+        return TGAUTH_E_INVALID_ARGUMENT
+    }
+    do {
+        var key: Ed25519PrivateKey? = nil
+        if let ed25519Seed {
+            key = try Ed25519PrivateKey(seed: UnsafeBufferPointer(start: ed25519Seed, count: seedLen))
+        } else if seedLen != 0 {
+            return TGAUTH_E_INVALID_ARGUMENT
+        }
+        let signed = try TelegramSigning.signInitData(
+            botToken: token, fields: list, authDate: authDate, ed25519PrivateKey: key, botID: key == nil ? nil : botID)
+        return writeOutput(signed, out, outLen)
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+@c @implementation public func tgauth_sign_widget(
+    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ botToken: UnsafePointer<CChar>?,
+    _ botTokenLen: Int, _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ authDate: Int64
+) -> Int32 {
+    guard let outLen, let token = text(botToken, botTokenLen), let list = pairs(fields, fieldCount) else {
+        return TGAUTH_E_INVALID_ARGUMENT
+    }
+    do {
+        let signed = try TelegramSigning.signWidget(botToken: token, fields: list, authDate: authDate)
+        return writeOutput(
+            signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&"),
+            out, outLen)
+    } catch {
+        return statusCode(error.kind)
+    }
+}

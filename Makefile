@@ -1,0 +1,121 @@
+# tgauth: `make` builds into build/, `make test` runs every suite, `make demo` shows every verification kind.
+VERSION    := 0.1.0
+SOVERSION  := 0
+PREFIX     ?= /usr/local
+BUILD      := build
+SWIFT      ?= swift
+CC         ?= cc
+CXX        ?= c++
+PYTHON     ?= python3
+VENV       := $(BUILD)/venv
+LIBFILE    := libtgauth.so.$(VERSION)
+RELEASE    := $(SWIFT) build -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld
+PKGCFG     := PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/lib/pkgconfig
+CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
+CXXWARN    := -std=c++17 -Wall -Wextra -Werror
+
+.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench install clean python venv
+
+all: lib cli
+
+deps:
+	@scripts/ensure-deps.sh build
+
+# The shared library: Swift runtime linked statically, SONAME libtgauth.so.0, only tgauth_* exported.
+lib: deps
+	$(RELEASE) --product tgauth -Xlinker -soname=libtgauth.so.$(SOVERSION) \
+	    -Xlinker --version-script=$(CURDIR)/scripts/tgauth.map
+	@mkdir -p $(BUILD)/lib/pkgconfig $(BUILD)/include
+	cp .build/release/libtgauth.so $(BUILD)/lib/$(LIBFILE)
+	ln -sf $(LIBFILE) $(BUILD)/lib/libtgauth.so.$(SOVERSION)
+	ln -sf libtgauth.so.$(SOVERSION) $(BUILD)/lib/libtgauth.so
+	cp include/tgauth.h $(BUILD)/include/tgauth.h
+	sed 's/@VERSION@/$(VERSION)/' scripts/tgauth.pc.in > $(BUILD)/lib/pkgconfig/tgauth.pc
+
+cli: deps
+	$(RELEASE) --product tgauth-cli
+	@mkdir -p $(BUILD)/bin
+	cp .build/release/tgauth-cli $(BUILD)/bin/tgauth
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
+	install -m 755 $(BUILD)/lib/$(LIBFILE) $(DESTDIR)$(PREFIX)/lib/$(LIBFILE)
+	ln -sf $(LIBFILE) $(DESTDIR)$(PREFIX)/lib/libtgauth.so.$(SOVERSION)
+	ln -sf libtgauth.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtgauth.so
+	install -m 644 include/tgauth.h $(DESTDIR)$(PREFIX)/include/tgauth.h
+	install -m 644 $(BUILD)/lib/pkgconfig/tgauth.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tgauth.pc
+	install -m 755 $(BUILD)/bin/tgauth $(DESTDIR)$(PREFIX)/bin/tgauth
+
+# ---- examples -------------------------------------------------------------------------------------
+
+$(BUILD)/examples/example_c: examples/c/example.c lib
+	@mkdir -p $(BUILD)/examples
+	$(CC) $(CWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth)
+
+$(BUILD)/examples/example_cpp: examples/cpp/example.cpp lib
+	@mkdir -p $(BUILD)/examples
+	$(CXX) $(CXXWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth)
+
+demo: all $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
+	@echo "== C example (examples/c/example.c)"
+	$(BUILD)/examples/example_c
+	@echo "== C++ example (examples/cpp/example.cpp)"
+	$(BUILD)/examples/example_cpp
+	@echo "== CLI"
+	@TOKEN=123456:demo-token; \
+	  DATA=$$($(BUILD)/bin/tgauth sign init-data --bot-token $$TOKEN --auth-date $$(date +%s) \
+	    'user={"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}' query_id=demo); \
+	  echo "$$DATA" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN; \
+	  echo "tampered:"; echo "$${DATA/vdkfrost/mallory}" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN || true
+
+# ---- tests ----------------------------------------------------------------------------------------
+
+test: test-swift test-c test-valgrind test-examples
+	@echo "== all suites passed"
+
+test-swift: deps
+	@scripts/ensure-deps.sh test
+	$(SWIFT) build --product tgauth-cli
+	$(SWIFT) test
+
+$(BUILD)/tests/test_tgauth: tests/c/test_tgauth.c lib
+	@mkdir -p $(BUILD)/tests
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -o $@ $< \
+	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
+
+$(BUILD)/tests/header_cxx: tests/c/header_cxx.cpp include/tgauth.h
+	@mkdir -p $(BUILD)/tests
+	$(CXX) $(CXXWARN) -Iinclude -c -o $@ $<
+
+$(BUILD)/tests/header_c: tests/c/header_c.c include/tgauth.h
+	@mkdir -p $(BUILD)/tests
+	$(CC) $(CWARN) -Iinclude -c -o $@ $<
+
+test-c: $(BUILD)/tests/test_tgauth $(BUILD)/tests/header_c $(BUILD)/tests/header_cxx
+	@scripts/ensure-deps.sh test
+	scripts/check-library.sh $(BUILD)/lib/$(LIBFILE)
+	$(BUILD)/tests/test_tgauth
+
+test-valgrind: $(BUILD)/tests/test_tgauth
+	@scripts/ensure-deps.sh test
+	TGAUTH_TEST_THREAD_ITERATIONS=2000 valgrind --quiet --error-exitcode=99 --leak-check=full \
+	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
+	    $(BUILD)/tests/test_tgauth
+
+test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
+	$(BUILD)/examples/example_c >/dev/null
+	$(BUILD)/examples/example_cpp >/dev/null
+	@echo "examples: 2 passed, 0 failed"
+
+# ---- benchmarks -----------------------------------------------------------------------------------
+
+$(BUILD)/bench/bench_c: bench/bench.c lib
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=c11 -O2 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE -o $@ $< \
+	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto) -ldl
+
+bench: $(BUILD)/bench/bench_c
+	$(BUILD)/bench/bench_c
+
+clean:
+	rm -rf $(BUILD) .build

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Installs what the build and tests need and is missing: Debian packages via apt-get.
+# Usage: scripts/ensure-deps.sh [build|test]
+set -euo pipefail
+need=()
+command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
+pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
+command -v cc >/dev/null 2>&1 || need+=(gcc)
+command -v c++ >/dev/null 2>&1 || need+=(g++)
+if [ "${1:-build}" = test ]; then
+    command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+    python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+fi
+if [ ${#need[@]} -gt 0 ]; then
+    echo "== installing missing packages: ${need[*]}"
+    SUDO=""
+    [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+command -v swift >/dev/null 2>&1 || { echo "error: the Swift 6.x toolchain is required (swift not on PATH)" >&2; exit 1; }
