@@ -1,4 +1,5 @@
 # tgauth: `make` builds into build/, `make test` runs every suite, `make demo` shows every verification kind.
+SHELL      := /bin/bash
 VERSION    := 0.1.0
 SOVERSION  := 0
 PREFIX     ?= /usr/local

@@ -1,0 +1,124 @@
+/*
+ * Verifies a Login Widget callback, Mini App initData and third-party initData, and prints the user.
+ * Build: cc example.c $(pkg-config --cflags --libs tgauth)
+ */
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include <tgauth.h>
+
+/* A fixture bot token, not a live bot. Real servers read theirs from the environment or a secret store. */
+static const char BOT_TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
+
+/* A real payload signed by Telegram, with both a hash and an Ed25519 signature (bot 7342037359). */
+static const char REAL_INIT_DATA[] =
+    "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F%22%2C%22last_name%22"
+    "%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C%22is_premium%22%3Atrue"
+    "%2C%22allows_write_to_pm%22%3Atrue%2C%22photo_url%22%3A%22https%3A%5C%2F%5C%2Ft.me%5C%2Fi%5C%2Fuserpic%5C%2F320"
+    "%5C%2F4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg%22%7D&chat_instance=8134722200314281151&chat_type=private"
+    "&auth_date=1733584787&signature=zL-ucjNyREiHDE8aihFwpfR9aggP2xiAo3NSpfe-p7IbCisNlDKlo7Kb6G4D0Ao2mBrSgEk4maLSdv6"
+    "MLIlADQ&hash=2174df5b000556d044f3f020384e879c8efcab55ddea2ced4eb752e93e7080d6";
+
+static void print_user(const char *label, const tgauth_user *user) {
+    const char *username = tgauth_user_username(user, NULL);
+    const char *last = tgauth_user_last_name(user, NULL);
+    printf("%s: id=%lld first_name=%s last_name=%s username=%s\n", label, (long long)tgauth_user_id(user),
+           tgauth_user_first_name(user, NULL), last ? last : "-", username ? username : "-");
+}
+
+static int fail(const char *what, int rc, const tgauth_error *err) {
+    fprintf(stderr, "%s: %s: %s\n", what, tgauth_error_kind(rc), err->message);
+    return 1;
+}
+
+int main(void) {
+    tgauth_error err;
+    int rc;
+    char signed_data[2048];
+    size_t len = sizeof signed_data;
+    long long now = (long long)time(NULL);
+
+    if (tgauth_version_number() != TGAUTH_VERSION_NUMBER) {
+        fprintf(stderr, "header %s does not match library %s\n", TGAUTH_VERSION_STRING, tgauth_version_string());
+        return 1;
+    }
+    printf("tgauth %s\n", tgauth_version_string());
+
+    /* 1. Login Widget: the redirect a mobile WebView intercepts, myapp://telegram-callback?id=...&hash=... */
+    {
+        tgauth_field fields[] = {
+            {"id", 2, "279058397", 9}, {"first_name", 10, "Vladislav", 9}, {"username", 8, "vdkfrost", 8}};
+        char url[2100];
+        tgauth_widget *widget = NULL;
+        tgauth_widget_data *login = NULL;
+        rc = tgauth_sign_widget(signed_data, &len, BOT_TOKEN, strlen(BOT_TOKEN), fields, 3, now);
+        if (rc != TGAUTH_OK) return fail("sign widget", rc, &err);
+        snprintf(url, sizeof url, "myapp://telegram-callback?%s", signed_data);
+
+        rc = tgauth_widget_new(&widget, BOT_TOKEN, strlen(BOT_TOKEN));
+        if (rc != TGAUTH_OK) return fail("widget", rc, &err);
+        rc = tgauth_widget_verify(widget, &login, &err, url, strlen(url), NULL);
+        if (rc != TGAUTH_OK) return fail("widget verify", rc, &err);
+        print_user("widget callback", tgauth_widget_data_user(login));
+        tgauth_widget_data_free(login);
+
+        /* the same URL with one character changed is refused */
+        url[strlen(url) - 1] ^= 1;
+        rc = tgauth_widget_verify(widget, &login, &err, url, strlen(url), NULL);
+        printf("tampered widget callback: %s (%s)\n", tgauth_error_kind(rc), err.message);
+        tgauth_widget_free(widget);
+        if (rc == TGAUTH_OK) return 1;
+    }
+
+    /* 2. Mini App initData, as the Authorization header `tma <initData>` */
+    {
+        tgauth_field fields[] = {
+            {"query_id", 8, "AAHdF6IQAAAAAN0XohDhrOrc", 24},
+            {"user", 4, "{\"id\":279058397,\"first_name\":\"Vladislav\",\"username\":\"vdkfrost\",\"is_premium\":true}", 83},
+            {"chat_instance", 13, "-3788475317572404878", 20},
+            {"chat_type", 9, "private", 7}};
+        char header[2100];
+        tgauth_mini_app *app = NULL;
+        tgauth_init_data *data = NULL;
+        const tgauth_user *user;
+        len = sizeof signed_data;
+        fields[1].value_len = strlen(fields[1].value);
+        rc = tgauth_sign_init_data(signed_data, &len, BOT_TOKEN, strlen(BOT_TOKEN), fields, 4, now, NULL, 0, 0);
+        if (rc != TGAUTH_OK) return fail("sign init data", rc, &err);
+        snprintf(header, sizeof header, "tma %s", signed_data);
+
+        rc = tgauth_mini_app_new(&app, BOT_TOKEN, strlen(BOT_TOKEN));
+        if (rc != TGAUTH_OK) return fail("mini app", rc, &err);
+        rc = tgauth_mini_app_validate(app, &data, &err, header, strlen(header), NULL);
+        if (rc != TGAUTH_OK) return fail("mini app validate", rc, &err);
+        user = tgauth_init_data_user(data);
+        print_user("mini app", user);
+        printf("mini app: is_premium=%d chat_type=%s chat_instance=%s auth_date=%lld\n", tgauth_user_is_premium(user),
+               tgauth_init_data_chat_type(data, NULL), tgauth_init_data_chat_instance(data, NULL),
+               (long long)tgauth_init_data_auth_date(data));
+        tgauth_init_data_free(data);
+        tgauth_mini_app_free(app);
+    }
+
+    /* 3. Third-party validation: Telegram's Ed25519 signature, with only the bot id */
+    {
+        tgauth_third_party *third = NULL;
+        tgauth_init_data *data = NULL;
+        tgauth_check check;
+        tgauth_check_init(&check);
+        check.max_age = 0; /* a recorded payload from 2024: turn the age check off for this demo */
+        rc = tgauth_third_party_new(&third, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION);
+        if (rc != TGAUTH_OK) return fail("third party", rc, &err);
+        rc = tgauth_third_party_validate(third, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check);
+        if (rc != TGAUTH_OK) return fail("third party validate", rc, &err);
+        print_user("third party (real Telegram signature)", tgauth_init_data_user(data));
+        tgauth_init_data_free(data);
+
+        rc = tgauth_third_party_validate(third, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), NULL);
+        printf("same data with the default 24 h age limit: %s (%s)\n", tgauth_error_kind(rc), err.message);
+        tgauth_third_party_free(third);
+        if (rc != TGAUTH_E_EXPIRED) return 1;
+    }
+    return 0;
+}
