@@ -1,0 +1,4 @@
+/* The header alone must compile warning-free as C99 (-std=c99 -Wall -Wextra -Werror -pedantic). */
+#include <tgauth.h>
+int tgauth_header_compiles_as_c99(void);
+int tgauth_header_compiles_as_c99(void) { return TGAUTH_VERSION_NUMBER > 0 && TGAUTH_OK == 0; }
