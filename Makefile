@@ -99,7 +99,7 @@ test-c: $(BUILD)/tests/test_tgauth $(BUILD)/tests/header_c $(BUILD)/tests/header
 
 test-valgrind: $(BUILD)/tests/test_tgauth
 	@scripts/ensure-deps.sh test
-	TGAUTH_TEST_THREAD_ITERATIONS=2000 valgrind --quiet --error-exitcode=99 --leak-check=full \
+	TGAUTH_TEST_THREAD_ITERATIONS=2000 valgrind --quiet --error-exitcode=99 --leak-check=full --suppressions=scripts/valgrind-swift-runtime.supp \
 	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	    $(BUILD)/tests/test_tgauth
 

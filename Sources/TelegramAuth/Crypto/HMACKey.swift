@@ -7,13 +7,9 @@ import COpenSSL
 final class HMACKey: @unchecked Sendable {
     private let schedule: UnsafeMutablePointer<tg_hmac_sha256_key>
 
-    init(key: UnsafeRawBufferPointer) {
+    init(key: [UInt8]) {
         schedule = .allocate(capacity: 1)
-        tg_hmac_sha256_key_init(schedule, key.baseAddress?.assumingMemoryBound(to: UInt8.self), key.count)
-    }
-
-    convenience init(key: [UInt8]) {
-        self.init(key: key.withUnsafeBytes { $0 })
+        key.withUnsafeBufferPointer { tg_hmac_sha256_key_init(schedule, $0.baseAddress, $0.count) }
     }
 
     deinit {
