@@ -112,7 +112,7 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 
 $(BUILD)/bench/bench_c: bench/bench.c lib
 	@mkdir -p $(BUILD)/bench
-	$(CC) -std=c11 -O2 -Wall -Wextra -D_POSIX_C_SOURCE=200809L -D_GNU_SOURCE -o $@ $< \
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto) -ldl
 
 bench: $(BUILD)/bench/bench_c
