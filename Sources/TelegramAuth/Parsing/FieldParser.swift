@@ -31,8 +31,7 @@ struct FieldParser {
 
     /// A storage big enough for `input` parsed as a query string.
     static func storage(forQuery input: UnsafeBufferPointer<UInt8>, extraBytes: Int = 0) -> FieldStorage {
-        var separators = 1
-        for c in input where c == UInt8(ascii: "&") { separators += 1 }
+        let separators = 1 &+ Bytes.count(UInt8(ascii: "&"), in: input)
         return FieldStorage.make(fields: separators, byteCount: 2 * (input.count + separators + 1) + 64 + extraBytes)
     }
 
@@ -44,14 +43,8 @@ struct FieldParser {
         var i = 0
         while true {
             let start = i
-            var eq = -1
-            var j = i
-            while j < n {
-                let c = src[j]
-                if c == UInt8(ascii: "&") { break }
-                if c == UInt8(ascii: "=") && eq < 0 { eq = j }
-                j += 1
-            }
+            let j = Bytes.find(UInt8(ascii: "&"), src, from: i, to: n) ?? n
+            let eq = Bytes.find(UInt8(ascii: "="), src, from: i, to: j) ?? -1
             if j == start {
                 throw .malformed("empty field at byte \(start) (a stray '&')")
             }
@@ -79,6 +72,15 @@ struct FieldParser {
         var k = from
         var highBits: UInt8 = 0
         while k < to {
+            // eight plain bytes at a time: no '%', '+', NUL or non-ASCII among them
+            while k &+ 8 <= to {
+                let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
+                if SWAR.hasByte(word, 0x25) | SWAR.hasByte(word, 0x2B) | SWAR.hasZero(word) | (word & SWAR.high) != 0 { break }
+                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
+                k &+= 8
+                o &+= 8
+            }
+            if k >= to { break }
             var c = src[k]
             if c == UInt8(ascii: "%") {
                 guard k + 2 < to else {

@@ -1,3 +1,11 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// A byte range inside a ``FieldStorage`` region. `start == .max` marks an absent value.
 struct Slice32: Sendable, Hashable {
     var start: UInt32
@@ -109,8 +117,42 @@ final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
     }
 }
 
+/// Word-at-a-time byte tests (a match may also flag bytes after it, never before; zero means no match).
+enum SWAR {
+    static let ones: UInt64 = 0x0101_0101_0101_0101
+    static let high: UInt64 = 0x8080_8080_8080_8080
+
+    @inline(__always)
+    static func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
+
+    @inline(__always)
+    static func hasByte(_ v: UInt64, _ b: UInt8) -> UInt64 { hasZero(v ^ (ones &* UInt64(b))) }
+
+    /// Non-zero when some byte is below `n` (n <= 128).
+    @inline(__always)
+    static func hasLess(_ v: UInt64, _ n: UInt8) -> UInt64 { (v &- ones &* UInt64(n)) & ~v & high }
+}
+
 /// Byte-level helpers shared by the parsers.
 enum Bytes {
+    /// Index of the first `byte` in `p[from..<to]` (glibc's vectorised memchr).
+    @inline(__always)
+    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
+        guard from < to, let hit = memchr(p + from, Int32(byte), to - from) else { return nil }
+        return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
+    }
+
+    static func count(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
+        guard let p = buffer.baseAddress else { return 0 }
+        var n = 0
+        var i = 0
+        while let j = find(byte, p, from: i, to: buffer.count) {
+            n &+= 1
+            i = j &+ 1
+        }
+        return n
+    }
+
     @inline(__always)
     static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)

@@ -53,6 +53,14 @@ struct JSONReader {
         let out = parser.bytes + parser.cursor
         var o = 0
         while true {
+            // eight plain bytes at a time: no quote, backslash or control character among them
+            while position &+ 8 <= end {
+                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
+                if SWAR.hasByte(word, 0x22) | SWAR.hasByte(word, 0x5C) | SWAR.hasLess(word, 0x20) != 0 { break }
+                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
+                position &+= 8
+                o &+= 8
+            }
             guard position < end else { throw error("unterminated string") }
             let c = base[position]
             if c == UInt8(ascii: "\"") {
