@@ -2,6 +2,13 @@
 public enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// Value of each byte as a hex digit (either case), 0xFF for a non-digit.
+    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
+        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        for i in 0..<256 { t[i] = value(UInt8(i)) ?? 0xFF }
+        return UnsafePointer(t)
+    }()
+
     /// Lowercase hex of `bytes`.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []

@@ -71,36 +71,45 @@ struct FieldParser {
         var o = 0
         var k = from
         var highBits: UInt8 = 0
+        var slowUntil = from
         while k < to {
-            // eight plain bytes at a time: no '%', '+', NUL or non-ASCII among them
-            while k &+ 8 <= to {
-                let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-                if SWAR.hasByte(word, 0x25) | SWAR.hasByte(word, 0x2B) | SWAR.hasZero(word) | (word & SWAR.high) != 0 { break }
-                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                k &+= 8
-                o &+= 8
+            // eight plain bytes at a time: no '%', '+', NUL or non-ASCII among them; after a miss, go bytewise
+            // for a word's length so that escape-dense text does not pay for failed word tests
+            if k >= slowUntil {
+                while k &+ 8 <= to {
+                    let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
+                    if SWAR.hasByte(word, 0x25) | SWAR.hasByte(word, 0x2B) | SWAR.hasZero(word) | (word & SWAR.high) != 0 {
+                        slowUntil = k &+ 8
+                        break
+                    }
+                    UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
+                    k &+= 8
+                    o &+= 8
+                }
+                if k >= to { break }
             }
-            if k >= to { break }
             var c = src[k]
             if c == UInt8(ascii: "%") {
-                guard k + 2 < to else {
+                guard k &+ 2 < to else {
                     throw .malformed("truncated percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
                 }
-                guard let hi = Hex.value(src[k + 1]), let lo = Hex.value(src[k + 2]) else {
+                let hi = Hex.table[Int(src[k &+ 1])]
+                let lo = Hex.table[Int(src[k &+ 2])]
+                guard hi | lo < 16 else {
                     throw .malformed("bad percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
                 }
                 c = hi << 4 | lo
-                k += 3
+                k &+= 3
             } else {
                 if c == UInt8(ascii: "+") { c = 0x20 }
-                k += 1
+                k &+= 1
             }
             if c == 0 {
                 throw .malformed("NUL byte at byte \(k - 1)\(fieldSuffix(key))", field: fieldName(key))
             }
             highBits |= c
             out[o] = c
-            o += 1
+            o &+= 1
         }
         out[o] = 0
         if highBits & 0x80 != 0 && !Bytes.isValidUTF8(out, o) {
