@@ -99,6 +99,48 @@ func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointe
     return value?.0
 }
 
+/// Stores a new handle made by `make` in `out`; NULL `out` or a thrown error gives its status.
+func createHandle<V: Sendable>(
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ make: () throws(TelegramAuthError) -> V?
+) -> Int32 {
+    guard let out else { return TGAUTH_E_INVALID_ARGUMENT }
+    out.pointee = nil
+    do {
+        guard let value = try make() else { return TGAUTH_E_INVALID_ARGUMENT }
+        out.pointee = retained(value)
+        return TGAUTH_OK
+    } catch {
+        return statusCode(error.kind)
+    }
+}
+
+/// Runs one verification with the verifier behind `handle`, storing the result handle in `result`.
+func verify<V: Sendable>(
+    _ handle: OpaquePointer?, as: V.Type, _ result: UnsafeMutablePointer<OpaquePointer?>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (V) throws(TelegramAuthError) -> OpaquePointer?
+) -> Int32 {
+    result?.pointee = nil
+    guard let handle, let result else { return invalid(err, "NULL verifier or result pointer") }
+    do {
+        guard let produced = try run(unboxed(handle, as: V.self)) else {
+            return invalid(err, "NULL input with a non-zero length")
+        }
+        result.pointee = produced
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+/// TGAUTH_ENVIRONMENT_* to the core's environment; nil for an unknown code.
+func telegramEnvironment(_ code: Int32) -> TelegramEnvironment? {
+    switch code {
+    case TGAUTH_ENVIRONMENT_PRODUCTION: .production
+    case TGAUTH_ENVIRONMENT_TEST: .test
+    default: nil
+    }
+}
+
 // MARK: Version and errors
 
 @c @implementation public func tgauth_version_number() -> UInt32 { UInt32(TelegramAuthVersion.number) }
@@ -155,14 +197,8 @@ enum StaticStrings {
 @c @implementation public func tgauth_mini_app_new(
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
-    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
-    validator.pointee = nil
-    guard let token = text(botToken, botTokenLen) else { return TGAUTH_E_INVALID_ARGUMENT }
-    do {
-        validator.pointee = retained(try MiniAppValidator(botToken: token))
-        return TGAUTH_OK
-    } catch {
-        return statusCode(error.kind)
+    createHandle(validator) { () throws(TelegramAuthError) in
+        try text(botToken, botTokenLen).map { (token) throws(TelegramAuthError) in try MiniAppValidator(botToken: token) }
     }
 }
 
@@ -174,15 +210,8 @@ enum StaticStrings {
     _ validator: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    data?.pointee = nil
-    guard let validator, let data else { return invalid(err, "NULL validator or result pointer") }
-    guard let bytes = input(initData, initDataLen) else { return invalid(err, "NULL input with a non-zero length") }
-    do {
-        let result = try unboxed(validator, as: MiniAppValidator.self).validate(bytes: bytes, options: options(check))
-        data.pointee = ResultHandle.retain(result)
-        return succeed(err)
-    } catch {
-        return report(err, error)
+    verify(validator, as: MiniAppValidator.self, data, err) { (v) throws(TelegramAuthError) in
+        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.validate(bytes: b, options: options(check))) }
     }
 }
 
@@ -191,19 +220,8 @@ enum StaticStrings {
 @c @implementation public func tgauth_third_party_new(
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ environment: Int32
 ) -> Int32 {
-    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
-    validator.pointee = nil
-    let env: TelegramEnvironment
-    switch environment {
-    case TGAUTH_ENVIRONMENT_PRODUCTION: env = .production
-    case TGAUTH_ENVIRONMENT_TEST: env = .test
-    default: return TGAUTH_E_INVALID_ARGUMENT
-    }
-    do {
-        validator.pointee = retained(try ThirdPartyValidator(botID: botID, environment: env))
-        return TGAUTH_OK
-    } catch {
-        return statusCode(error.kind)
+    createHandle(validator) { () throws(TelegramAuthError) in
+        try telegramEnvironment(environment).map { (env) throws(TelegramAuthError) in try ThirdPartyValidator(botID: botID, environment: env) }
     }
 }
 
@@ -211,15 +229,10 @@ enum StaticStrings {
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ publicKey: UnsafePointer<UInt8>?,
     _ publicKeyLen: Int
 ) -> Int32 {
-    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
-    validator.pointee = nil
-    guard let publicKey else { return TGAUTH_E_INVALID_ARGUMENT }
-    do {
+    createHandle(validator) { () throws(TelegramAuthError) -> ThirdPartyValidator? in
+        guard let publicKey else { return nil }
         let key = try Ed25519PublicKey(rawRepresentation: UnsafeBufferPointer(start: publicKey, count: publicKeyLen))
-        validator.pointee = retained(try ThirdPartyValidator(botID: botID, publicKey: key))
-        return TGAUTH_OK
-    } catch {
-        return statusCode(error.kind)
+        return try ThirdPartyValidator(botID: botID, publicKey: key)
     }
 }
 
@@ -231,15 +244,8 @@ enum StaticStrings {
     _ validator: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    data?.pointee = nil
-    guard let validator, let data else { return invalid(err, "NULL validator or result pointer") }
-    guard let bytes = input(initData, initDataLen) else { return invalid(err, "NULL input with a non-zero length") }
-    do {
-        let result = try unboxed(validator, as: ThirdPartyValidator.self).validate(bytes: bytes, options: options(check))
-        data.pointee = ResultHandle.retain(result)
-        return succeed(err)
-    } catch {
-        return report(err, error)
+    verify(validator, as: ThirdPartyValidator.self, data, err) { (v) throws(TelegramAuthError) in
+        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.validate(bytes: b, options: options(check))) }
     }
 }
 
@@ -385,14 +391,8 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
 @c @implementation public func tgauth_widget_new(
     _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
-    guard let verifier else { return TGAUTH_E_INVALID_ARGUMENT }
-    verifier.pointee = nil
-    guard let token = text(botToken, botTokenLen) else { return TGAUTH_E_INVALID_ARGUMENT }
-    do {
-        verifier.pointee = retained(try LoginWidgetVerifier(botToken: token))
-        return TGAUTH_OK
-    } catch {
-        return statusCode(error.kind)
+    createHandle(verifier) { () throws(TelegramAuthError) in
+        try text(botToken, botTokenLen).map { (token) throws(TelegramAuthError) in try LoginWidgetVerifier(botToken: token) }
     }
 }
 
@@ -404,15 +404,8 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
     _ verifier: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
     _ inputText: UnsafePointer<CChar>?, _ inputLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    data?.pointee = nil
-    guard let verifier, let data else { return invalid(err, "NULL verifier or result pointer") }
-    guard let bytes = input(inputText, inputLen) else { return invalid(err, "NULL input with a non-zero length") }
-    do {
-        let user = try unboxed(verifier, as: LoginWidgetVerifier.self).verify(bytes: bytes, options: options(check))
-        data.pointee = ResultHandle.retain(user)
-        return succeed(err)
-    } catch {
-        return report(err, error)
+    verify(verifier, as: LoginWidgetVerifier.self, data, err) { (v) throws(TelegramAuthError) in
+        try input(inputText, inputLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.verify(bytes: b, options: options(check))) }
     }
 }
 
@@ -434,15 +427,8 @@ func pairs(_ fields: UnsafePointer<tgauth_field>?, _ count: Int) -> [(String, St
     _ verifier: OpaquePointer?, _ data: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
     _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    data?.pointee = nil
-    guard let verifier, let data else { return invalid(err, "NULL verifier or result pointer") }
-    guard let list = pairs(fields, fieldCount) else { return invalid(err, "NULL field pointer with a non-zero length") }
-    do {
-        let user = try unboxed(verifier, as: LoginWidgetVerifier.self).verify(fields: list, options: options(check))
-        data.pointee = ResultHandle.retain(user)
-        return succeed(err)
-    } catch {
-        return report(err, error)
+    verify(verifier, as: LoginWidgetVerifier.self, data, err) { (v) throws(TelegramAuthError) in
+        try pairs(fields, fieldCount).map { (list) throws(TelegramAuthError) in ResultHandle.retain(try v.verify(fields: list, options: options(check))) }
     }
 }
 
@@ -487,13 +473,7 @@ func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CCh
 }
 
 @c @implementation public func tgauth_telegram_public_key(_ key: UnsafeMutablePointer<UInt8>?, _ environment: Int32) -> Int32 {
-    guard let key else { return TGAUTH_E_INVALID_ARGUMENT }
-    let env: TelegramEnvironment
-    switch environment {
-    case TGAUTH_ENVIRONMENT_PRODUCTION: env = .production
-    case TGAUTH_ENVIRONMENT_TEST: env = .test
-    default: return TGAUTH_E_INVALID_ARGUMENT
-    }
+    guard let key, let env = telegramEnvironment(environment) else { return TGAUTH_E_INVALID_ARGUMENT }
     key.update(from: env.publicKey.rawRepresentation, count: 32)
     return TGAUTH_OK
 }

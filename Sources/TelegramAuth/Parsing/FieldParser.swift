@@ -336,6 +336,22 @@ struct FieldParser {
         return v
     }
 
+    /// Checks the `hash` field against HMAC-SHA256(key, data-check-string) in constant time. The
+    /// data-check-string is written to scratch space that is given back afterwards.
+    mutating func checkHMAC(key: HMACKey, hashIndex: Int) throws(TelegramAuthError) {
+        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { (digests) throws(TelegramAuthError) in
+            let expected = digests.baseAddress!
+            try digest(hashIndex, into: expected)
+            let mark = cursor
+            let message = writeDataCheckString(excluding: hashIndex)
+            key.authenticate(message, into: expected + 32)
+            cursor = mark
+            guard constantTimeEquals(expected, expected + 32, count: 32) else {
+                throw TelegramAuthError(.badHash, field: "hash", "hash does not match the data and bot token")
+            }
+        }
+    }
+
     /// Checks that a field is 64 lowercase hex digits and decodes it.
     func digest(_ index: Int, into out: UnsafeMutablePointer<UInt8>) throws(TelegramAuthError) {
         let (p, n) = valuePointer(index)

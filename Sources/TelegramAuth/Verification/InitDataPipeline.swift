@@ -124,17 +124,7 @@ public struct MiniAppValidator: Sendable {
     public func validate(bytes input: UnsafeBufferPointer<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
         var parser = try InitDataPipeline.parse(input, options: options)
         guard let hashIndex = parser.find("hash") else { throw .missing("hash") }
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { (digests) throws(TelegramAuthError) in
-            let expected = digests.baseAddress!
-            try parser.digest(hashIndex, into: expected)
-            let mark = parser.cursor
-            let message = parser.writeDataCheckString(excluding: hashIndex)
-            key.authenticate(message, into: expected + 32)
-            parser.cursor = mark
-            guard constantTimeEquals(expected, expected + 32, count: 32) else {
-                throw TelegramAuthError(.badHash, field: "hash", "hash does not match the data and bot token")
-            }
-        }
+        try parser.checkHMAC(key: key, hashIndex: hashIndex)
         return try InitDataPipeline.finish(&parser, options: options)
     }
 }

@@ -125,17 +125,7 @@ public struct LoginWidgetVerifier: Sendable {
     private func check(_ parser: inout FieldParser, options: ValidationOptions) throws(TelegramAuthError) -> WidgetUser {
         try parser.sortAndCheckDuplicates()
         guard let hashIndex = parser.find("hash") else { throw .missing("hash") }
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 64) { (digests) throws(TelegramAuthError) in
-            let expected = digests.baseAddress!
-            try parser.digest(hashIndex, into: expected)
-            let mark = parser.cursor
-            let message = parser.writeDataCheckString(excluding: hashIndex)
-            key.authenticate(message, into: expected + 32)
-            parser.cursor = mark
-            guard constantTimeEquals(expected, expected + 32, count: 32) else {
-                throw TelegramAuthError(.badHash, field: "hash", "hash does not match the data and bot token")
-            }
-        }
+        try parser.checkHMAC(key: key, hashIndex: hashIndex)
         guard let authIndex = parser.find("auth_date") else { throw .missing("auth_date") }
         let authDate = try parser.unsignedInteger(authIndex, name: "auth_date")
         try options.checkTime(authDate: authDate)
