@@ -2,12 +2,14 @@
 public enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
-    /// Value of each byte as a hex digit (either case), 0xFF for a non-digit.
-    nonisolated(unsafe) static let table: UnsafePointer<UInt8> = {
-        let t = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-        for i in 0..<256 { t[i] = value(UInt8(i)) ?? 0xFF }
-        return UnsafePointer(t)
-    }()
+    /// Value of a hex digit (either case); 0xFF for any other byte. Branch-light, no table.
+    @inline(__always)
+    static func nibble(_ c: UInt8) -> UInt8 {
+        let d = c &- UInt8(ascii: "0")
+        if d < 10 { return d }
+        let l = (c | 0x20) &- UInt8(ascii: "a")
+        return l < 6 ? l &+ 10 : 0xFF
+    }
 
     /// Lowercase hex of `bytes`.
     public static func encode(_ bytes: some Sequence<UInt8>) -> String {
@@ -48,15 +50,22 @@ public enum Hex {
     }
 
     /// Decodes exactly 64 lowercase hex digits into 32 bytes; `false` on any other input.
+    /// Branch-free per digit: validity is accumulated and tested once.
     static func decodeDigest(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Bool {
-        guard text.count == 64 else { return false }
-        for i in 0..<32 {
-            let h = text[2 * i]
-            let l = text[2 * i + 1]
-            guard let hv = lowerValue(h), let lv = lowerValue(l) else { return false }
-            out[i] = hv << 4 | lv
+        guard text.count == 64, let p = text.baseAddress else { return false }
+        var bad: UInt8 = 0
+        @inline(__always) func lower(_ c: UInt8) -> UInt8 {
+            let d = c &- UInt8(ascii: "0")
+            let l = c &- UInt8(ascii: "a")
+            let isDigit: UInt8 = d < 10 ? 1 : 0
+            let isLetter: UInt8 = l < 6 ? 1 : 0
+            bad |= (isDigit | isLetter) ^ 1
+            return isDigit != 0 ? d : l &+ 10
         }
-        return true
+        for i in 0..<32 {
+            out[i] = lower(p[2 &* i]) &<< 4 | (lower(p[2 &* i &+ 1]) & 0x0F)
+        }
+        return bad == 0
     }
 
     @inline(__always)

@@ -52,26 +52,35 @@ struct JSONReader {
         try expect(UInt8(ascii: "\""))
         let out = parser.bytes + parser.cursor
         var o = 0
+        let quote = SWAR.ones &* 0x22
+        let backslash = SWAR.ones &* 0x5C
         while true {
-            // eight plain bytes at a time: no quote, backslash or control character among them
-            while position &+ 8 <= end {
+            // eight bytes at a time: store the word whole, then step past its plain bytes up to the first
+            // quote, backslash or control character
+            if position &+ 8 <= end {
                 let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                if SWAR.hasByte(word, 0x22) | SWAR.hasByte(word, 0x5C) | SWAR.hasLess(word, 0x20) != 0 { break }
+                let special = SWAR.hasZero(word ^ quote) | SWAR.hasZero(word ^ backslash) | SWAR.hasLess(word, 0x20)
                 UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                position &+= 8
-                o &+= 8
+                if special == 0 {
+                    position &+= 8
+                    o &+= 8
+                    continue
+                }
+                let plain = special.trailingZeroBitCount &>> 3
+                position &+= plain
+                o &+= plain
             }
             guard position < end else { throw error("unterminated string") }
             let c = base[position]
             if c == UInt8(ascii: "\"") {
-                position += 1
+                position &+= 1
                 break
             }
             if c < 0x20 { throw error("control character in string") }
             if c != UInt8(ascii: "\\") {
                 out[o] = c
-                o += 1
-                position += 1
+                o &+= 1
+                position &+= 1
                 continue
             }
             guard position + 1 < end else { throw error("unterminated escape") }
@@ -298,10 +307,31 @@ struct JSONReader {
         }
     }
 
+    /// Reads a member name. A name without escapes is returned in place (no copy); one with escapes is
+    /// decoded into the parser's region like any string.
+    @inline(__always)
+    mutating func readKey(into parser: inout FieldParser) throws(TelegramAuthError) -> (UnsafePointer<UInt8>, Int) {
+        try expect(UInt8(ascii: "\""))
+        let start = position
+        var p = start
+        while p < end {
+            let c = base[p]
+            if c == UInt8(ascii: "\"") {
+                position = p &+ 1
+                return (base + start, p &- start)
+            }
+            if c == UInt8(ascii: "\\") || c < 0x20 { break }
+            p &+= 1
+        }
+        position = start &- 1
+        let slice = try readString(into: &parser)
+        return (UnsafePointer(parser.bytes + Int(slice.start)), Int(slice.count))
+    }
+
     /// Iterates the members of an object; `body` must consume each value.
     mutating func forEachMember(
         in parser: inout FieldParser,
-        _ body: (inout JSONReader, inout FieldParser, Slice32) throws(TelegramAuthError) -> Void
+        _ body: (inout JSONReader, inout FieldParser, UnsafePointer<UInt8>, Int) throws(TelegramAuthError) -> Void
     ) throws(TelegramAuthError) {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
@@ -313,13 +343,14 @@ struct JSONReader {
         while true {
             skipWhitespace()
             let mark = parser.cursor
-            let key = try readString(into: &parser)
+            let (key, keyCount) = try readKey(into: &parser)
+            let keyEnd = parser.cursor
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
-            try body(&self, &parser, key)
-            // the key's bytes are only needed while matching
-            if parser.cursor == mark + Int(key.count) + 1 { parser.cursor = mark }
+            try body(&self, &parser, key, keyCount)
+            // a decoded key's bytes are only needed while matching
+            if parser.cursor == keyEnd { parser.cursor = mark }
             skipWhitespace()
             if peek() == UInt8(ascii: ",") {
                 position += 1

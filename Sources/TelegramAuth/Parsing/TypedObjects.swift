@@ -1,9 +1,35 @@
 /// Decoding of Telegram's JSON objects into fixed-size records. Unknown members are skipped, so Telegram
 /// can add members; a known member of the wrong type, or given twice, is malformed.
-extension FieldParser {
-    private func keyIs(_ key: Slice32, _ name: StaticString) -> Bool {
-        Bytes.equal(bytes + Int(key.start), Int(key.count), name)
+/// The members of `WebAppUser` and `WebAppChat` the typed records hold.
+enum KnownMember {
+    case id, firstName, lastName, username, languageCode, photoURL
+    case isBot, isPremium, addedToAttachmentMenu, allowsWriteToPM
+    case type, title, unknown
+
+    /// Classifies a member name by its length first, then one or two byte comparisons.
+    @inline(__always)
+    static func classify(_ p: UnsafePointer<UInt8>, _ n: Int) -> KnownMember {
+        switch n {
+        case 2: return Bytes.equal(p, n, "id") ? .id : .unknown
+        case 4: return Bytes.equal(p, n, "type") ? .type : .unknown
+        case 5: return Bytes.equal(p, n, "title") ? .title : .unknown
+        case 6: return Bytes.equal(p, n, "is_bot") ? .isBot : .unknown
+        case 8: return Bytes.equal(p, n, "username") ? .username : .unknown
+        case 9:
+            if Bytes.equal(p, n, "last_name") { return .lastName }
+            return Bytes.equal(p, n, "photo_url") ? .photoURL : .unknown
+        case 10:
+            if Bytes.equal(p, n, "first_name") { return .firstName }
+            return Bytes.equal(p, n, "is_premium") ? .isPremium : .unknown
+        case 13: return Bytes.equal(p, n, "language_code") ? .languageCode : .unknown
+        case 18: return Bytes.equal(p, n, "allows_write_to_pm") ? .allowsWriteToPM : .unknown
+        case 24: return Bytes.equal(p, n, "added_to_attachment_menu") ? .addedToAttachmentMenu : .unknown
+        default: return .unknown
+        }
     }
+}
+
+extension FieldParser {
 
     private func duplicate(_ context: StaticString, _ member: StaticString) -> TelegramAuthError {
         .malformed("\(context): duplicate member '\(member)'", field: "\(context).\(member)")
@@ -56,31 +82,23 @@ extension FieldParser {
     mutating func parseUser(_ reader: inout JSONReader, context: StaticString) throws(TelegramAuthError) -> UserRecord {
         var user = UserRecord()
         var haveID = false
-        try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key: Slice32) throws(TelegramAuthError) in
-            if p.keyIs(key, "id") {
+        try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key, keyCount) throws(TelegramAuthError) in
+            switch KnownMember.classify(key, keyCount) {
+            case .id:
                 guard !haveID else { throw p.duplicate(context, "id") }
                 user.id = try p.integer(&r, context, "id")
                 haveID = true
-            } else if p.keyIs(key, "first_name") {
-                try p.optionalString(&r, &user.firstName, context, "first_name")
-            } else if p.keyIs(key, "last_name") {
-                try p.optionalString(&r, &user.lastName, context, "last_name")
-            } else if p.keyIs(key, "username") {
-                try p.optionalString(&r, &user.username, context, "username")
-            } else if p.keyIs(key, "language_code") {
-                try p.optionalString(&r, &user.languageCode, context, "language_code")
-            } else if p.keyIs(key, "photo_url") {
-                try p.optionalString(&r, &user.photoURL, context, "photo_url")
-            } else if p.keyIs(key, "is_bot") {
-                try p.optionalBool(&r, &user.isBot, context, "is_bot")
-            } else if p.keyIs(key, "is_premium") {
-                try p.optionalBool(&r, &user.isPremium, context, "is_premium")
-            } else if p.keyIs(key, "added_to_attachment_menu") {
+            case .firstName: try p.optionalString(&r, &user.firstName, context, "first_name")
+            case .lastName: try p.optionalString(&r, &user.lastName, context, "last_name")
+            case .username: try p.optionalString(&r, &user.username, context, "username")
+            case .languageCode: try p.optionalString(&r, &user.languageCode, context, "language_code")
+            case .photoURL: try p.optionalString(&r, &user.photoURL, context, "photo_url")
+            case .isBot: try p.optionalBool(&r, &user.isBot, context, "is_bot")
+            case .isPremium: try p.optionalBool(&r, &user.isPremium, context, "is_premium")
+            case .addedToAttachmentMenu:
                 try p.optionalBool(&r, &user.addedToAttachmentMenu, context, "added_to_attachment_menu")
-            } else if p.keyIs(key, "allows_write_to_pm") {
-                try p.optionalBool(&r, &user.allowsWriteToPM, context, "allows_write_to_pm")
-            } else {
-                try r.skipValue(depth: 1)
+            case .allowsWriteToPM: try p.optionalBool(&r, &user.allowsWriteToPM, context, "allows_write_to_pm")
+            case .type, .title, .unknown: try r.skipValue(depth: 1)
             }
         }
         guard haveID else { throw TelegramAuthError.missing("\(context).id") }
@@ -95,21 +113,17 @@ extension FieldParser {
         var reader = JSONReader(json.0, json.1, context: context)
         var chat = ChatRecord()
         var haveID = false
-        try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key: Slice32) throws(TelegramAuthError) in
-            if p.keyIs(key, "id") {
+        try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key, keyCount) throws(TelegramAuthError) in
+            switch KnownMember.classify(key, keyCount) {
+            case .id:
                 guard !haveID else { throw p.duplicate(context, "id") }
                 chat.id = try p.integer(&r, context, "id")
                 haveID = true
-            } else if p.keyIs(key, "type") {
-                try p.optionalString(&r, &chat.type, context, "type")
-            } else if p.keyIs(key, "title") {
-                try p.optionalString(&r, &chat.title, context, "title")
-            } else if p.keyIs(key, "username") {
-                try p.optionalString(&r, &chat.username, context, "username")
-            } else if p.keyIs(key, "photo_url") {
-                try p.optionalString(&r, &chat.photoURL, context, "photo_url")
-            } else {
-                try r.skipValue(depth: 1)
+            case .type: try p.optionalString(&r, &chat.type, context, "type")
+            case .title: try p.optionalString(&r, &chat.title, context, "title")
+            case .username: try p.optionalString(&r, &chat.username, context, "username")
+            case .photoURL: try p.optionalString(&r, &chat.photoURL, context, "photo_url")
+            default: try r.skipValue(depth: 1)
             }
         }
         reader.skipWhitespace()

@@ -1,0 +1,97 @@
+import Testing
+
+@testable import TelegramAuth
+
+/// The word-at-a-time decoders against simple reference rules, on random data with every encoding mixed:
+/// plain bytes, `%XX` in either case, `+` for a space, escapes straddling 8-byte words, non-ASCII text.
+@Suite struct DecodingPropertyTests {
+    struct Generator: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let alphabet: [String] = [
+        "a", "b", "Z", "0", "9", "_", "-", ".", " ", "+", "%", "&", "=", "/", "\"", "\\", "é", "я", "𝄞", "~", "*", "{",
+    ]
+
+    func randomText(_ g: inout Generator, maxLength: Int) -> String {
+        let n = Int.random(in: 0...maxLength, using: &g)
+        return (0..<n).map { _ in Self.alphabet.randomElement(using: &g)! }.joined()
+    }
+
+    /// Encodes each byte by a random choice among the spellings a decoder must accept.
+    func randomlyEncoded(_ text: String, _ g: inout Generator) -> String {
+        var out = ""
+        for b in text.utf8 {
+            let plainAllowed = (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x5F || b == 0x2D
+                || b == 0x2E || b == 0x7E || b == 0x2A || b == 0x2F
+            let hex = Array("0123456789abcdef".utf8)
+            switch Int.random(in: 0..<3, using: &g) {
+            case 0 where plainAllowed:
+                out.unicodeScalars.append(Unicode.Scalar(b))
+            case 1 where b == 0x20:
+                out += "+"
+            default:
+                let upper = Bool.random(using: &g)
+                let digits = [hex[Int(b >> 4)], hex[Int(b & 15)]].map { upper && $0 >= 0x61 ? $0 - 0x20 : $0 }
+                out += "%" + String(decoding: digits, as: UTF8.self)
+            }
+        }
+        return out
+    }
+
+    @Test func widgetFieldsDecodeExactlyUnderAnyEncoding() throws {
+        let token = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
+        let verifier = try LoginWidgetVerifier(botToken: token)
+        var g = Generator(state: 20261121)
+        for round in 0..<400 {
+            var fields: [(String, String)] = [("id", "\(round + 1)"), ("first_name", randomText(&g, maxLength: 40))]
+            for i in 0..<Int.random(in: 0...4, using: &g) {
+                fields.append(("x\(i)_" + randomText(&g, maxLength: 5).filter { $0.isLetter }, randomText(&g, maxLength: 70)))
+            }
+            let signed = try TelegramSigning.signWidget(botToken: token, fields: fields, authDate: 1_700_000_000)
+            let query = signed.map { randomlyEncoded($0.key, &g) + "=" + randomlyEncoded($0.value, &g) }.joined(separator: "&")
+            let user = try verifier.verify(query, options: ValidationOptions(maxAge: nil))
+            #expect(user.firstName == fields[1].1, "round \(round): \(query)")
+            let extras = Dictionary(uniqueKeysWithValues: user.extras.map { ($0.key, $0.value) })
+            for (k, v) in fields.dropFirst(2) { #expect(extras[k] == v, "round \(round): \(k) in \(query)") }
+        }
+    }
+
+    @Test func userJSONStringsDecodeExactly() throws {
+        let token = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
+        let validator = try MiniAppValidator(botToken: token)
+        var g = Generator(state: 42)
+        for round in 0..<300 {
+            let first = randomText(&g, maxLength: 30)
+            let last = randomText(&g, maxLength: 30)
+            func json(_ s: String) -> String {
+                var out = "\""
+                for u in s.unicodeScalars {
+                    switch u {
+                    case "\"": out += "\\\""
+                    case "\\": out += "\\\\"
+                    case "/": out += Bool.random(using: &g) ? "\\/" : "/"
+                    case "é": out += Bool.random(using: &g) ? "\\u00e9" : "é"
+                    case "𝄞": out += Bool.random(using: &g) ? "\\ud834\\udd1e" : "𝄞"
+                    default: out.unicodeScalars.append(u)
+                    }
+                }
+                return out + "\""
+            }
+            let user = "{\"id\":\(round + 9_007_199_254_740_993),\(json("first_name")):\(json(first)),\"last_name\":\(json(last))}"
+            let signed = try TelegramSigning.signInitData(
+                botToken: token, fields: [("user", user), ("chat_instance", "-1")], authDate: 1_700_000_000)
+            let data = try validator.validate(signed, options: ValidationOptions(maxAge: nil))
+            #expect(data.user?.id == Int64(round) + 9_007_199_254_740_993)
+            #expect(data.user?.firstName == first, "round \(round): \(user)")
+            #expect(data.user?.lastName == last, "round \(round): \(user)")
+        }
+    }
+}
