@@ -38,12 +38,19 @@ struct JSONReader {
         .malformed("\(context): \(what) at byte \(position)", field: "\(context)")
     }
 
+    @inline(__always)
     mutating func expect(_ c: UInt8) throws(TelegramAuthError) {
-        guard peek() == c, position < end else {
-            throw error(atEnd ? "unexpected end of JSON, expected '\(Character(Unicode.Scalar(c)))'"
-                : "expected '\(Character(Unicode.Scalar(c)))'")
+        if position < end && base[position] == c {
+            position &+= 1
+            return
         }
-        position += 1
+        throw unexpected(c)
+    }
+
+    @inline(never)
+    func unexpected(_ c: UInt8) -> TelegramAuthError {
+        error(atEnd ? "unexpected end of JSON, expected '\(Character(Unicode.Scalar(c)))'"
+            : "expected '\(Character(Unicode.Scalar(c)))'")
     }
 
     /// Decodes a JSON string into the parser's region, NUL-terminated; rejects control characters,
@@ -314,6 +321,22 @@ struct JSONReader {
         try expect(UInt8(ascii: "\""))
         let start = position
         var p = start
+        // find the closing quote a word at a time; a backslash or control character first means the slow path
+        while p &+ 8 <= end {
+            let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
+            let special = SWAR.hasZero(word ^ (SWAR.ones &* 0x22)) | SWAR.hasZero(word ^ (SWAR.ones &* 0x5C))
+                | SWAR.hasLess(word, 0x20)
+            if special == 0 {
+                p &+= 8
+                continue
+            }
+            p &+= special.trailingZeroBitCount &>> 3
+            if base[p] == UInt8(ascii: "\"") {
+                position = p &+ 1
+                return (base + start, p &- start)
+            }
+            p = end
+        }
         while p < end {
             let c = base[p]
             if c == UInt8(ascii: "\"") {
