@@ -249,6 +249,84 @@ enum StaticStrings {
     }
 }
 
+// MARK: Results as one record
+
+/// Runs one verification and writes its record into `out`; `*outLen` is the capacity in, the size out.
+func verifyRecord<V: Sendable>(
+    _ handle: OpaquePointer?, as: V.Type, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ run: (V, UnsafeMutablePointer<UInt8>?, Int) throws(TelegramAuthError) -> Int?
+) -> Int32 {
+    guard let handle, let outLen else { return invalid(err, "NULL verifier or length pointer") }
+    let capacity = out == nil ? 0 : outLen.pointee
+    do {
+        guard let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), capacity)
+        else { return invalid(err, "NULL input with a non-zero length") }
+        outLen.pointee = needed
+        guard needed <= capacity else {
+            let code = TGAUTH_E_BUFFER_TOO_SMALL
+            if let err {
+                err.pointee.code = code
+                err.pointee.field.0 = 0
+                copyTruncated("the record needs \(needed) bytes", into: &err.pointee.message)
+            }
+            return code
+        }
+        return succeed(err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+@c @implementation public func tgauth_mini_app_validate_record(
+    _ validator: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ initData: UnsafePointer<CChar>?, _ initDataLen: Int,
+    _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verifyRecord(validator, as: MiniAppValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
+        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in
+            ResultRecord.write(try v.validate(bytes: b, options: options(check)), into: o, capacity: c)
+        }
+    }
+}
+
+@c @implementation public func tgauth_third_party_validate_record(
+    _ validator: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ initData: UnsafePointer<CChar>?, _ initDataLen: Int,
+    _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verifyRecord(validator, as: ThirdPartyValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
+        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in
+            ResultRecord.write(try v.validate(bytes: b, options: options(check)), into: o, capacity: c)
+        }
+    }
+}
+
+@c @implementation public func tgauth_widget_verify_record(
+    _ verifier: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ inputText: UnsafePointer<CChar>?, _ inputLen: Int,
+    _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
+        try input(inputText, inputLen).map { (b) throws(TelegramAuthError) in
+            ResultRecord.write(try v.verify(bytes: b, options: options(check)), into: o, capacity: c)
+        }
+    }
+}
+
+@c @implementation public func tgauth_widget_verify_pairs_record(
+    _ verifier: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ pairs: UnsafePointer<CChar>?, _ pairsLen: Int, _ pairCount: Int,
+    _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
+        try input(pairs, pairsLen).map { (b) throws(TelegramAuthError) in
+            ResultRecord.write(
+                try v.verify(nulSeparatedPairs: b, count: pairCount, options: options(check)), into: o, capacity: c)
+        }
+    }
+}
+
 // MARK: Init data results
 
 @c @implementation public func tgauth_init_data_free(_ data: OpaquePointer?) {

@@ -207,6 +207,41 @@ struct FieldParser {
         return slice
     }
 
+    // MARK: NUL-separated pairs (`key\0value\0key\0value`), the form language bindings pass a mapping in
+
+    static func storage(forNULPairs input: UnsafeBufferPointer<UInt8>, count: Int) -> FieldStorage {
+        FieldStorage.make(fields: max(count, 1), byteCount: 2 * (input.count + 2 * count + 1) + 64)
+    }
+
+    /// Reads exactly `count` pairs; a NUL inside a key or value shows up as a wrong number of parts.
+    mutating func parseNULPairs(_ input: UnsafeBufferPointer<UInt8>, count pairCount: Int) throws(TelegramAuthError) {
+        guard pairCount > 0, let src = input.baseAddress else { throw .malformed("empty input") }
+        let n = input.count
+        var i = 0
+        for _ in 0..<pairCount {
+            guard i <= n else { throw .malformed("a key or value contains a NUL byte") }
+            let keyEnd = Bytes.find(0, src, from: i, to: n) ?? n
+            guard keyEnd < n else { throw .malformed("a key or value contains a NUL byte") }
+            guard keyEnd > i else { throw .malformed("empty key") }
+            let key = copyValidated(src + i, keyEnd - i, field: nil)
+            let valueStart = keyEnd + 1
+            let valueEnd = Bytes.find(0, src, from: valueStart, to: n) ?? n
+            let value = copyValidated(src + valueStart, valueEnd - valueStart, field: key)
+            guard let key, let value else {
+                throw .malformed("invalid UTF-8\(fieldSuffix(key))", field: fieldName(key))
+            }
+            table[count] = FieldEntry(key: key, value: value)
+            count += 1
+            i = valueEnd + 1
+        }
+        guard i == n + 1 else { throw .malformed("a key or value contains a NUL byte") }
+    }
+
+    private mutating func copyValidated(_ p: UnsafePointer<UInt8>, _ n: Int, field: Slice32?) -> Slice32? {
+        guard Bytes.isValidUTF8(p, n) else { return nil }
+        return copyRaw(p, n)
+    }
+
     // MARK: A flat JSON object (the Login Widget's JavaScript callback)
 
     static func storage(forJSON input: UnsafeBufferPointer<UInt8>) -> FieldStorage {

@@ -35,6 +35,18 @@ public struct LoginWidgetVerifier: Sendable {
         return try check(&parser, options: options)
     }
 
+    /// Verifies `count` pairs given as `key\0value\0key\0value` (no trailing NUL): the form in which a
+    /// language binding passes a mapping across the C ABI in one piece.
+    package func verify(
+        nulSeparatedPairs input: UnsafeBufferPointer<UInt8>, count: Int, options: ValidationOptions
+    ) throws(TelegramAuthError) -> WidgetUser {
+        try options.checkArguments()
+        try options.checkSize(input.count)
+        var parser = FieldParser(storage: FieldParser.storage(forNULPairs: input, count: count))
+        try parser.parseNULPairs(input, count: count)
+        return try check(&parser, options: options)
+    }
+
     /// Verifies a dictionary of fields.
     public func verify(fields: [String: String], options: ValidationOptions = .default) throws(TelegramAuthError) -> WidgetUser {
         try verify(fields: fields.map { ($0.key, $0.value) }, options: options)
