@@ -1,0 +1,267 @@
+"""Telegram login verification: Login Widget data, Mini App initData, and third-party (Ed25519) validation.
+
+Every check runs in libtgauth's Swift core; this package only converts arguments and results.
+"""
+from __future__ import annotations
+
+import threading
+from typing import Iterable, Mapping, Optional, Tuple, Union
+
+from . import _ffi
+from ._records import build as _build
+from ._types import (
+    AuthError,
+    BadHashError,
+    BadSignatureError,
+    ExpiredError,
+    FutureAuthDateError,
+    InitData,
+    MalformedError,
+    MissingFieldError,
+    TooLargeError,
+    WebAppChat,
+    WebAppUser,
+    WidgetUser,
+    ERRORS_BY_KIND as _ERRORS_BY_KIND,
+)
+
+__all__ = [
+    "AuthError", "MalformedError", "MissingFieldError", "BadHashError", "BadSignatureError", "ExpiredError",
+    "FutureAuthDateError", "TooLargeError", "InitData", "WebAppUser", "WebAppChat", "WidgetUser",
+    "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
+    "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE",
+]
+
+__version__ = "0.1.0"
+DEFAULT_MAX_AGE = 86400
+
+Text = Union[str, bytes]
+
+
+def library_version() -> str:
+    """The version of the loaded libtgauth."""
+    return _ffi.version_string().decode()
+
+
+def _raise(failure: _ffi.Failure):
+    cls = _ERRORS_BY_KIND.get(failure.kind)
+    if cls is None:  # invalid_argument and anything not about the data itself
+        raise ValueError(failure.message) from None
+    raise cls(failure.message, failure.field) from None
+
+
+def _token(bot_token: Text) -> bytes:
+    if isinstance(bot_token, str):
+        bot_token = bot_token.encode()
+    elif not isinstance(bot_token, (bytes, bytearray)):
+        raise TypeError(f"bot_token must be str or bytes, not {type(bot_token).__name__}")
+    if not bot_token:
+        raise ValueError("the bot token is empty")
+    return bytes(bot_token)
+
+
+def _data(value: object, what: str) -> bytes:
+    if type(value) is str:
+        return value.encode()
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return bytes(value)
+    if isinstance(value, str):
+        return str(value).encode()
+    raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def _limits(max_age: Optional[int], now: Optional[int]):
+    if max_age is not None and (type(max_age) is not int or max_age < 0):
+        if isinstance(max_age, bool) or not isinstance(max_age, int):
+            raise TypeError("max_age must be an int or None")
+        raise ValueError("max_age must not be negative (0 or None turns the age check off)")
+    if now is not None and (type(now) is not int or now <= 0):
+        if isinstance(now, bool) or not isinstance(now, int):
+            raise TypeError("now must be an int (Unix time) or None")
+        raise ValueError("now must be a positive Unix time")
+    return _ffi.check(max_age, now)
+
+
+class MiniAppValidator:
+    """Validates Mini App initData with the bot token. Derives the key once; safe to share between threads."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, bot_token: Text) -> None:
+        try:
+            self._handle = _ffi.new_mini_app(_token(bot_token))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None) -> InitData:
+        """Checks `Telegram.WebApp.initData` (or an Authorization value `tma <initData>`) and returns it typed.
+
+        `max_age` is in seconds (0 or None: no age check); `now` replaces the clock (Unix time).
+        Raises a subclass of AuthError when the data is rejected.
+        """
+        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
+        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        try:
+            return _build(_ffi.mini_app_record(self._handle, raw, limits))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+
+class ThirdPartyValidator:
+    """Validates initData of a bot you do not own, by its Ed25519 `signature`, from the bot id alone."""
+
+    __slots__ = ("_handle", "bot_id")
+
+    def __init__(self, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None) -> None:
+        if isinstance(bot_id, bool) or not isinstance(bot_id, int):
+            raise TypeError("bot_id must be an int")
+        if bot_id <= 0:
+            raise ValueError("bot_id must be positive")
+        self.bot_id = bot_id
+        try:
+            if public_key is not None:
+                self._handle = _ffi.new_third_party_with_key(bot_id, _public_key(public_key))
+            else:
+                if environment not in _ffi.ENVIRONMENTS:
+                    raise ValueError(f"environment must be 'production' or 'test', not {environment!r}")
+                self._handle = _ffi.new_third_party(bot_id, _ffi.ENVIRONMENTS[environment])
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None) -> InitData:
+        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
+        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        try:
+            return _build(_ffi.third_party_record(self._handle, raw, limits))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+
+def _public_key(key: Union[bytes, str]) -> bytes:
+    if isinstance(key, str):
+        if len(key) != 64:
+            raise ValueError("public_key must be 32 bytes or 64 hex characters")
+        try:
+            return bytes.fromhex(key)
+        except ValueError:
+            raise ValueError("public_key must be 32 bytes or 64 hex characters") from None
+    if isinstance(key, (bytes, bytearray)):
+        if len(key) != 32:
+            raise ValueError("public_key must be 32 bytes or 64 hex characters")
+        return bytes(key)
+    raise TypeError("public_key must be bytes or a hex str")
+
+
+_third_party_cache: dict = {}
+_third_party_lock = threading.Lock()
+
+
+def validate_third_party(
+    init_data: Text, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None,
+    max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+) -> InitData:
+    """Validates initData by Telegram's Ed25519 `signature` (production or test key, or `public_key`)."""
+    key = (bot_id, environment, public_key)
+    validator = _third_party_cache.get(key)
+    if validator is None:
+        validator = ThirdPartyValidator(bot_id, environment, public_key)
+        with _third_party_lock:
+            if len(_third_party_cache) >= 64:
+                _third_party_cache.clear()
+            _third_party_cache[key] = validator
+    return validator.validate(init_data, max_age=max_age, now=now)
+
+
+def _field_text(value: object) -> str:
+    if type(value) is str:
+        return value
+    if isinstance(value, bool):  # the widget's JavaScript writes booleans as true/false
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return str(value)
+    raise TypeError(f"widget field values must be str or int, not {type(value).__name__}")
+
+
+class LoginWidgetVerifier:
+    """Verifies Login Widget data with the bot token. Safe to share between threads."""
+
+    __slots__ = ("_handle",)
+
+    def __init__(self, bot_token: Text) -> None:
+        try:
+            self._handle = _ffi.new_widget(_token(bot_token))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+    def verify(self, data: Union[Text, Mapping[str, object]], max_age: Optional[int] = DEFAULT_MAX_AGE,
+               now: Optional[int] = None) -> WidgetUser:
+        """Checks widget data: a query string, a callback URL, the JSON callback object (str or bytes), or a
+        mapping of fields (for example a framework's parsed query parameters)."""
+        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        try:
+            if isinstance(data, Mapping):
+                parts = []
+                for k, v in data.items():
+                    if type(k) is not str:
+                        raise TypeError(f"widget field names must be str, not {type(k).__name__}")
+                    parts.append(k)
+                    parts.append(v if type(v) is str else _field_text(v))
+                joined = "\0".join(parts).encode()
+                return _build(_ffi.widget_pairs_record(self._handle, joined, len(data), limits))
+            return _build(_ffi.widget_record(self._handle, _data(data, "data"), limits))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+
+def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]):
+    items = fields.items() if isinstance(fields, Mapping) else fields
+    out = []
+    for item in items:
+        try:
+            k, v = item
+        except (TypeError, ValueError):
+            raise TypeError("fields must be a mapping or an iterable of (key, value) pairs") from None
+        if not isinstance(k, str):
+            raise TypeError("field names must be str")
+        out.append((k.encode(), _field_text(v).encode()))
+    return out
+
+
+def _auth_date(auth_date: int) -> int:
+    if isinstance(auth_date, bool) or not isinstance(auth_date, int):
+        raise TypeError("auth_date must be an int (Unix time)")
+    if auth_date < 0:
+        raise ValueError("auth_date must not be negative")
+    return auth_date
+
+
+def sign_init_data(
+    bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]], auth_date: int,
+    ed25519_private_key: Union[bytes, str, None] = None, bot_id: Optional[int] = None,
+) -> str:
+    """Signs Mini App initData for tests and fixtures: adds `auth_date`, a `signature` when an Ed25519
+    private key (32-byte seed, or 64 hex characters) and `bot_id` are given, and `hash`."""
+    seed = None
+    if ed25519_private_key is not None:
+        seed = _public_key(ed25519_private_key)  # same 32-byte / 64-hex rules as a key
+        if bot_id is None:
+            raise ValueError("bot_id is required with ed25519_private_key")
+    if bot_id is not None and (isinstance(bot_id, bool) or not isinstance(bot_id, int)):
+        raise TypeError("bot_id must be an int")
+    try:
+        return _ffi.sign_init_data(_token(bot_token), _pairs(fields), _auth_date(auth_date), seed, bot_id or 0)
+    except _ffi.Failure as failure:
+        _raise(failure)
+
+
+def sign_widget(bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]], auth_date: int) -> dict:
+    """Signs Login Widget data for tests: returns the fields with `auth_date` and `hash` added."""
+    from urllib.parse import parse_qsl
+
+    try:
+        query = _ffi.sign_widget(_token(bot_token), _pairs(fields), _auth_date(auth_date))
+    except _ffi.Failure as failure:
+        _raise(failure)
+    return dict(parse_qsl(query, keep_blank_values=True, strict_parsing=True))

@@ -1,0 +1,278 @@
+"""Every ctypes detail of the binding: finding libtgauth, declaring its functions, and calling them.
+
+The public modules never import ctypes; they call the small functions at the bottom of this file.
+"""
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import glob
+import os
+import threading
+from typing import Callable, Optional, Sequence, Tuple
+
+ABI_MAJOR = 0  # the library's major version this binding speaks
+_PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
+
+
+def _candidates() -> list:
+    places = []
+    env = os.environ.get("TGAUTH_LIBRARY")
+    if env:
+        places.append(("TGAUTH_LIBRARY", env))
+    for path in sorted(glob.glob(os.path.join(_PACKAGE_DIR, "libtgauth.so*"))):
+        places.append(("package copy", path))
+    found = ctypes.util.find_library("tgauth")
+    places.append(("ctypes.util.find_library('tgauth')", found))
+    return places
+
+
+def _load() -> ctypes.CDLL:
+    tried = []
+    for how, path in _candidates():
+        if not path:
+            tried.append(f"{how}: not found")
+            continue
+        try:
+            lib = ctypes.CDLL(path)
+        except OSError as exc:
+            tried.append(f"{how}: {path}: {exc}")
+            if how == "TGAUTH_LIBRARY":
+                break  # an explicit choice that fails is an error, not a reason to load some other copy
+            continue
+        lib.tgauth_version_number.restype = ctypes.c_uint
+        lib.tgauth_version_number.argtypes = []
+        major = lib.tgauth_version_number() // 1_000_000
+        if major != ABI_MAJOR:
+            tried.append(f"{how}: {path}: library major version {major}, this binding needs {ABI_MAJOR}")
+            continue
+        return lib
+    raise OSError(
+        "tgauth: cannot load libtgauth. Looked in:\n  - " + "\n  - ".join(tried)
+        + "\nSet TGAUTH_LIBRARY to the path of libtgauth.so, or install the library (make install)."
+    )
+
+
+lib = _load()
+
+c_char_p, c_size_t, c_int, c_int64, c_void_p = ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int, ctypes.c_int64, ctypes.c_void_p
+P = ctypes.POINTER
+
+
+class Error(ctypes.Structure):
+    _fields_ = [("code", c_int), ("field", ctypes.c_char * 64), ("message", ctypes.c_char * 256)]
+
+
+class Check(ctypes.Structure):
+    _fields_ = [("max_age", c_int64), ("future_skew", c_int64), ("now", c_int64), ("max_input_bytes", c_size_t)]
+
+
+class Field(ctypes.Structure):
+    _fields_ = [("key", c_char_p), ("key_len", c_size_t), ("value", c_char_p), ("value_len", c_size_t)]
+
+
+def _declare(name: str, restype, argtypes: Sequence) -> Callable:
+    fn = getattr(lib, name)
+    fn.restype = restype
+    fn.argtypes = list(argtypes)
+    return fn
+
+
+version_string = _declare("tgauth_version_string", c_char_p, [])
+error_kind = _declare("tgauth_error_kind", c_char_p, [c_int])
+_mini_app_new = _declare("tgauth_mini_app_new", c_int, [P(c_void_p), c_char_p, c_size_t])
+_mini_app_free = _declare("tgauth_mini_app_free", None, [c_void_p])
+_third_party_new = _declare("tgauth_third_party_new", c_int, [P(c_void_p), c_int64, c_int])
+_third_party_new_with_key = _declare("tgauth_third_party_new_with_key", c_int, [P(c_void_p), c_int64, c_char_p, c_size_t])
+_third_party_free = _declare("tgauth_third_party_free", None, [c_void_p])
+_widget_new = _declare("tgauth_widget_new", c_int, [P(c_void_p), c_char_p, c_size_t])
+_widget_free = _declare("tgauth_widget_free", None, [c_void_p])
+
+
+def _undeclared(name: str) -> Callable:
+    """The hot-path functions are called without argtypes: every argument is passed as a ready ctypes object
+    (pointers by prebuilt byref, sizes as c_size_t), which saves most of ctypes' per-call conversion cost."""
+    fn = getattr(lib, name)
+    fn.restype = c_int
+    return fn
+
+
+# (validator, out, out_len, err, input, input_len, check); the pairs variant adds pair_count before check
+_mini_app_record = _undeclared("tgauth_mini_app_validate_record")
+_third_party_record = _undeclared("tgauth_third_party_validate_record")
+_widget_record = _undeclared("tgauth_widget_verify_record")
+_widget_pairs_record = _undeclared("tgauth_widget_verify_pairs_record")
+_sign_init_data = _declare(
+    "tgauth_sign_init_data", c_int,
+    [c_char_p, P(c_size_t), c_char_p, c_size_t, P(Field), c_size_t, c_int64, c_char_p, c_size_t, c_int64],
+)
+_sign_widget = _declare("tgauth_sign_widget", c_int, [c_char_p, P(c_size_t), c_char_p, c_size_t, P(Field), c_size_t, c_int64])
+
+OK = 0
+BUFFER_TOO_SMALL = 9
+ENVIRONMENTS = {"production": 0, "test": 1}
+KINDS = {code: error_kind(code).decode() for code in range(1, 10)}
+
+
+class Failure(Exception):
+    """A non-OK status from the library, with its detail; the public layer turns it into AuthError."""
+
+    def __init__(self, code: int, field: str, message: str) -> None:
+        super().__init__(message)
+        self.code, self.kind, self.field, self.message = code, KINDS.get(code, "unknown"), field, message
+
+
+def _failure(code: int, err: Optional[Error]) -> Failure:
+    if err is None or err.code != code:
+        return Failure(code, "", KINDS.get(code, "unknown"))
+    return Failure(code, err.field.decode("utf-8", "replace"), err.message.decode("utf-8", "replace"))
+
+
+class Handle:
+    """An owned library object, freed with its `_free` function when collected."""
+
+    __slots__ = ("ptr", "_free")
+
+    def __init__(self, ptr: c_void_p, free: Callable) -> None:
+        self.ptr, self._free = ptr, free
+
+    def __del__(self) -> None:
+        if self.ptr is not None and self.ptr.value:
+            self._free(self.ptr)
+            self.ptr = None
+
+
+def _new_handle(create: Callable, free: Callable, *args) -> Handle:
+    ptr = c_void_p()
+    code = create(ctypes.byref(ptr), *args)
+    if code != OK:
+        raise _failure(code, None)
+    return Handle(ptr, free)
+
+
+def new_mini_app(token: bytes) -> Handle:
+    return _new_handle(_mini_app_new, _mini_app_free, token, len(token))
+
+
+def new_widget(token: bytes) -> Handle:
+    return _new_handle(_widget_new, _widget_free, token, len(token))
+
+
+def new_third_party(bot_id: int, environment: int) -> Handle:
+    return _new_handle(_third_party_new, _third_party_free, bot_id, environment)
+
+
+def new_third_party_with_key(bot_id: int, key: bytes) -> Handle:
+    return _new_handle(_third_party_new_with_key, _third_party_free, bot_id, key, len(key))
+
+
+# ---- verification: one call per check, into a per-thread buffer ---------------------------------------
+
+_CHECKS: dict = {}
+
+
+class Limits:
+    """A limits struct and a reference to it, built once per distinct (max_age, now); C only reads it."""
+
+    __slots__ = ("struct", "ref")
+
+    def __init__(self, max_age: Optional[int], now: Optional[int]) -> None:
+        self.struct = Check(max_age or 0, 60, now or 0, 16384)
+        self.ref = ctypes.byref(self.struct)
+
+
+def check(max_age: Optional[int], now: Optional[int]) -> Limits:
+    key = (max_age, now)
+    c = _CHECKS.get(key)
+    if c is None:
+        c = Limits(max_age, now)
+        if len(_CHECKS) < 256:
+            _CHECKS[key] = c
+    return c
+
+
+class _Scratch(threading.local):
+    """Per-thread output buffer, error struct and size cells, so a verification allocates no ctypes objects."""
+
+    def __init__(self) -> None:
+        self.err = Error()
+        self.err_ref = ctypes.byref(self.err)
+        self.input_len = c_size_t()
+        self.count = c_size_t()
+        self.resize(8192)
+
+    def resize(self, size: int) -> None:
+        self.size = size
+        self.data = bytearray(size)
+        self.buffer = (ctypes.c_char * size).from_buffer(self.data)
+        self.length = c_size_t(size)
+        self.length_ref = ctypes.byref(self.length)
+
+
+_scratch = _Scratch()
+
+
+def _record(fn: Callable, handle: Handle, data: bytes, limits: Limits, count: Optional[int] = None) -> str:
+    s = _scratch
+    s.length.value = s.size
+    s.input_len.value = len(data)
+    if count is None:
+        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, limits.ref)
+    else:
+        s.count.value = count
+        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, s.count, limits.ref)
+    if code == OK:
+        return s.data[: s.length.value - 1].decode()
+    if code == BUFFER_TOO_SMALL:
+        s.resize(max(s.length.value, 2 * s.size))
+        return _record(fn, handle, data, limits, count)
+    raise _failure(code, s.err)
+
+
+def mini_app_record(handle: Handle, data: bytes, limits: Limits) -> str:
+    return _record(_mini_app_record, handle, data, limits)
+
+
+def third_party_record(handle: Handle, data: bytes, limits: Limits) -> str:
+    return _record(_third_party_record, handle, data, limits)
+
+
+def widget_record(handle: Handle, data: bytes, limits: Limits) -> str:
+    return _record(_widget_record, handle, data, limits)
+
+
+def widget_pairs_record(handle: Handle, pairs: bytes, count: int, limits: Limits) -> str:
+    return _record(_widget_pairs_record, handle, pairs, limits, count)
+
+
+# ---- signing ------------------------------------------------------------------------------------------
+
+def _fields(pairs: Sequence[Tuple[bytes, bytes]]):
+    array = (Field * max(len(pairs), 1))()
+    for i, (k, v) in enumerate(pairs):
+        array[i] = Field(k, len(k), v, len(v))
+    return array
+
+
+def _sign(call: Callable) -> str:
+    size = c_size_t(4096)
+    out = ctypes.create_string_buffer(size.value)
+    code = call(out, size)
+    if code == BUFFER_TOO_SMALL:
+        out = ctypes.create_string_buffer(size.value + 1)
+        size.value += 1
+        code = call(out, size)
+    if code != OK:
+        raise _failure(code, None)
+    return out.raw[: size.value].decode()
+
+
+def sign_init_data(token: bytes, pairs, auth_date: int, seed: Optional[bytes], bot_id: int) -> str:
+    array = _fields(pairs)
+    return _sign(lambda out, size: _sign_init_data(
+        out, ctypes.byref(size), token, len(token), array, len(pairs), auth_date, seed, len(seed or b""), bot_id))
+
+
+def sign_widget(token: bytes, pairs, auth_date: int) -> str:
+    array = _fields(pairs)
+    return _sign(lambda out, size: _sign_widget(out, ctypes.byref(size), token, len(token), array, len(pairs), auth_date))
