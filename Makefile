@@ -15,7 +15,11 @@ PKGCFG     := PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/lib/pkgconfig
 CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
-.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench install clean python venv
+.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-python \
+        install clean python venv
+PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
+# pytest exits 5 when it collects nothing: that must fail the build, never pass it
+PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
 
 all: lib cli
 
@@ -47,6 +51,20 @@ install: all
 	install -m 644 $(BUILD)/lib/pkgconfig/tgauth.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tgauth.pc
 	install -m 755 $(BUILD)/bin/tgauth $(DESTDIR)$(PREFIX)/bin/tgauth
 
+# ---- Python -------------------------------------------------------------------------------------
+
+# The package carries a copy of the library (the second place it looks), then goes into a local venv.
+python: lib
+	cp $(BUILD)/lib/$(LIBFILE) bindings/python/src/tgauth/libtgauth.so.$(SOVERSION)
+
+venv: python
+	@scripts/ensure-deps.sh python
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	@$(VENV)/bin/python -c "import pytest, flask" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask
+	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
+	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
+
 # ---- examples -------------------------------------------------------------------------------------
 
 $(BUILD)/examples/example_c: examples/c/example.c lib
@@ -57,7 +75,7 @@ $(BUILD)/examples/example_cpp: examples/cpp/example.cpp lib
 	@mkdir -p $(BUILD)/examples
 	$(CXX) $(CXXWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth)
 
-demo: all $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
+demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	@echo "== C example (examples/c/example.c)"
 	$(BUILD)/examples/example_c
 	@echo "== C++ example (examples/cpp/example.cpp)"
@@ -68,10 +86,12 @@ demo: all $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	    'user={"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}' query_id=demo); \
 	  echo "$$DATA" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN; \
 	  echo "tampered:"; echo "$${DATA/vdkfrost/mallory}" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN || true
+	@echo "== Python (examples/python/demo.py, the tgauth package from the venv)"
+	$(VENV)/bin/python examples/python/demo.py
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: test-swift test-c test-valgrind test-examples
+test: test-swift test-c test-valgrind test-examples test-python
 	@echo "== all suites passed"
 
 test-swift: deps
@@ -108,6 +128,11 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	$(BUILD)/examples/example_cpp >/dev/null
 	@echo "examples: 2 passed, 0 failed"
 
+# the installed package (not the source tree) is what the suites import
+test-python: venv
+	cd bindings/python && $(call PYTEST_RUN,tests)
+	$(call PYTEST_RUN,examples/python/tests)
+
 # ---- benchmarks -----------------------------------------------------------------------------------
 
 $(BUILD)/bench/bench_c: bench/bench.c lib
@@ -115,8 +140,21 @@ $(BUILD)/bench/bench_c: bench/bench.c lib
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto) -ldl
 
-bench: $(BUILD)/bench/bench_c
+bench: bench-c bench-python
+
+bench-c: $(BUILD)/bench/bench_c
 	$(BUILD)/bench/bench_c
+
+# peers in their own venv, with our package, timed in one process on the same data
+BENCH_VENV := $(BUILD)/bench-venv
+bench-python: python
+	@scripts/ensure-deps.sh python
+	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
+	@$(BENCH_VENV)/bin/python -c "import telegram_webapp_auth, telegram_init_data, aiogram" 2>/dev/null || \
+	    $(BENCH_VENV)/bin/pip install -q telegram-webapp-auth telegram-init-data aiogram
+	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
+	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
+	$(BENCH_VENV)/bin/python bench/python_peers.py $${TGAUTH_BENCH_PY_ITERATIONS:-20000}
 
 clean:
 	rm -rf $(BUILD) .build

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test]
+# Usage: scripts/ensure-deps.sh [build|test|python]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
-if [ "${1:-build}" = test ]; then
+if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then
     command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 fi

@@ -1,0 +1,101 @@
+"""make bench (Python): tgauth beside telegram-webapp-auth, telegram-init-data and aiogram, in one process, on the
+same signed data (about 580-byte initData with realistic fields; widget data as a dict). Prints figures and
+ratios; never fails on timing."""
+import hashlib
+import hmac
+import json
+import sys
+import time
+from datetime import timedelta
+from urllib.parse import quote, urlencode
+
+import tgauth
+
+N = int(sys.argv[1]) if len(sys.argv) > 1 else 20000
+TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"  # a fixture token, not a live bot
+NOW = int(time.time())
+
+
+def init_data(i):
+    user = {"id": 279058397 + i, "first_name": "Vladislav", "last_name": "Kibenko", "username": f"user{i}",
+            "language_code": "ru", "is_premium": True, "allows_write_to_pm": True,
+            "photo_url": f"https://t.me/i/userpic/320/abc{i}.svg"}
+    fields = {"query_id": f"AAHdF6IQAAAAAN0XohDhrOrc{i}",
+              "user": json.dumps(user, separators=(",", ":")).replace("/", "\\/"),
+              "chat_instance": str(-3788475317572404878 + i), "chat_type": "private", "signature": "x" * 86}
+    return tgauth.sign_init_data(TOKEN, fields, NOW)
+
+
+def widget(i):
+    return tgauth.sign_widget(TOKEN, {"id": str(279058397 + i), "first_name": "Vladislav", "last_name": "Kibenko",
+                                      "username": f"user{i}", "photo_url": f"https://t.me/i/userpic/320/abc{i}.jpg"}, NOW)
+
+
+inits = [init_data(i) for i in range(1000)]
+widgets = [widget(i) for i in range(1000)]
+
+
+def bench(fn, data):
+    for x in data[:200]:
+        fn(x)
+    runs = []
+    for _ in range(5):
+        start = time.perf_counter_ns()
+        n = 0
+        while n < N // 5:
+            for x in data:
+                fn(x)
+            n += len(data)
+        runs.append((time.perf_counter_ns() - start) / n / 1000)
+    return sorted(runs)[2]
+
+
+results = {}
+
+
+def row(name, us, ours=None):
+    results[name] = us
+    ratio = f"   ours is {us / ours:5.1f}x faster" if ours else ""
+    print(f"  {name:58s} {us:8.2f} us/op{ratio}")
+
+
+print(f"Python {sys.version.split()[0]}, tgauth {tgauth.__version__} over libtgauth {tgauth.library_version()}; "
+      f"median of 5 runs of {N // 5} ops")
+print(f"Mini App initData ({len(inits[0])} bytes), validate with a typed result:")
+v = tgauth.MiniAppValidator(TOKEN)
+assert v.validate(inits[0]).user.id == 279058397
+ours = bench(v.validate, inits)
+row("tgauth MiniAppValidator.validate", ours)
+
+from telegram_webapp_auth.auth import TelegramAuthenticator, generate_secret_key  # noqa: E402
+
+a = TelegramAuthenticator(generate_secret_key(TOKEN))
+row("telegram-webapp-auth TelegramAuthenticator.validate", bench(lambda s: a.validate(s, timedelta(days=1)), inits), ours)
+
+import telegram_init_data as tid  # noqa: E402
+
+row("telegram-init-data validate (no parse)", bench(lambda s: tid.validate(s, TOKEN), inits), ours)
+row("telegram-init-data validate + parse", bench(lambda s: (tid.validate(s, TOKEN), tid.parse(s)), inits), ours)
+
+from aiogram.utils.web_app import safe_parse_webapp_init_data  # noqa: E402
+
+row("aiogram safe_parse_webapp_init_data", bench(lambda s: safe_parse_webapp_init_data(TOKEN, s), inits), ours)
+peers = [k for k in results if k != "tgauth MiniAppValidator.validate"]
+fastest = min(peers, key=results.get)
+print(f"  => fastest peer: {fastest}, {results[fastest] / ours:.1f}x slower than tgauth")
+
+print("Login Widget, data as a dict:")
+w = tgauth.LoginWidgetVerifier(TOKEN)
+assert w.verify(widgets[0]).id == 279058397
+ours_w = bench(w.verify, widgets)
+row("tgauth LoginWidgetVerifier.verify(dict)", ours_w)
+query = [urlencode(d, quote_via=quote) for d in widgets]
+row("tgauth LoginWidgetVerifier.verify(query string)", bench(w.verify, query))
+from aiogram.utils.auth_widget import check_integrity  # noqa: E402
+
+row("aiogram check_integrity", bench(lambda d: check_integrity(TOKEN, dict(d)), widgets), ours_w)
+
+key = hmac.new(b"WebAppData", TOKEN.encode(), hashlib.sha256).digest()
+payload = [s.encode() for s in inits]
+row("floor: one hmac.new(...).hexdigest() in Python over the initData", bench(
+    lambda b: hmac.compare_digest(hmac.new(key, b, hashlib.sha256).hexdigest(), "0" * 64), payload))
