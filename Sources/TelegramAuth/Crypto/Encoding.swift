@@ -41,12 +41,8 @@ public enum Hex {
 
     @inline(__always)
     static func value(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): return c - UInt8(ascii: "A") + 10
-        default: return nil
-        }
+        let v = nibble(c)
+        return v < 16 ? v : nil
     }
 
     /// Decodes exactly 64 lowercase hex digits into 32 bytes; `false` on any other input.
@@ -66,15 +62,6 @@ public enum Hex {
             out[i] = lower(p[2 &* i]) &<< 4 | (lower(p[2 &* i &+ 1]) & 0x0F)
         }
         return bad == 0
-    }
-
-    @inline(__always)
-    static func lowerValue(_ c: UInt8) -> UInt8? {
-        switch c {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): return c - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): return c - UInt8(ascii: "a") + 10
-        default: return nil
-        }
     }
 }
 

@@ -70,17 +70,14 @@ package enum ResultHandle {
         let h = header(handle).pointee
         guard index >= 0, index < h.extraCount else { return nil }
         var seen = 0
-        for i in 0..<h.fieldCount {
-            let e = h.table[i]
-            let p = h.bytes + Int(e.key.start)
-            let known = widget ? WidgetKey.isKnown(p, Int(e.key.count)) : InitDataKey.isKnown(p, Int(e.key.count))
-            if known { continue }
-            if seen == index {
-                return (cString(UnsafePointer(h.bytes), e.key)!, cString(UnsafePointer(h.bytes), e.value)!)
-            }
+        var found: FieldEntry? = nil
+        storage(handle).forEachExtra(isKnown: widget ? WidgetKey.isKnown : InitDataKey.isKnown) { e in
+            if seen == index { found = e }
             seen += 1
+            return found == nil
         }
-        return nil
+        guard let e = found else { return nil }
+        return (cString(UnsafePointer(h.bytes), e.key)!, cString(UnsafePointer(h.bytes), e.value)!)
     }
 
     static func cString(_ base: UnsafePointer<UInt8>, _ slice: Slice32) -> (UnsafePointer<CChar>, Int)? {

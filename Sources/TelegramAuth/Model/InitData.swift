@@ -105,14 +105,20 @@ public struct WidgetUser: Sendable {
 }
 
 extension FieldStorage {
-    func extras(isKnown: (UnsafePointer<UInt8>, Int) -> Bool) -> [ExtraField] {
+    /// Calls `body` with each field `isKnown` does not claim, in key order, until it returns false.
+    func forEachExtra(isKnown: (UnsafePointer<UInt8>, Int) -> Bool, _ body: (FieldEntry) -> Bool) {
         let h = headerPointer.pointee
-        var out: [ExtraField] = []
         for i in 0..<h.fieldCount {
             let e = h.table[i]
-            if !isKnown(h.bytes + Int(e.key.start), Int(e.key.count)) {
-                out.append(ExtraField(key: string(e.key) ?? "", value: string(e.value) ?? ""))
-            }
+            if !isKnown(h.bytes + Int(e.key.start), Int(e.key.count)) && !body(e) { return }
+        }
+    }
+
+    func extras(isKnown: (UnsafePointer<UInt8>, Int) -> Bool) -> [ExtraField] {
+        var out: [ExtraField] = []
+        forEachExtra(isKnown: isKnown) { e in
+            out.append(ExtraField(key: string(e.key) ?? "", value: string(e.value) ?? ""))
+            return true
         }
         return out
     }

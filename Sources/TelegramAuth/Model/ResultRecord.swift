@@ -150,14 +150,10 @@ package enum ResultRecord {
                 string(d.chat.photoURL, &w)
             }
         }
-        let d = h.pointee
-        for i in 0..<d.fieldCount {
-            let e = d.table[i]
-            let p = bytes + Int(e.key.start)
-            let known = widget ? WidgetKey.isKnown(p, Int(e.key.count)) : InitDataKey.isKnown(p, Int(e.key.count))
-            if known { continue }
+        storage.forEachExtra(isKnown: widget ? WidgetKey.isKnown : InitDataKey.isKnown) { e in
             string(e.key, &w)
             string(e.value, &w)
+            return true
         }
         return w.count
     }

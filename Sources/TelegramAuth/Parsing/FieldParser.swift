@@ -114,37 +114,29 @@ struct FieldParser {
             }
             if c == stop1 || c == stop2 { break scan }
             if c == UInt8(ascii: "%") {
-                guard k &+ 2 < to else {
-                    throw .malformed("truncated percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
-                }
-                let hi = Hex.nibble(src[k &+ 1])
-                let lo = Hex.nibble(src[k &+ 2])
-                guard hi | lo < 16 else {
-                    let a = src[k &+ 1], b = src[k &+ 2]
-                    if a == stop1 || a == stop2 || b == stop1 || b == stop2 {
+                // escapes often come in runs (`%22%3A%22`): take them all before the next word scan
+                repeat {
+                    guard k &+ 2 < to else {
                         throw .malformed("truncated percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
                     }
-                    throw .malformed("bad percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
-                }
-                c = hi &<< 4 | lo
-                guard c != 0 else {
-                    throw .malformed("NUL byte at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
-                }
-                decodedHigh |= c
-                out[o] = c
-                k &+= 3
-                o &+= 1
-                // escapes often come in runs (`%22%3A%22`): take the next one without a word scan
-                while k &+ 2 < to && src[k] == UInt8(ascii: "%") {
-                    let h2 = Hex.nibble(src[k &+ 1])
-                    let l2 = Hex.nibble(src[k &+ 2])
-                    let d = h2 &<< 4 | l2
-                    guard h2 | l2 < 16, d != 0 else { break }
-                    decodedHigh |= d
-                    out[o] = d
+                    let hi = Hex.nibble(src[k &+ 1])
+                    let lo = Hex.nibble(src[k &+ 2])
+                    guard hi | lo < 16 else {
+                        let a = src[k &+ 1], b = src[k &+ 2]
+                        if a == stop1 || a == stop2 || b == stop1 || b == stop2 {
+                            throw .malformed("truncated percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
+                        }
+                        throw .malformed("bad percent-escape at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
+                    }
+                    c = hi &<< 4 | lo
+                    guard c != 0 else {
+                        throw .malformed("NUL byte at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
+                    }
+                    decodedHigh |= c
+                    out[o] = c
                     k &+= 3
                     o &+= 1
-                }
+                } while k < to && src[k] == UInt8(ascii: "%")
             } else if c == UInt8(ascii: "+") {
                 out[o] = 0x20
                 k &+= 1
@@ -223,10 +215,10 @@ struct FieldParser {
             let keyEnd = Bytes.find(0, src, from: i, to: n) ?? n
             guard keyEnd < n else { throw .malformed("a key or value contains a NUL byte") }
             guard keyEnd > i else { throw .malformed("empty key") }
-            let key = copyValidated(src + i, keyEnd - i, field: nil)
+            let key = copyValidated(src + i, keyEnd - i)
             let valueStart = keyEnd + 1
             let valueEnd = Bytes.find(0, src, from: valueStart, to: n) ?? n
-            let value = copyValidated(src + valueStart, valueEnd - valueStart, field: key)
+            let value = copyValidated(src + valueStart, valueEnd - valueStart)
             guard let key, let value else {
                 throw .malformed("invalid UTF-8\(fieldSuffix(key))", field: fieldName(key))
             }
@@ -237,7 +229,7 @@ struct FieldParser {
         guard i == n + 1 else { throw .malformed("a key or value contains a NUL byte") }
     }
 
-    private mutating func copyValidated(_ p: UnsafePointer<UInt8>, _ n: Int, field: Slice32?) -> Slice32? {
+    private mutating func copyValidated(_ p: UnsafePointer<UInt8>, _ n: Int) -> Slice32? {
         guard Bytes.isValidUTF8(p, n) else { return nil }
         return copyRaw(p, n)
     }

@@ -71,13 +71,12 @@ def _data(value: object, what: str) -> bytes:
 
 
 def _limits(max_age: Optional[int], now: Optional[int]):
-    if max_age is not None and (type(max_age) is not int or max_age < 0):
-        if isinstance(max_age, bool) or not isinstance(max_age, int):
-            raise TypeError("max_age must be an int or None")
+    for name, value in (("max_age", max_age), ("now", now)):
+        if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
+            raise TypeError(f"{name} must be an int or None")
+    if max_age is not None and max_age < 0:
         raise ValueError("max_age must not be negative (0 or None turns the age check off)")
-    if now is not None and (type(now) is not int or now <= 0):
-        if isinstance(now, bool) or not isinstance(now, int):
-            raise TypeError("now must be an int (Unix time) or None")
+    if now is not None and now <= 0:
         raise ValueError("now must be a positive Unix time")
     return _ffi.check(max_age, now)
 
