@@ -138,7 +138,7 @@ test-python: venv
 $(BUILD)/bench/bench_c: bench/bench.c lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
-	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto) -ldl
+	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium) -ldl
 
 bench: bench-c bench-python
 

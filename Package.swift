@@ -18,8 +18,13 @@ let package = Package(
             pkgConfig: "libcrypto",
             providers: [.apt(["libssl-dev"])]
         ),
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
         .systemLibrary(name: "CTGAuth"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL"]),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

@@ -247,10 +247,30 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new_with_key(
     tgauth_third_party **validator, int64_t bot_id, const uint8_t *public_key, size_t public_key_len);
 /** Frees a validator. Accepts NULL. */
 TGAUTH_API void tgauth_third_party_free(tgauth_third_party *validator);
-/** Validates initData by its `signature`. Out and In as tgauth_mini_app_validate. */
+/** Validates initData by its `signature`. Out and In as tgauth_mini_app_validate.
+ *
+ *  Verified results are cached: a Mini App sends the same initData with every request of a session. The
+ *  cache is keyed by a SHA-256 of the bot id, the public key and the exact input bytes (after a `tma `
+ *  prefix); it holds the parsed result, and evicts the least recently used one when full. A hit skips the
+ *  signature check and the parse, but the size limit and the time window of `check` are applied on every
+ *  call, so the verdict is always the one a fresh validation would give. Rejections are never cached. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_validate(
     const tgauth_third_party *validator, tgauth_init_data **data, tgauth_error *err,
     const char *init_data, size_t init_data_len, const tgauth_check *check);
+
+/** The cache size of a new validator, in results. */
+#define TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE 1024
+
+/** Sets how many verified results `validator` keeps (0 turns the cache off), keeping the most recently
+ *  used ones. Thread-safe: it may run while other threads validate with the same validator.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL validator or a size above 2^31. */
+TGAUTH_API int tgauth_third_party_set_cache_size(tgauth_third_party *validator, size_t entries);
+
+/** Reads the cache counters. Any out pointer may be NULL.
+ *  Out: *hits, *misses: lookups answered from the cache, and not; *entries: results held now;
+ *  *capacity: the cache size. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL validator. */
+TGAUTH_API int tgauth_third_party_cache_stats(
+    const tgauth_third_party *validator, uint64_t *hits, uint64_t *misses, size_t *entries, size_t *capacity);
 
 /* ---- Login Widget (HMAC-SHA256 with SHA256(bot token)) ----------------------------------------- */
 

@@ -5,6 +5,7 @@ set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
+pkg-config --exists libsodium 2>/dev/null || need+=(libsodium-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then

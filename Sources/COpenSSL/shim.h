@@ -57,4 +57,14 @@ static inline void tg_sha256(const uint8_t *msg, size_t len, uint8_t out[32]) {
     SHA256(msg, len, out);
 }
 
+/* SHA-256 of `prefix` followed by `msg`, without joining them first. */
+static inline void tg_sha256_pair(const uint8_t *prefix, size_t prefix_len, const uint8_t *msg, size_t len,
+                                  uint8_t out[32]) {
+    SHA256_CTX ctx;
+    SHA256_Init(&ctx);
+    SHA256_Update(&ctx, prefix, prefix_len);
+    SHA256_Update(&ctx, msg, len);
+    SHA256_Final(out, &ctx);
+}
+
 #endif

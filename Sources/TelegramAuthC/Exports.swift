@@ -249,6 +249,25 @@ enum StaticStrings {
     }
 }
 
+@c @implementation public func tgauth_third_party_set_cache_size(_ validator: OpaquePointer?, _ entries: Int) -> Int32 {
+    guard let validator, entries >= 0, entries <= Int(Int32.max) else { return TGAUTH_E_INVALID_ARGUMENT }
+    unboxed(validator, as: ThirdPartyValidator.self).cache.setCapacity(entries)
+    return TGAUTH_OK
+}
+
+@c @implementation public func tgauth_third_party_cache_stats(
+    _ validator: OpaquePointer?, _ hits: UnsafeMutablePointer<UInt64>?, _ misses: UnsafeMutablePointer<UInt64>?,
+    _ entries: UnsafeMutablePointer<Int>?, _ capacity: UnsafeMutablePointer<Int>?
+) -> Int32 {
+    guard let validator else { return TGAUTH_E_INVALID_ARGUMENT }
+    let s = unboxed(validator, as: ThirdPartyValidator.self).cache.statistics
+    hits?.pointee = s.hits
+    misses?.pointee = s.misses
+    entries?.pointee = s.count
+    capacity?.pointee = s.capacity
+    return TGAUTH_OK
+}
+
 // MARK: Results as one record
 
 /// Runs one verification and writes its record into `out`; `*outLen` is the capacity in, the size out.

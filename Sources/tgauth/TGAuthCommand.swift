@@ -17,6 +17,8 @@ struct TGAuthMain {
         } catch let error as TelegramAuthError {
             writeStderr("error: \(error.kind.rawValue): \(error.detail)\n")
             exit(error.kind == .invalidArgument ? 2 : 1)
+        } catch let status as ExitCode {
+            exit(status.rawValue)
         } catch let error as UsageError {
             writeStderr("error: usage: \(error.message)\n")
             exit(2)
@@ -137,10 +139,22 @@ struct VerifyThirdParty: ParsableCommand {
     var publicKey: String?
 
     @OptionGroup var time: TimeOptions
+
+    @Flag(name: .long, help: """
+        Read one initData per line of standard input and print one JSON line for each: the data, or         {"error":kind,"field":…,"detail":…}. Repeated lines are answered from the cache. Exit status 1         when any line is rejected.
+        """)
+    var eachLine = false
+
+    @Option(name: .long, help: "How many verified results to keep for repeated input (0 turns the cache off).")
+    var cacheSize: Int = ThirdPartyValidator.defaultCacheCapacity
+
     @Argument(help: "The initData; '-' or nothing reads standard input.")
     var input: String?
 
     func run() throws {
+        if eachLine && input != nil && input != "-" {
+            throw UsageError(message: "--each-line reads standard input; give no initData argument")
+        }
         let key: Ed25519PublicKey
         switch (environment, publicKey) {
         case (.some, .some):
@@ -153,9 +167,24 @@ struct VerifyThirdParty: ParsableCommand {
             }
             key = env.publicKey
         }
-        let validator = try ThirdPartyValidator(botID: botId, publicKey: key)
-        let data = try validator.validate(bytes: readInput(input), options: time.options())
-        print(data.jsonString)
+        let validator = try ThirdPartyValidator(botID: botId, publicKey: key, cacheCapacity: cacheSize)
+        guard eachLine else {
+            let data = try validator.validate(bytes: readInput(input), options: time.options())
+            print(data.jsonString)
+            return
+        }
+        let options = try time.options()
+        var rejected = false
+        for line in try readInput(nil).split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+            let trimmed = line.last == UInt8(ascii: "\r") ? line.dropLast() : line[...]
+            do {
+                print(try validator.validate(bytes: trimmed, options: options).jsonString)
+            } catch {
+                rejected = true
+                print(error.jsonString)
+            }
+        }
+        if rejected { throw ExitCode(1) }
     }
 }
 

@@ -86,6 +86,25 @@ import Testing
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    func thirdPartyEachLine() throws {
+        let initData = Vectors.miniApp[1]["init_data"] as! String
+        let lines = [initData, "tma " + initData, initData.replacingOccurrences(of: "Vladislav", with: "Vladislaw"), "", initData]
+        let r = try run(["verify", "third-party", "--bot-id", "7342037359", "--max-age", "0", "--each-line"],
+                        stdin: lines.joined(separator: "\r\n") + "\n")
+        #expect(r.status == 1)
+        let out = r.out.split(separator: "\n", omittingEmptySubsequences: false).dropLast()
+        #expect(out.count == 5)
+        #expect(out[0] == out[1] && out[1] == out[4] && out[0].contains(#""id":279058397"#))
+        #expect(out[2].hasPrefix(#"{"error":"bad_signature","field":"signature""#))
+        #expect(out[3].hasPrefix(#"{"error":"malformed""#))
+        let clean = try run(["verify", "third-party", "--bot-id", "7342037359", "--max-age", "0", "--each-line", "--cache-size", "0"],
+                            stdin: initData + "\n" + initData)
+        #expect(clean.status == 0 && clean.out.split(separator: "\n").count == 2)
+        #expect(try run(["verify", "third-party", "--bot-id", "1", "--each-line", "x=y"]).status == 2)
+        #expect(try run(["verify", "third-party", "--bot-id", "1", "--cache-size", "-1", "x=y"]).status == 2)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
     func usageErrorsExitTwo() throws {
         #expect(try run(["verify", "init-data", "x=y"]).status == 2)  // no token anywhere
         #expect(try run(["verify", "nonsense"]).status == 2)

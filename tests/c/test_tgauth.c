@@ -284,6 +284,38 @@ static void test_extras_and_signing(void) {
     CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &check) == TGAUTH_E_BAD_SIGNATURE);
     CHECK(STREQ(err.field, "signature"));
     tgauth_third_party_free(third);
+
+    /* the verified-result cache: hits, the time window re-checked on a hit, size changes, off */
+    {
+        uint64_t hits = 99, misses = 99;
+        size_t entries = 99, capacity = 0;
+        tgauth_check late = no_age();
+        late.max_age = 60;
+        late.now = 1700000000 + 3600;
+        CHECK(tgauth_third_party_new_with_key(&third, 42, pub, 32) == TGAUTH_OK);
+        CHECK(tgauth_third_party_cache_stats(third, &hits, &misses, &entries, &capacity) == TGAUTH_OK);
+        CHECK(hits == 0 && misses == 0 && entries == 0 && capacity == TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE);
+        for (i = 0; i < 3; i++) {
+            CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &check) == TGAUTH_OK);
+            CHECK(tgauth_user_id(tgauth_init_data_user(data)) == 5);
+            tgauth_init_data_free(data);
+        }
+        CHECK(tgauth_third_party_cache_stats(third, &hits, &misses, &entries, NULL) == TGAUTH_OK);
+        CHECK(hits == 2 && misses == 1 && entries == 1);
+        CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &late) == TGAUTH_E_EXPIRED && data == NULL);
+        CHECK(STREQ(err.field, "auth_date"));
+        CHECK(tgauth_third_party_cache_stats(third, &hits, NULL, &entries, NULL) == TGAUTH_OK);
+        CHECK(hits == 3 && entries == 0);
+        out[len - 1] = out[len - 1] == 'A' ? 'B' : 'A'; /* one byte of the signature changed: never a hit */
+        CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &check) != TGAUTH_OK);
+        CHECK(tgauth_third_party_set_cache_size(third, 0) == TGAUTH_OK);
+        CHECK(tgauth_third_party_cache_stats(third, NULL, NULL, &entries, &capacity) == TGAUTH_OK);
+        CHECK(entries == 0 && capacity == 0);
+        CHECK(tgauth_third_party_set_cache_size(NULL, 4) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_third_party_set_cache_size(third, (size_t)1 << 40) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_third_party_cache_stats(NULL, &hits, NULL, NULL, NULL) == TGAUTH_E_INVALID_ARGUMENT);
+        tgauth_third_party_free(third);
+    }
     third = NULL;
     CHECK(tgauth_third_party_new_with_key(&third, 42, pub, 31) == TGAUTH_E_INVALID_ARGUMENT && third == NULL);
     CHECK(tgauth_third_party_new_with_key(&third, 42, NULL, 32) == TGAUTH_E_INVALID_ARGUMENT);

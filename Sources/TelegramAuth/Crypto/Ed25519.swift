@@ -1,27 +1,23 @@
-import COpenSSL
+import CSodium
 
-/// An Ed25519 public key, imported into OpenSSL once and reused for every verification.
+/// libsodium is initialised once per process, before the first key is made; `sodium_init` is itself
+/// thread-safe and idempotent.
+let sodiumReady: Bool = sodium_init() >= 0
+
+/// An Ed25519 public key. Verification is libsodium's `crypto_sign_verify_detached`, which is strict:
+/// it rejects a non-canonical `S`, a small-order or non-canonical public key, and a small-order `R`.
 public struct Ed25519PublicKey: Sendable, Hashable {
-    final class Box: @unchecked Sendable {
-        let pkey: OpaquePointer
-        init(pkey: OpaquePointer) { self.pkey = pkey }
-        deinit { EVP_PKEY_free(pkey) }
-    }
-
-    let box: Box
     /// The 32 raw key bytes.
     public let rawRepresentation: [UInt8]
 
     /// Imports a raw 32-byte Ed25519 public key.
-    /// - Throws: `invalid_argument` when the key is not 32 bytes or OpenSSL refuses it.
+    /// - Throws: `invalid_argument` when the key is not 32 bytes.
     public init(rawRepresentation bytes: some Collection<UInt8>) throws(TelegramAuthError) {
         let raw = Array(bytes)
         guard raw.count == 32 else {
             throw .invalidArgument("an Ed25519 public key is 32 bytes, not \(raw.count)")
         }
-        guard let pkey = raw.withUnsafeBufferPointer({ EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })
-        else { throw .invalidArgument("OpenSSL refused the Ed25519 public key") }
-        box = Box(pkey: pkey)
+        guard sodiumReady else { throw .invalidArgument("libsodium could not be initialised") }
         rawRepresentation = raw
     }
 
@@ -40,26 +36,38 @@ public struct Ed25519PublicKey: Sendable, Hashable {
     public static let telegramTest = try! Ed25519PublicKey(
         hex: "40055058a4ee38156a06562e52eece92a771bcd8346a8c4615cb7376eddf72ec")
 
-    /// Verifies a 64-byte signature over `message`.
-    func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
-        guard signature.count == 64, let ctx = EVP_MD_CTX_new() else { return false }
-        defer { EVP_MD_CTX_free(ctx) }
-        guard EVP_DigestVerifyInit(ctx, nil, nil, nil, box.pkey) == 1 else { return false }
-        return EVP_DigestVerify(
-            ctx, signature.baseAddress?.assumingMemoryBound(to: UInt8.self), 64,
-            message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1
+    /// Verifies a signature over `message`; anything but 64 signature bytes is refused.
+    public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
+        guard signature.count == 64, let sig = signature.baseAddress else { return false }
+        return rawRepresentation.withUnsafeBufferPointer { key in
+            crypto_sign_verify_detached(
+                sig.assumingMemoryBound(to: UInt8.self),
+                (message.baseAddress ?? sig).assumingMemoryBound(to: UInt8.self), UInt64(message.count),
+                key.baseAddress!) == 0
+        }
     }
 
-    public static func == (a: Ed25519PublicKey, b: Ed25519PublicKey) -> Bool {
-        a.rawRepresentation == b.rawRepresentation
+    /// Verifies a signature over `message` (convenience over byte collections).
+    public func isValidSignature(_ signature: some Collection<UInt8>, for message: some Collection<UInt8>) -> Bool {
+        let sig = Array(signature)
+        let msg = Array(message)
+        return sig.withUnsafeBytes { s in msg.withUnsafeBytes { m in isValidSignature(s, for: m) } }
     }
-
-    public func hash(into hasher: inout Hasher) { hasher.combine(rawRepresentation) }
 }
 
 /// An Ed25519 private key, for signing test data the way Telegram does.
 public struct Ed25519PrivateKey: Sendable {
-    let box: Ed25519PublicKey.Box
+    final class SecretKey: @unchecked Sendable {
+        /// libsodium's 64-byte secret key: the seed followed by the public key.
+        let bytes: UnsafeMutablePointer<UInt8>
+        init() { bytes = .allocate(capacity: 64) }
+        deinit {
+            sodium_memzero(bytes, 64)
+            bytes.deallocate()
+        }
+    }
+
+    let secret: SecretKey
     /// The matching public key.
     public let publicKey: Ed25519PublicKey
 
@@ -71,15 +79,13 @@ public struct Ed25519PrivateKey: Sendable {
         guard seed.count == 32 else {
             throw .invalidArgument("an Ed25519 private key seed is 32 bytes, not \(seed.count)")
         }
-        guard let pkey = seed.withUnsafeBufferPointer({ EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nil, $0.baseAddress, 32) })
-        else { throw .invalidArgument("OpenSSL refused the Ed25519 private key") }
-        box = Ed25519PublicKey.Box(pkey: pkey)
-        var raw = [UInt8](repeating: 0, count: 32)
-        var len = 32
-        guard EVP_PKEY_get_raw_public_key(pkey, &raw, &len) == 1, len == 32 else {
-            throw .invalidArgument("OpenSSL could not derive the Ed25519 public key")
-        }
-        publicKey = try Ed25519PublicKey(rawRepresentation: raw)
+        guard sodiumReady else { throw .invalidArgument("libsodium could not be initialised") }
+        let secret = SecretKey()
+        var pk = [UInt8](repeating: 0, count: 32)
+        let ok = crypto_sign_seed_keypair(&pk, secret.bytes, seed) == 0
+        guard ok else { throw .invalidArgument("libsodium could not derive the Ed25519 key pair") }
+        self.secret = secret
+        publicKey = try Ed25519PublicKey(rawRepresentation: pk)
     }
 
     /// Imports a seed written as 64 hexadecimal digits.
@@ -94,12 +100,8 @@ public struct Ed25519PrivateKey: Sendable {
     public func signature(for message: some Sequence<UInt8>) -> [UInt8] {
         let bytes = Array(message)
         var sig = [UInt8](repeating: 0, count: 64)
-        var len = 64
-        let ctx = EVP_MD_CTX_new()
-        defer { EVP_MD_CTX_free(ctx) }
-        let ok = EVP_DigestSignInit(ctx, nil, nil, nil, box.pkey) == 1
-            && bytes.withUnsafeBufferPointer { EVP_DigestSign(ctx, &sig, &len, $0.baseAddress, $0.count) } == 1
-        precondition(ok && len == 64, "OpenSSL Ed25519 signing failed")
+        let rc = crypto_sign_detached(&sig, nil, bytes, UInt64(bytes.count), secret.bytes)
+        precondition(rc == 0, "libsodium Ed25519 signing failed")
         return sig
     }
 }

@@ -144,27 +144,48 @@ public enum TelegramEnvironment: String, Sendable, CaseIterable {
 }
 
 /// Validates initData for a bot you do not own, from its id alone, with Telegram's Ed25519 `signature`.
+///
+/// A Mini App sends the same initData with every request of a session, so verified results are kept in
+/// a bounded cache (``cache``), keyed by a SHA-256 of the bot id, the public key and the exact input. A hit
+/// skips the signature check and the parse but still checks the size limit and the time window, so its
+/// verdict is the one a fresh validation would give. Copies of a validator share its cache.
 public struct ThirdPartyValidator: Sendable {
+    /// The cache size a validator gets unless told otherwise.
+    public static let defaultCacheCapacity = 1024
+
     /// The bot whose Mini App produced the data.
     public let botID: Int64
     /// The key signatures are checked against.
     public let publicKey: Ed25519PublicKey
+    /// Verified results; set its capacity to 0 to turn it off.
+    public let cache: VerifiedResultCache
     let prefix: [UInt8]
+    /// The bot id (8 bytes, big-endian) and the public key, hashed ahead of the input for a cache key.
+    let cachePrefix: [UInt8]
 
     /// - Parameters:
     ///   - botID: the numeric bot id (the part of the token before the colon).
     ///   - publicKey: Telegram's key, or your own for tests.
-    /// - Throws: `invalid_argument` for a bot id that is not positive.
-    public init(botID: Int64, publicKey: Ed25519PublicKey) throws(TelegramAuthError) {
+    ///   - cacheCapacity: the most verified results kept; 0 turns the cache off.
+    /// - Throws: `invalid_argument` for a bot id that is not positive or a negative cache capacity.
+    public init(
+        botID: Int64, publicKey: Ed25519PublicKey, cacheCapacity: Int = ThirdPartyValidator.defaultCacheCapacity
+    ) throws(TelegramAuthError) {
         guard botID > 0 else { throw .invalidArgument("the bot id must be positive") }
+        guard cacheCapacity >= 0 else { throw .invalidArgument("the cache capacity must not be negative") }
         self.botID = botID
         self.publicKey = publicKey
         prefix = Array("\(botID):WebAppData\n".utf8)
+        cachePrefix = withUnsafeBytes(of: UInt64(botID).bigEndian, Array.init) + publicKey.rawRepresentation
+        cache = VerifiedResultCache(capacity: cacheCapacity)
     }
 
     /// Uses Telegram's key for `environment`.
-    public init(botID: Int64, environment: TelegramEnvironment = .production) throws(TelegramAuthError) {
-        try self.init(botID: botID, publicKey: environment.publicKey)
+    public init(
+        botID: Int64, environment: TelegramEnvironment = .production,
+        cacheCapacity: Int = ThirdPartyValidator.defaultCacheCapacity
+    ) throws(TelegramAuthError) {
+        try self.init(botID: botID, publicKey: environment.publicKey, cacheCapacity: cacheCapacity)
     }
 
     public func validate(_ initData: String, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
@@ -175,8 +196,30 @@ public struct ThirdPartyValidator: Sendable {
         try withBytes(of: bytes) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
     }
 
-    /// Validates initData in a caller-owned buffer.
+    /// Validates initData in a caller-owned buffer, answering from the cache when it can.
     public func validate(bytes input: UnsafeBufferPointer<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
+        guard cache.capacity > 0 else { return try validateAfresh(input, options: options) }
+        try options.checkArguments()
+        try options.checkSize(input.count)
+        let key = cachePrefix.withUnsafeBytes { p in
+            VerifiedResultCache.key(prefix: p, input: InitDataPipeline.stripAuthorizationScheme(input))
+        }
+        if let hit = cache.lookup(key) {
+            do {
+                try options.checkTime(authDate: hit.authDate)
+            } catch {
+                if error.kind == .expired { cache.remove(key) }
+                throw error
+            }
+            return hit
+        }
+        let data = try validateAfresh(input, options: options)
+        cache.insert(key, data)
+        return data
+    }
+
+    /// Parses and checks the signature, without the cache.
+    func validateAfresh(_ input: UnsafeBufferPointer<UInt8>, options: ValidationOptions) throws(TelegramAuthError) -> InitData {
         var parser = try InitDataPipeline.parse(input, options: options, extraBytes: prefix.count)
         guard let signatureIndex = parser.find("signature") else { throw .missing("signature") }
         let hashIndex = parser.find("hash")

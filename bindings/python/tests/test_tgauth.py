@@ -173,6 +173,39 @@ def test_sign_with_ed25519_round_trip(vectors):
         tgauth.validate_third_party(bad, 42, public_key=custom["public_key_hex"])
 
 
+def test_third_party_cache_hits_recheck_time_and_can_be_turned_off(vectors):
+    custom = vectors["third_party_ed25519"][1]
+    issued = 1_700_000_000
+    text = tgauth.sign_init_data(TOKEN, [("user", USER)], issued,
+                                 ed25519_private_key=custom["private_key_seed_hex"], bot_id=42)
+    v = tgauth.ThirdPartyValidator(42, public_key=custom["public_key_hex"], cache_size=4)
+    assert v.cache_stats == tgauth.CacheStats(hits=0, misses=0, entries=0, capacity=4)
+    first = v.validate(text, max_age=60, now=issued + 1)
+    again = v.validate(text.encode(), max_age=60, now=issued + 2)
+    header = v.validate("tma " + text, max_age=60, now=issued + 3)
+    assert first == again == header and again.user.id == 9007199254740993
+    assert v.cache_stats == tgauth.CacheStats(hits=2, misses=1, entries=1, capacity=4)
+    # a hit still applies the caller's time window: expired, then dropped from the cache
+    with pytest.raises(tgauth.ExpiredError):
+        v.validate(text, max_age=60, now=issued + 3600)
+    assert v.cache_stats.entries == 0
+    with pytest.raises(tgauth.FutureAuthDateError):
+        v.validate(text, max_age=60, now=issued - 3600)
+    # a changed byte is never answered from the cache
+    v.validate(text, max_age=None)
+    with pytest.raises(tgauth.BadSignatureError):
+        v.validate(text.replace("first_name", "first_namf"), max_age=None)
+    v.cache_size = 0
+    assert v.cache_size == 0
+    v.validate(text, max_age=None)
+    assert v.cache_stats.entries == 0
+    with pytest.raises(ValueError):
+        v.cache_size = -1
+    with pytest.raises(TypeError):
+        tgauth.ThirdPartyValidator(42, cache_size="10")
+    assert tgauth.ThirdPartyValidator(42).cache_size == tgauth.DEFAULT_CACHE_SIZE
+
+
 def test_sign_widget_and_verify_every_form():
     fields = {"id": "77", "first_name": "Ann", "username": "ann", "new_field": "kept"}
     signed_fields = tgauth.sign_widget(TOKEN, fields, int(time.time()))

@@ -5,6 +5,7 @@ Every check runs in libtgauth's Swift core; this package only converts arguments
 from __future__ import annotations
 
 import threading
+from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple, Union
 
 from . import _ffi
@@ -29,11 +30,13 @@ __all__ = [
     "AuthError", "MalformedError", "MissingFieldError", "BadHashError", "BadSignatureError", "ExpiredError",
     "FutureAuthDateError", "TooLargeError", "InitData", "WebAppUser", "WebAppChat", "WidgetUser",
     "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
-    "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE",
+    "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_CACHE_SIZE", "CacheStats",
 ]
 
 __version__ = "0.1.0"
 DEFAULT_MAX_AGE = 86400
+#: How many verified third-party results a validator keeps unless told otherwise.
+DEFAULT_CACHE_SIZE = _ffi.DEFAULT_CACHE_SIZE
 
 Text = Union[str, bytes]
 
@@ -106,16 +109,35 @@ class MiniAppValidator:
             _raise(failure)
 
 
+@dataclass(frozen=True)
+class CacheStats:
+    """Counters of a third-party validator's cache of verified results."""
+
+    hits: int
+    misses: int
+    entries: int
+    capacity: int
+
+
 class ThirdPartyValidator:
-    """Validates initData of a bot you do not own, by its Ed25519 `signature`, from the bot id alone."""
+    """Validates initData of a bot you do not own, by its Ed25519 `signature`, from the bot id alone.
+
+    Verified results are cached (`cache_size` of them, least recently used evicted; 0 turns the cache off),
+    keyed by a SHA-256 of the bot id, the key and the exact input: a Mini App sends the same initData with
+    every request. A hit still checks the time window and size limit, so the verdict never changes.
+    """
 
     __slots__ = ("_handle", "bot_id")
 
-    def __init__(self, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None) -> None:
+    def __init__(
+        self, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None,
+        cache_size: int = DEFAULT_CACHE_SIZE,
+    ) -> None:
         if isinstance(bot_id, bool) or not isinstance(bot_id, int):
             raise TypeError("bot_id must be an int")
         if bot_id <= 0:
             raise ValueError("bot_id must be positive")
+        _check_cache_size(cache_size)
         self.bot_id = bot_id
         try:
             if public_key is not None:
@@ -124,8 +146,24 @@ class ThirdPartyValidator:
                 if environment not in _ffi.ENVIRONMENTS:
                     raise ValueError(f"environment must be 'production' or 'test', not {environment!r}")
                 self._handle = _ffi.new_third_party(bot_id, _ffi.ENVIRONMENTS[environment])
+            if cache_size != DEFAULT_CACHE_SIZE:
+                _ffi.set_cache_size(self._handle, cache_size)
         except _ffi.Failure as failure:
             _raise(failure)
+
+    @property
+    def cache_size(self) -> int:
+        """How many verified results are kept; assign to change it (0 turns the cache off). Thread-safe."""
+        return _ffi.cache_stats(self._handle)[3]
+
+    @cache_size.setter
+    def cache_size(self, entries: int) -> None:
+        _check_cache_size(entries)
+        _ffi.set_cache_size(self._handle, entries)
+
+    @property
+    def cache_stats(self) -> CacheStats:
+        return CacheStats(*_ffi.cache_stats(self._handle))
 
     def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None) -> InitData:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
@@ -134,6 +172,13 @@ class ThirdPartyValidator:
             return _build(_ffi.third_party_record(self._handle, raw, limits))
         except _ffi.Failure as failure:
             _raise(failure)
+
+
+def _check_cache_size(entries: int) -> None:
+    if isinstance(entries, bool) or not isinstance(entries, int):
+        raise TypeError("cache_size must be an int")
+    if not 0 <= entries <= 2**31 - 1:
+        raise ValueError("cache_size must be between 0 and 2**31 - 1")
 
 
 def _public_key(key: Union[bytes, str]) -> bytes:
@@ -159,7 +204,11 @@ def validate_third_party(
     init_data: Text, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None,
     max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
 ) -> InitData:
-    """Validates initData by Telegram's Ed25519 `signature` (production or test key, or `public_key`)."""
+    """Validates initData by Telegram's Ed25519 `signature` (production or test key, or `public_key`).
+
+    Reuses one ThirdPartyValidator per (bot_id, environment, public_key), up to 64 of them, so repeated
+    initData is answered from that validator's cache.
+    """
     key = (bot_id, environment, public_key)
     validator = _third_party_cache.get(key)
     if validator is None:

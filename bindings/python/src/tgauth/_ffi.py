@@ -85,6 +85,11 @@ _mini_app_free = _declare("tgauth_mini_app_free", None, [c_void_p])
 _third_party_new = _declare("tgauth_third_party_new", c_int, [P(c_void_p), c_int64, c_int])
 _third_party_new_with_key = _declare("tgauth_third_party_new_with_key", c_int, [P(c_void_p), c_int64, c_char_p, c_size_t])
 _third_party_free = _declare("tgauth_third_party_free", None, [c_void_p])
+_third_party_set_cache_size = _declare("tgauth_third_party_set_cache_size", c_int, [c_void_p, c_size_t])
+_third_party_cache_stats = _declare(
+    "tgauth_third_party_cache_stats", c_int, [c_void_p, P(ctypes.c_uint64), P(ctypes.c_uint64), P(c_size_t), P(c_size_t)]
+)
+DEFAULT_CACHE_SIZE = 1024  # TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE
 _widget_new = _declare("tgauth_widget_new", c_int, [P(c_void_p), c_char_p, c_size_t])
 _widget_free = _declare("tgauth_widget_free", None, [c_void_p])
 
@@ -164,6 +169,22 @@ def new_third_party(bot_id: int, environment: int) -> Handle:
 
 def new_third_party_with_key(bot_id: int, key: bytes) -> Handle:
     return _new_handle(_third_party_new_with_key, _third_party_free, bot_id, key, len(key))
+
+
+def set_cache_size(handle: Handle, entries: int) -> None:
+    code = _third_party_set_cache_size(handle.ptr, entries)
+    if code != OK:
+        raise _failure(code, None)
+
+
+def cache_stats(handle: Handle) -> tuple:
+    """(hits, misses, entries, capacity) of a third-party validator's cache."""
+    hits, misses, entries, capacity = ctypes.c_uint64(), ctypes.c_uint64(), c_size_t(), c_size_t()
+    code = _third_party_cache_stats(
+        handle.ptr, ctypes.byref(hits), ctypes.byref(misses), ctypes.byref(entries), ctypes.byref(capacity))
+    if code != OK:
+        raise _failure(code, None)
+    return hits.value, misses.value, entries.value, capacity.value
 
 
 # ---- verification: one call per check, into a per-thread buffer ---------------------------------------

@@ -1,0 +1,135 @@
+import Foundation
+import Testing
+
+@testable import TelegramAuth
+
+@Suite struct CacheTests {
+    let priv = try! Ed25519PrivateKey(seed: [UInt8](repeating: 9, count: 32))
+    let authDate: Int64 = 1_700_000_000
+
+    func sign(_ name: String, botID: Int64 = 42) -> String {
+        try! TelegramSigning.signInitData(
+            botToken: testToken, fields: [("user", #"{"id":7,"first_name":"\#(name)"}"#)], authDate: authDate,
+            ed25519PrivateKey: priv, botID: botID)
+    }
+
+    func at(_ t: Int64, maxAge: Int64? = 3600, maxInputBytes: Int = 16_384) -> ValidationOptions {
+        ValidationOptions(maxAge: maxAge, now: t, maxInputBytes: maxInputBytes)
+    }
+
+    @Test func aRepeatedInputIsAHitWithTheSameResult() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 8)
+        let data = sign("Ann")
+        let first = try v.validate(data, options: at(authDate + 5))
+        #expect(v.cache.statistics == CacheStatistics(hits: 0, misses: 1, count: 1, capacity: 8))
+        let second = try v.validate(data, options: at(authDate + 6))
+        #expect(v.cache.statistics.hits == 1)
+        #expect(second.user?.firstName == "Ann" && second.authDate == first.authDate && second.signature == first.signature)
+        // the Authorization header form is the same input
+        _ = try v.validate("tma " + data, options: at(authDate + 7))
+        #expect(v.cache.statistics.hits == 2)
+        // copies of the validator share the cache
+        let copy = v
+        _ = try copy.validate(data, options: at(authDate + 8))
+        #expect(v.cache.statistics.hits == 3)
+    }
+
+    @Test func theTimeWindowAndSizeAreCheckedOnEveryHit() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 8)
+        let data = sign("Ann")
+        _ = try v.validate(data, options: at(authDate + 10))
+        #expect(kind { () throws(TelegramAuthError) in try v.validate(data, options: at(authDate - 3600)) } == .futureAuthDate)
+        #expect(kind { () throws(TelegramAuthError) in try v.validate(data, options: at(authDate + 10, maxInputBytes: 100)) } == .tooLarge)
+        #expect(v.cache.statistics.count == 1)
+        #expect(kind { () throws(TelegramAuthError) in try v.validate(data, options: at(authDate + 7200)) } == .expired)
+        // an expired result is dropped; with no age limit the data is verified afresh and valid again
+        #expect(v.cache.statistics.count == 0)
+        let misses = v.cache.statistics.misses
+        #expect(try v.validate(data, options: at(authDate + 7200, maxAge: nil)).user?.firstName == "Ann")
+        #expect(v.cache.statistics.misses == misses + 1)
+    }
+
+    @Test func rejectionsAreNeverCached() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 8)
+        let data = sign("Ann")
+        let tampered = data.replacingOccurrences(of: "Ann", with: "Bob")
+        for _ in 0..<3 {
+            #expect(kind { () throws(TelegramAuthError) in try v.validate(tampered, options: at(authDate)) } == .badSignature)
+        }
+        let other = try ThirdPartyValidator(botID: 43, publicKey: priv.publicKey, cacheCapacity: 8)
+        #expect(kind { () throws(TelegramAuthError) in try other.validate(data, options: at(authDate)) } == .badSignature)
+        #expect(v.cache.statistics.count == 0 && v.cache.statistics.hits == 0)
+        #expect(other.cache.statistics.count == 0)
+    }
+
+    @Test func theKeyCoversBotIDPublicKeyAndExactBytes() throws {
+        let a = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey)
+        let b = try ThirdPartyValidator(botID: 43, publicKey: priv.publicKey)
+        let c = try ThirdPartyValidator(botID: 42, publicKey: .telegramTest)
+        let input = Array("a=1&b=2".utf8)
+        func key(_ v: ThirdPartyValidator, _ bytes: [UInt8]) -> VerifiedResultCache.Key {
+            v.cachePrefix.withUnsafeBytes { p in bytes.withUnsafeBufferPointer { VerifiedResultCache.key(prefix: p, input: $0) } }
+        }
+        #expect(key(a, input) == key(a, input))
+        #expect(key(a, input) != key(b, input))
+        #expect(key(a, input) != key(c, input))
+        #expect(key(a, input) != key(a, Array("a=1&b=3".utf8)))
+    }
+
+    @Test func capacityZeroTurnsTheCacheOff() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 0)
+        let data = sign("Ann")
+        for _ in 0..<3 { _ = try v.validate(data, options: at(authDate)) }
+        #expect(v.cache.statistics == CacheStatistics(hits: 0, misses: 0, count: 0, capacity: 0))
+        v.cache.setCapacity(4)
+        for _ in 0..<3 { _ = try v.validate(data, options: at(authDate)) }
+        #expect(v.cache.statistics == CacheStatistics(hits: 2, misses: 1, count: 1, capacity: 4))
+        v.cache.setCapacity(0)
+        #expect(v.cache.statistics.count == 0)
+        #expect(kind { () throws(TelegramAuthError) in try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: -1) } == .invalidArgument)
+    }
+
+    @Test func theLeastRecentlyUsedResultMakesRoom() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 2)
+        let (a, b, c) = (sign("A"), sign("B"), sign("C"))
+        _ = try v.validate(a, options: at(authDate))
+        _ = try v.validate(b, options: at(authDate))
+        _ = try v.validate(a, options: at(authDate))  // A is now the most recent
+        _ = try v.validate(c, options: at(authDate))  // evicts B
+        #expect(v.cache.statistics.count == 2)
+        let hits = v.cache.statistics.hits
+        _ = try v.validate(a, options: at(authDate))
+        _ = try v.validate(c, options: at(authDate))
+        #expect(v.cache.statistics.hits == hits + 2)
+        #expect(try v.validate(b, options: at(authDate)).user?.firstName == "B")
+        #expect(v.cache.statistics.hits == hits + 2)  // B was a miss
+        // shrinking keeps the most recent (B, then C)
+        v.cache.setCapacity(1)
+        #expect(v.cache.statistics.count == 1)
+        _ = try v.validate(b, options: at(authDate))
+        #expect(v.cache.statistics.hits == hits + 3)
+    }
+
+    @Test func concurrentValidationsShareOneCache() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 3)
+        let inputs = (0..<5).map { sign("U\($0)") }
+        let failures = LockedCounter()
+        DispatchQueue.concurrentPerform(iterations: 8) { worker in
+            for i in 0..<100 {
+                let n = (worker + i) % inputs.count
+                let name = try? v.validate(inputs[n], options: at(authDate)).user?.firstName
+                if name != "U\(n)" { failures.add() }
+            }
+        }
+        #expect(failures.value == 0)
+        let s = v.cache.statistics
+        #expect(s.hits + s.misses == 800 && s.count <= 3 && s.hits > 0)
+    }
+}
+
+final class LockedCounter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.lock(); n += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
+}
