@@ -94,6 +94,12 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_INVALID_ARGUMENT 8
 /** An output buffer is too small; the required length was stored. */
 #define TGAUTH_E_BUFFER_TOO_SMALL 9
+/** A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong (deep-link login). */
+#define TGAUTH_E_BAD_WEBHOOK_SECRET 10
+/** The in-memory login store holds its maximum of pending logins. */
+#define TGAUTH_E_STORE_FULL 11
+/** The login store (Redis) cannot be reached or answered with an error. */
+#define TGAUTH_E_STORE_UNAVAILABLE 12
 
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);

@@ -36,6 +36,9 @@ func statusCode(_ kind: TelegramAuthError.Kind) -> Int32 {
     case .futureAuthDate: TGAUTH_E_FUTURE_AUTH_DATE
     case .tooLarge: TGAUTH_E_TOO_LARGE
     case .invalidArgument: TGAUTH_E_INVALID_ARGUMENT
+    case .badWebhookSecret: TGAUTH_E_BAD_WEBHOOK_SECRET
+    case .storeFull: TGAUTH_E_STORE_FULL
+    case .storeUnavailable: TGAUTH_E_STORE_UNAVAILABLE
     }
 }
 
@@ -153,12 +156,13 @@ enum StaticStrings {
     nonisolated(unsafe) static let version = permanent(TelegramAuthVersion.string)
     nonisolated(unsafe) static let kinds: [UnsafePointer<CChar>] = [
         "ok", "malformed", "missing_field", "bad_hash", "bad_signature", "expired", "future_auth_date", "too_large",
-        "invalid_argument", "buffer_too_small",
+        "invalid_argument", "buffer_too_small", "bad_webhook_secret", "store_full", "store_unavailable",
     ].map(permanent)
     nonisolated(unsafe) static let messages: [UnsafePointer<CChar>] = [
         "success", "malformed input", "a required field is missing", "the hash does not match",
         "the signature does not verify", "auth_date is too old", "auth_date is in the future",
         "the input is too large", "invalid argument", "the output buffer is too small",
+        "the webhook secret header is missing or wrong", "the login store is full", "the login store is unavailable",
     ].map(permanent)
     nonisolated(unsafe) static let unknownKind = permanent("unknown")
     nonisolated(unsafe) static let unknownMessage = permanent("unknown status")

@@ -22,6 +22,12 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case tooLarge = "too_large"
         /// The caller passed an unusable argument, such as an empty bot token or a 31-byte key.
         case invalidArgument = "invalid_argument"
+        /// A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong.
+        case badWebhookSecret = "bad_webhook_secret"
+        /// The in-memory login store holds its maximum of pending logins.
+        case storeFull = "store_full"
+        /// The login store (Redis) cannot be reached or answered with an error.
+        case storeUnavailable = "store_unavailable"
     }
 
     /// The stable kind of the error.
