@@ -23,8 +23,13 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        .systemLibrary(
+            name: "CHiredis",
+            pkgConfig: "hiredis",
+            providers: [.apt(["libhiredis-dev"])]
+        ),
         .systemLibrary(name: "CTGAuth"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium"]),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

@@ -6,10 +6,12 @@ need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
 pkg-config --exists libsodium 2>/dev/null || need+=(libsodium-dev)
+pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then
     command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
+    command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
 fi
 if [ ${#need[@]} -gt 0 ]; then

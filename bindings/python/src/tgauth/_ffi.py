@@ -116,7 +116,7 @@ _sign_widget = _declare("tgauth_sign_widget", c_int, [c_char_p, P(c_size_t), c_c
 OK = 0
 BUFFER_TOO_SMALL = 9
 ENVIRONMENTS = {"production": 0, "test": 1}
-KINDS = {code: error_kind(code).decode() for code in range(1, 10)}
+KINDS = {code: error_kind(code).decode() for code in range(1, 13)}
 
 
 class Failure(Exception):

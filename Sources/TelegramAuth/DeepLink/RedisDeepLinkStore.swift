@@ -1,0 +1,246 @@
+import CHiredis
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A login store in Redis, shared by any number of processes (through hiredis).
+///
+/// Keys are `tgauth:dl:<bot>:{t,p,n}:<hex SHA-256>`: hashes of the login token and poll secret, so a
+/// leaked Redis reveals no live token. Expiry uses Redis TTLs; updates are optimistic transactions
+/// (`WATCH`/`MULTI`/`EXEC`), so an approval is handed out once even with concurrent pollers in different
+/// processes; `wait` blocks on a list (`BLPOP`) that the webhook pushes to, from any process.
+/// A Redis that is down gives `store_unavailable`, and the next call reconnects.
+public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
+    enum Reply {
+        case string([UInt8])
+        case integer(Int64)
+        case array([Reply])
+        case status(String)
+        case error(String)
+        case null
+    }
+
+    final class Connection: @unchecked Sendable {
+        let context: UnsafeMutablePointer<redisContext>
+        init(_ context: UnsafeMutablePointer<redisContext>) { self.context = context }
+        deinit { redisFree(context) }
+    }
+
+    public let host: String
+    public let port: Int32
+    public let database: Int
+    let password: String?
+    /// Seconds allowed for connecting and for each command (a blocking wait adds its own timeout).
+    public let timeout: Double
+    let idle = Mutex<[Connection]>([])
+
+    /// - Parameters:
+    ///   - url: `redis://[:password@]host[:port][/db]`.
+    ///   - timeout: seconds for connecting and for each command.
+    /// - Throws: `invalid_argument` for a URL that is not of that form. Connecting happens on first use.
+    public init(url: String, timeout: Double = 2) throws(TelegramAuthError) {
+        guard url.hasPrefix("redis://") else { throw .invalidArgument("a Redis URL starts with redis://") }
+        var rest = Substring(url.dropFirst(8))
+        var password: String?
+        if let at = rest.lastIndex(of: "@") {
+            let auth = rest[..<at]
+            password = auth.hasPrefix(":") ? String(auth.dropFirst()) : String(auth)
+            rest = rest[rest.index(after: at)...]
+        }
+        var database = 0
+        if let slash = rest.firstIndex(of: "/") {
+            let db = rest[rest.index(after: slash)...]
+            if !db.isEmpty {
+                guard let n = Int(db), n >= 0 else { throw .invalidArgument("the Redis database must be a number") }
+                database = n
+            }
+            rest = rest[..<slash]
+        }
+        var port: Int32 = 6379
+        if let colon = rest.lastIndex(of: ":") {
+            guard let p = Int32(rest[rest.index(after: colon)...]), p > 0, p < 65536 else {
+                throw .invalidArgument("the Redis port must be 1-65535")
+            }
+            port = p
+            rest = rest[..<colon]
+        }
+        guard !rest.isEmpty else { throw .invalidArgument("the Redis URL has no host") }
+        guard timeout > 0 else { throw .invalidArgument("the timeout must be positive") }
+        self.host = String(rest)
+        self.port = port
+        self.database = database
+        self.password = password
+        self.timeout = timeout
+    }
+
+    var endpoint: String { "Redis at \(host):\(port)" }
+
+    static func duration(_ seconds: Double) -> timeval {
+        timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
+    }
+
+    func connect() throws(TelegramAuthError) -> Connection {
+        guard let ctx = redisConnectWithTimeout(host, port, Self.duration(timeout)) else {
+            throw TelegramAuthError(.storeUnavailable, "cannot allocate a Redis connection")
+        }
+        let connection = Connection(ctx)
+        if ctx.pointee.err != 0 {
+            throw TelegramAuthError(.storeUnavailable, "cannot connect to \(endpoint): \(Self.errorText(ctx))")
+        }
+        redisSetTimeout(ctx, Self.duration(timeout))
+        if let password {
+            guard case .status = try run(connection, ["AUTH", password]) else {
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint) refused the password")
+            }
+        }
+        if database != 0 {
+            guard case .status = try run(connection, ["SELECT", String(database)]) else {
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint) refused database \(database)")
+            }
+        }
+        return connection
+    }
+
+    static func errorText(_ ctx: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: ctx.pointee.errstr) { raw in
+            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+        }
+    }
+
+    /// Runs `body` on a pooled connection; a connection that failed is dropped, not returned.
+    func withConnection<R>(_ body: (Connection) throws(TelegramAuthError) -> R) throws(TelegramAuthError) -> R {
+        let connection: Connection
+        if let pooled = idle.withLock({ $0.popLast() }) { connection = pooled } else { connection = try connect() }
+        let result = try body(connection)
+        if connection.context.pointee.err == 0 {
+            idle.withLock { if $0.count < 32 { $0.append(connection) } }
+        }
+        return result
+    }
+
+    /// One command; I/O failures and error replies become `store_unavailable`.
+    func run(_ connection: Connection, _ args: [String]) throws(TelegramAuthError) -> Reply {
+        let reply = Self.command(connection.context, args)
+        guard let reply else {
+            throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not answer: \(Self.errorText(connection.context))")
+        }
+        if case .error(let text) = reply {
+            throw TelegramAuthError(.storeUnavailable, "\(endpoint) answered \(args.first ?? "") with an error: \(text)")
+        }
+        return reply
+    }
+
+    static func command(_ ctx: UnsafeMutablePointer<redisContext>, _ args: [String]) -> Reply? {
+        let bytes = args.map { Array($0.utf8) }
+        let lengths = bytes.map(\.count)
+        let raw: UnsafeMutableRawPointer? = withPointers(bytes) { pointers in
+            lengths.withUnsafeBufferPointer { lens in
+                redisCommandArgv(ctx, Int32(args.count), pointers.baseAddress, lens.baseAddress)
+            }
+        }
+        guard let raw else { return nil }
+        let reply = raw.assumingMemoryBound(to: redisReply.self)
+        defer { freeReplyObject(raw) }
+        return convert(reply)
+    }
+
+    static func withPointers<R>(_ items: [[UInt8]], _ body: (UnsafeMutableBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
+        var pointers: [UnsafePointer<CChar>?] = []
+        pointers.reserveCapacity(items.count)
+        func nest(_ i: Int) -> R {
+            if i == items.count { return pointers.withUnsafeMutableBufferPointer { body($0) } }
+            return items[i].withUnsafeBufferPointer { b in
+                pointers.append(UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self))
+                return nest(i + 1)
+            }
+        }
+        return nest(0)
+    }
+
+    static func convert(_ r: UnsafeMutablePointer<redisReply>) -> Reply {
+        let v = r.pointee
+        switch v.type {
+        case REDIS_REPLY_STRING:
+            return .string(v.str.map { Array(UnsafeRawBufferPointer(start: $0, count: v.len)) } ?? [])
+        case REDIS_REPLY_INTEGER: return .integer(Int64(v.integer))
+        case REDIS_REPLY_ARRAY:
+            return .array((0..<v.elements).map { convert(v.element[$0]!) })
+        case REDIS_REPLY_STATUS: return .status(v.str.map { String(cString: $0) } ?? "")
+        case REDIS_REPLY_ERROR: return .error(v.str.map { String(cString: $0) } ?? "")
+        default: return .null
+        }
+    }
+
+    static func text(_ reply: Reply) -> String? {
+        if case .string(let b) = reply { String(decoding: b, as: UTF8.self) } else { nil }
+    }
+
+    /// Checks that Redis answers (`PING`).
+    public func ping() throws(TelegramAuthError) {
+        _ = try withConnection { (c) throws(TelegramAuthError) in try run(c, ["PING"]) }
+    }
+
+    // MARK: DeepLinkStore
+
+    public func create(tokenKey: String, pollKey: String, record: String, ttl: Int64) throws(TelegramAuthError) {
+        try withConnection { (c) throws(TelegramAuthError) in
+            _ = try run(c, ["MULTI"])
+            _ = try run(c, ["SET", tokenKey, pollKey, "NX", "EX", String(ttl)])
+            _ = try run(c, ["SET", pollKey, record, "NX", "EX", String(ttl)])
+            guard case .array(let results) = try run(c, ["EXEC"]), results.count == 2 else {
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not store the login")
+            }
+            for case .null in results { throw TelegramAuthError(.invalidArgument, "a login with this token already exists") }
+        }
+    }
+
+    public func pollKey(forToken tokenKey: String) throws(TelegramAuthError) -> String? {
+        try withConnection { (c) throws(TelegramAuthError) in Self.text(try run(c, ["GET", tokenKey])) }
+    }
+
+    public func update<R>(_ key: String, _ body: (String?) -> (String?, R)) throws(TelegramAuthError) -> R {
+        try withConnection { (c) throws(TelegramAuthError) -> R in
+            for _ in 0..<100 {
+                _ = try run(c, ["WATCH", key])
+                let current = Self.text(try run(c, ["GET", key]))
+                let (next, result) = body(current)
+                guard let next else {
+                    _ = try run(c, ["UNWATCH"])
+                    return result
+                }
+                _ = try run(c, ["MULTI"])
+                _ = try run(c, ["SET", key, next, "XX", "KEEPTTL"])
+                switch try run(c, ["EXEC"]) {
+                case .array: return result  // committed (XX: a key that expired meanwhile is not recreated)
+                default: continue  // another client changed the key: read again
+                }
+            }
+            throw TelegramAuthError(.storeUnavailable, "\(endpoint): too much contention on one login")
+        }
+    }
+
+    public func notify(_ key: String) throws(TelegramAuthError) {
+        try withConnection { (c) throws(TelegramAuthError) in
+            _ = try run(c, ["MULTI"])
+            _ = try run(c, ["RPUSH", key, "1"])
+            _ = try run(c, ["EXPIRE", key, "900"])
+            _ = try run(c, ["EXEC"])
+        }
+    }
+
+    public func wait(_ key: String, timeout seconds: Double) throws(TelegramAuthError) -> Bool {
+        try withConnection { (c) throws(TelegramAuthError) -> Bool in
+            redisSetTimeout(c.context, Self.duration(seconds + timeout))
+            defer { redisSetTimeout(c.context, Self.duration(timeout)) }
+            let ms = Int((max(0.01, seconds) * 1000).rounded())
+            let fraction = String(ms % 1000)
+            let reply = try run(c, ["BLPOP", key, "\(ms / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction])
+            if case .array = reply { return true }
+            return false
+        }
+    }
+}
