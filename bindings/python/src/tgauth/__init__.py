@@ -31,6 +31,8 @@ __all__ = [
     "FutureAuthDateError", "TooLargeError", "InitData", "WebAppUser", "WebAppChat", "WidgetUser",
     "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
     "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_CACHE_SIZE", "CacheStats",
+    "DeepLinkLogin", "LoginStart", "WebhookResult", "PollResult", "TelegramUser", "BadWebhookSecretError",
+    "StoreError", "StoreFullError", "StoreUnavailableError",
 ]
 
 __version__ = "0.1.0"
@@ -44,6 +46,9 @@ Text = Union[str, bytes]
 def library_version() -> str:
     """The version of the loaded libtgauth."""
     return _ffi.version_string().decode()
+
+
+from ._types import BadWebhookSecretError, StoreError, StoreFullError, StoreUnavailableError  # noqa: E402
 
 
 def _raise(failure: _ffi.Failure):
@@ -313,3 +318,138 @@ def sign_widget(bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tu
     except _ffi.Failure as failure:
         _raise(failure)
     return dict(parse_qsl(query, keep_blank_values=True, strict_parsing=True))
+
+
+# ---- bot deep-link login ------------------------------------------------------------------------------
+
+import json as _json  # noqa: E402
+
+
+@dataclass(frozen=True)
+class TelegramUser:
+    """The Telegram user who logged in through the bot (the Bot API's `User`)."""
+
+    id: int
+    first_name: str
+    last_name: Optional[str] = None
+    username: Optional[str] = None
+    language_code: Optional[str] = None
+    is_premium: Optional[bool] = None
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    login_token: str
+    poll_secret: str
+    tg_link: str
+    https_link: str
+    expires_at: int
+    interval: int
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    #: "approved", "confirmation_requested", "denied", "ignored" or "refused"
+    outcome: str
+    #: why an update was ignored or refused, else None
+    reason: Optional[str]
+    #: send this as the webhook's HTTP response body (application/json); None for an empty 200
+    response_body: Optional[str]
+    #: further Bot API calls (JSON objects with a "method") to make yourself
+    additional_calls: Tuple[str, ...]
+    user: Optional[TelegramUser]
+
+
+@dataclass(frozen=True)
+class PollResult:
+    #: "pending", "slow_down", "approved", "denied", "expired" or "unknown"
+    status: str
+    interval: int
+    user: Optional[TelegramUser] = None
+
+
+def _user(text: str) -> Optional[TelegramUser]:
+    if not text:
+        return None
+    u = _json.loads(text)
+    return TelegramUser(id=u["id"], first_name=u["first_name"], last_name=u.get("last_name"),
+                        username=u.get("username"), language_code=u.get("language_code"),
+                        is_premium=u.get("is_premium"), is_bot=u.get("is_bot", False))
+
+
+def _poll(record: list) -> PollResult:
+    return PollResult(status=record[0], interval=int(record[1]), user=_user(record[2]))
+
+
+class DeepLinkLogin:
+    """Bot deep-link login: the app opens `tg://resolve?domain=BOT&start=TOKEN`, your webhook gets
+    `/start TOKEN`, and the app, polling or waiting with its poll secret, receives the user.
+
+    `store` is None (in this process) or a Redis URL ("redis://127.0.0.1:6379/0") shared by every
+    instance of your backend. Thread-safe; `wait` releases the GIL while it blocks.
+    """
+
+    __slots__ = ("_handle", "bot_username")
+
+    def __init__(self, bot_username: str, webhook_secret: str, store: Optional[str] = None, ttl: int = 300,
+                 confirm: bool = True, app_name: str = "the app", interval: int = 2, capacity: int = 100_000) -> None:
+        for name, value in (("bot_username", bot_username), ("webhook_secret", webhook_secret), ("app_name", app_name)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str")
+        if store is not None and not isinstance(store, str):
+            raise TypeError("store must be None or a redis:// URL")
+        for name, value in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int")
+        if capacity <= 0:
+            raise ValueError("capacity must be positive")
+        self.bot_username = bot_username.lstrip("@")
+        try:
+            self._handle = _ffi.new_deeplink(
+                bot_username.encode(), webhook_secret.encode(), ttl, interval, bool(confirm), app_name.encode(),
+                None if store is None else store.encode(), capacity)
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+    def start(self, device: str = "") -> LoginStart:
+        """Starts a login; `device` ("Chrome on Linux") is named in the bot's confirmation."""
+        if not isinstance(device, str):
+            raise TypeError("device must be a str")
+        try:
+            r = _ffi.deeplink_start(self._handle, device.encode())
+        except _ffi.Failure as failure:
+            _raise(failure)
+        return LoginStart(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]))
+
+    def handle_webhook(self, body: Union[bytes, str], secret_header: Optional[str]) -> WebhookResult:
+        """Handles one webhook request: the raw body and the X-Telegram-Bot-Api-Secret-Token header (None if absent)."""
+        raw = _data(body, "body")
+        if secret_header is not None and not isinstance(secret_header, str):
+            raise TypeError("secret_header must be a str or None")
+        try:
+            r = _ffi.deeplink_webhook(self._handle, raw, None if secret_header is None else secret_header.encode())
+        except _ffi.Failure as failure:
+            _raise(failure)
+        return WebhookResult(outcome=r[0], reason=r[1] or None, response_body=r[2] or None,
+                             additional_calls=tuple(r[4:]), user=_user(r[3]))
+
+    def poll(self, poll_secret: str) -> PollResult:
+        """The login's state; "approved" (with the user) is returned once, then the login is consumed."""
+        if not isinstance(poll_secret, str):
+            raise TypeError("poll_secret must be a str")
+        try:
+            return _poll(_ffi.deeplink_poll(self._handle, poll_secret.encode()))
+        except _ffi.Failure as failure:
+            _raise(failure)
+
+    def wait(self, poll_secret: str, timeout: float = 30.0) -> PollResult:
+        """Blocks until the login leaves "pending" or `timeout` seconds pass (for long-polling or a WebSocket)."""
+        if not isinstance(poll_secret, str):
+            raise TypeError("poll_secret must be a str")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a number")
+        try:
+            return _poll(_ffi.deeplink_wait(self._handle, poll_secret.encode(), float(timeout)))
+        except _ffi.Failure as failure:
+            _raise(failure)

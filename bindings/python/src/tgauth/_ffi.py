@@ -90,6 +90,24 @@ _third_party_cache_stats = _declare(
     "tgauth_third_party_cache_stats", c_int, [c_void_p, P(ctypes.c_uint64), P(ctypes.c_uint64), P(c_size_t), P(c_size_t)]
 )
 DEFAULT_CACHE_SIZE = 1024  # TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE
+
+
+class DeepLinkOptions(ctypes.Structure):
+    _fields_ = [("ttl", c_int64), ("interval", c_int64), ("confirm", c_int), ("app_name", c_char_p),
+                ("app_name_len", c_size_t), ("redis_url", c_char_p), ("redis_url_len", c_size_t),
+                ("memory_capacity", c_size_t)]
+
+
+DEEPLINK_RECORD_SIZE = 16384  # TGAUTH_DEEPLINK_RECORD_SIZE
+_deeplink_options_init = _declare("tgauth_deeplink_options_init", c_int, [P(DeepLinkOptions)])
+_deeplink_new = _declare(
+    "tgauth_deeplink_new", c_int, [P(c_void_p), c_void_p, c_char_p, c_size_t, c_char_p, c_size_t, P(DeepLinkOptions)])
+_deeplink_free = _declare("tgauth_deeplink_free", None, [c_void_p])
+_DL_OUT = [c_void_p, c_char_p, P(c_size_t), c_void_p]
+_deeplink_start = _declare("tgauth_deeplink_start", c_int, _DL_OUT + [c_char_p, c_size_t])
+_deeplink_webhook = _declare("tgauth_deeplink_handle_webhook", c_int, _DL_OUT + [c_char_p, c_size_t, c_char_p, c_size_t])
+_deeplink_poll = _declare("tgauth_deeplink_poll", c_int, _DL_OUT + [c_char_p, c_size_t])
+_deeplink_wait = _declare("tgauth_deeplink_wait", c_int, _DL_OUT + [c_char_p, c_size_t, ctypes.c_double])
 _widget_new = _declare("tgauth_widget_new", c_int, [P(c_void_p), c_char_p, c_size_t])
 _widget_free = _declare("tgauth_widget_free", None, [c_void_p])
 
@@ -169,6 +187,50 @@ def new_third_party(bot_id: int, environment: int) -> Handle:
 
 def new_third_party_with_key(bot_id: int, key: bytes) -> Handle:
     return _new_handle(_third_party_new_with_key, _third_party_free, bot_id, key, len(key))
+
+
+def new_deeplink(bot: bytes, secret: bytes, ttl: int, interval: int, confirm: bool, app_name: bytes,
+                 redis_url: Optional[bytes], capacity: int) -> Handle:
+    o = DeepLinkOptions()
+    _deeplink_options_init(ctypes.byref(o))
+    o.ttl, o.interval, o.confirm = ttl, interval, 1 if confirm else 0
+    o.app_name, o.app_name_len = app_name, len(app_name)
+    if redis_url is not None:
+        o.redis_url, o.redis_url_len = redis_url, len(redis_url)
+    o.memory_capacity = capacity
+    err = Error()
+    ptr = c_void_p()
+    code = _deeplink_new(ctypes.byref(ptr), ctypes.byref(err), bot, len(bot), secret, len(secret), ctypes.byref(o))
+    if code != OK:
+        raise _failure(code, err)
+    return Handle(ptr, _deeplink_free)
+
+
+def deeplink_call(fn: Callable, handle: Handle, *args) -> list:
+    """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings."""
+    out = ctypes.create_string_buffer(DEEPLINK_RECORD_SIZE)
+    size = c_size_t(DEEPLINK_RECORD_SIZE)
+    err = Error()
+    code = fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args)
+    if code != OK:
+        raise _failure(code, err)
+    return out.raw[:size.value].decode().split("\0")[:-1]
+
+
+def deeplink_start(handle: Handle, device: bytes) -> list:
+    return deeplink_call(_deeplink_start, handle, device, len(device))
+
+
+def deeplink_webhook(handle: Handle, body: bytes, header: Optional[bytes]) -> list:
+    return deeplink_call(_deeplink_webhook, handle, body, len(body), header, 0 if header is None else len(header))
+
+
+def deeplink_poll(handle: Handle, secret: bytes) -> list:
+    return deeplink_call(_deeplink_poll, handle, secret, len(secret))
+
+
+def deeplink_wait(handle: Handle, secret: bytes, timeout: float) -> list:
+    return deeplink_call(_deeplink_wait, handle, secret, len(secret), timeout)
 
 
 def set_cache_size(handle: Handle, entries: int) -> None:

@@ -45,8 +45,34 @@ class TooLargeError(AuthError):
     kind = "too_large"
 
 
+class BadWebhookSecretError(AuthError):
+    """A deep-link webhook request whose X-Telegram-Bot-Api-Secret-Token header is missing or wrong."""
+
+    kind = "bad_webhook_secret"
+
+
+class StoreError(Exception):
+    """The deep-link login store failed (not a verdict on any data): answer 503, not 401."""
+
+    kind: str = "unknown"
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+class StoreFullError(StoreError):
+    kind = "store_full"
+
+
+class StoreUnavailableError(StoreError):
+    kind = "store_unavailable"
+
+
 ERRORS_BY_KIND = {cls.kind: cls for cls in (
-    MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError)}
+    MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError,
+    BadWebhookSecretError, StoreFullError, StoreUnavailableError)}
 
 
 @dataclass(frozen=True)
