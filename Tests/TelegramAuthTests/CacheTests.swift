@@ -123,7 +123,11 @@ import Testing
         }
         #expect(failures.value == 0)
         let s = v.cache.statistics
-        #expect(s.hits + s.misses == 800 && s.count <= 3 && s.hits > 0)
+        // a cycle of 5 inputs through 3 slots may thrash the LRU (no hits): only the totals are certain
+        #expect(s.hits + s.misses == 800 && s.count <= 3)
+        _ = try v.validate(inputs[0], options: at(authDate))
+        _ = try v.validate(inputs[0], options: at(authDate))
+        #expect(v.cache.statistics.hits >= s.hits + 1)
     }
 }
 
