@@ -45,6 +45,13 @@ public enum Hex {
         return v < 16 ? v : nil
     }
 
+    /// The value of the four hex digits (either case) of a JSON `\uXXXX` escape, or nil.
+    static func quad(_ d0: UInt8, _ d1: UInt8, _ d2: UInt8, _ d3: UInt8) -> UInt32? {
+        let (a, b, c, d) = (nibble(d0), nibble(d1), nibble(d2), nibble(d3))
+        guard (a | b | c | d) < 16 else { return nil }
+        return UInt32(a) << 12 | UInt32(b) << 8 | UInt32(c) << 4 | UInt32(d)
+    }
+
     /// Decodes exactly 64 lowercase hex digits into 32 bytes; `false` on any other input.
     /// Branch-free per digit: validity is accumulated and tested once.
     static func decodeDigest(_ text: UnsafeBufferPointer<UInt8>, into out: UnsafeMutablePointer<UInt8>) -> Bool {

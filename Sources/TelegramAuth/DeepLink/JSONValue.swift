@@ -184,11 +184,7 @@ public enum JSONValue: Sendable, Hashable {
 
         mutating func hex4() throws(TelegramAuthError) -> UInt32 {
             guard at + 4 <= bytes.count else { throw fail("truncated \\u escape") }
-            var v: UInt32 = 0
-            for i in 0..<4 {
-                guard let d = Hex.value(bytes[at + i]) else { throw fail("bad \\u escape") }
-                v = v << 4 | UInt32(d)
-            }
+            guard let v = Hex.quad(bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]) else { throw fail("bad \\u escape") }
             at += 4
             return v
         }

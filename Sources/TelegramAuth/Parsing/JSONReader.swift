@@ -128,10 +128,8 @@ struct JSONReader {
 
     private mutating func readHex4() throws(TelegramAuthError) -> UInt32 {
         guard position + 4 <= end else { throw error("truncated \\u escape") }
-        var v: UInt32 = 0
-        for k in 0..<4 {
-            guard let d = Hex.value(base[position + k]) else { throw error("bad \\u escape") }
-            v = v << 4 | UInt32(d)
+        guard let v = Hex.quad(base[position], base[position + 1], base[position + 2], base[position + 3]) else {
+            throw error("bad \\u escape")
         }
         position += 4
         return v

@@ -144,11 +144,6 @@ public final class VerifiedResultCache: Sendable {
         state.withLock { s in CacheStatistics(hits: s.hits, misses: s.misses, count: s.index.count, capacity: s.capacity) }
     }
 
-    /// Forgets every result (the counters stay).
-    public func removeAll() {
-        state.withLock { s in s.resize(0); s.capacity = enabledCapacity.load(ordering: .relaxed) }
-    }
-
     static func key(prefix: UnsafeRawBufferPointer, input: UnsafeBufferPointer<UInt8>) -> Key {
         var key = Key(w0: 0, w1: 0, w2: 0, w3: 0)
         withUnsafeMutableBytes(of: &key) { out in
