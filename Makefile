@@ -60,8 +60,8 @@ python: lib
 venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import pytest, flask" 2>/dev/null || \
-	    $(VENV)/bin/pip install -q pytest flask
+	@$(VENV)/bin/python -c "import pytest, flask, aiohttp" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask aiohttp
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 
@@ -88,6 +88,9 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	  echo "tampered:"; echo "$${DATA/vdkfrost/mallory}" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN || true
 	@echo "== Python (examples/python/demo.py, the tgauth package from the venv)"
 	$(VENV)/bin/python examples/python/demo.py
+	@echo "== Python deep-link login server (examples/python/login_server.py), Telegram simulated"
+	$(VENV)/bin/python examples/python/deeplink_demo.py
+	$(VENV)/bin/python examples/python/deeplink_demo.py --redis auto
 
 # ---- tests ----------------------------------------------------------------------------------------
 

@@ -1,5 +1,6 @@
 /*
- * Verifies a Login Widget callback, Mini App initData and third-party initData, and prints the user.
+ * Verifies a Login Widget callback, Mini App initData and third-party initData, and prints the user;
+ * then runs a bot deep-link login in memory, playing Telegram's part with two webhook updates.
  * Build: cc example.c $(pkg-config --cflags --libs tgauth)
  */
 #include <stdio.h>
@@ -25,6 +26,12 @@ static void print_user(const char *label, const tgauth_user *user) {
     const char *last = tgauth_user_last_name(user, NULL);
     printf("%s: id=%lld first_name=%s last_name=%s username=%s\n", label, (long long)tgauth_user_id(user),
            tgauth_user_first_name(user, NULL), last ? last : "-", username ? username : "-");
+}
+
+/* the i-th NUL-terminated string of a deep-link record */
+static const char *nth(const char *record, int i) {
+    while (i-- > 0) record += strlen(record) + 1;
+    return record;
 }
 
 static int fail(const char *what, int rc, const tgauth_error *err) {
@@ -119,6 +126,66 @@ int main(void) {
         printf("same data with the default 24 h age limit: %s (%s)\n", tgauth_error_kind(rc), err.message);
         tgauth_third_party_free(third);
         if (rc != TGAUTH_E_EXPIRED) return 1;
+    }
+
+    /* 4. Bot deep-link login, in memory, with the confirmation step (the default) */
+    {
+        static char rec[TGAUTH_DEEPLINK_RECORD_SIZE], token[80], poll_secret[80], update[1024];
+        static const char webhook_secret[] = "example-webhook-secret";
+        tgauth_deeplink *flow = NULL;
+        tgauth_deeplink_options options;
+        const char *button;
+        tgauth_deeplink_options_init(&options);
+        options.app_name = "Example App";
+        options.app_name_len = strlen(options.app_name);
+        rc = tgauth_deeplink_new(&flow, &err, "TgAuthExampleBot", 16, webhook_secret, strlen(webhook_secret), &options);
+        if (rc != TGAUTH_OK) return fail("deeplink", rc, &err);
+
+        /* the app asks its backend to start: it gets the link to open, and a poll secret for itself */
+        len = sizeof rec;
+        rc = tgauth_deeplink_start(flow, rec, &len, &err, "Pixel 8", 7);
+        if (rc != TGAUTH_OK) return fail("deeplink start", rc, &err);
+        snprintf(token, sizeof token, "%s", nth(rec, 0));
+        snprintf(poll_secret, sizeof poll_secret, "%s", nth(rec, 1));
+        printf("deep link: the app opens %s (expires at %s)\n", nth(rec, 2), nth(rec, 4));
+
+        /* Telegram delivers /start TOKEN; the bot's reply (with Confirm/Cancel buttons) is the HTTP response */
+        snprintf(update, sizeof update,
+                 "{\"update_id\":1,\"message\":{\"message_id\":5,\"from\":{\"id\":279058397,\"is_bot\":false,"
+                 "\"first_name\":\"Vladislav\",\"username\":\"vdkfrost\"},\"chat\":{\"id\":279058397,\"type\":\"private\"},"
+                 "\"date\":1,\"text\":\"/start %s\"}}", token);
+        len = sizeof rec;
+        rc = tgauth_deeplink_handle_webhook(flow, rec, &len, &err, update, strlen(update), webhook_secret, strlen(webhook_secret));
+        if (rc != TGAUTH_OK) return fail("deeplink webhook", rc, &err);
+        printf("deep link: /start -> %s; reply %.60s...\n", nth(rec, 0), nth(rec, 2));
+        button = strstr(nth(rec, 2), "tgauth:ok:");
+        if (button == NULL) return 1;
+
+        len = sizeof rec;
+        rc = tgauth_deeplink_poll(flow, rec, &len, &err, poll_secret, strlen(poll_secret));
+        if (rc != TGAUTH_OK) return fail("deeplink poll", rc, &err);
+        printf("deep link: poll -> %s\n", nth(rec, 0));
+
+        /* the user taps Confirm: Telegram delivers the callback query */
+        snprintf(update, sizeof update,
+                 "{\"update_id\":2,\"callback_query\":{\"id\":\"77\",\"from\":{\"id\":279058397,\"is_bot\":false,"
+                 "\"first_name\":\"Vladislav\"},\"chat_instance\":\"1\",\"data\":\"tgauth:ok:%s\"}}", token);
+        len = sizeof rec;
+        rc = tgauth_deeplink_handle_webhook(flow, rec, &len, &err, update, strlen(update), webhook_secret, strlen(webhook_secret));
+        if (rc != TGAUTH_OK) return fail("deeplink webhook", rc, &err);
+        printf("deep link: Confirm -> %s\n", nth(rec, 0));
+
+        /* the app was waiting (or polls once more): the user, exactly once */
+        len = sizeof rec;
+        rc = tgauth_deeplink_wait(flow, rec, &len, &err, poll_secret, strlen(poll_secret), 5.0);
+        if (rc != TGAUTH_OK) return fail("deeplink wait", rc, &err);
+        printf("deep link: wait -> %s, user %s\n", nth(rec, 0), nth(rec, 2));
+        if (strcmp(nth(rec, 0), "approved") != 0) return 1;
+        len = sizeof rec;
+        rc = tgauth_deeplink_poll(flow, rec, &len, &err, poll_secret, strlen(poll_secret));
+        printf("deep link: poll again -> %s (handed out once)\n", nth(rec, 0));
+        tgauth_deeplink_free(flow);
+        if (rc != TGAUTH_OK || strcmp(nth(rec, 0), "unknown") != 0) return 1;
     }
     return 0;
 }

@@ -392,6 +392,9 @@ class DeepLinkLogin:
 
     __slots__ = ("_handle", "bot_username")
 
+    #: the largest webhook body `handle_webhook` accepts (larger ones raise TooLargeError)
+    MAX_UPDATE_BYTES = 1 << 20
+
     def __init__(self, bot_username: str, webhook_secret: str, store: Optional[str] = None, ttl: int = 300,
                  confirm: bool = True, app_name: str = "the app", interval: int = 2, capacity: int = 100_000) -> None:
         for name, value in (("bot_username", bot_username), ("webhook_secret", webhook_secret), ("app_name", app_name)):
