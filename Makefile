@@ -15,7 +15,7 @@ PKGCFG     := PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/lib/pkgconfig
 CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
-.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-python \
+.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
@@ -143,10 +143,19 @@ $(BUILD)/bench/bench_c: bench/bench.c lib
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium) -ldl
 
-bench: bench-c bench-python
+$(BUILD)/bench/bench_deeplink: bench/bench_deeplink.c lib
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=c99 -O2 -Wall -Wextra -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
+
+bench: bench-c bench-deeplink bench-python
 
 bench-c: $(BUILD)/bench/bench_c
 	$(BUILD)/bench/bench_c
+
+# complete logins per second, in memory and on a private redis-server on loopback
+bench-deeplink: $(BUILD)/bench/bench_deeplink
+	@scripts/ensure-deps.sh test
+	scripts/with-redis.sh TGAUTH_BENCH_REDIS $(BUILD)/bench/bench_deeplink
 
 # peers in their own venv, with our package, timed in one process on the same data
 BENCH_VENV := $(BUILD)/bench-venv

@@ -248,4 +248,14 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         }
         #expect(kind { () throws(TelegramAuthError) in try JSONValue.parse([0x22, 0xff, 0x22]) } == .malformed)
     }
+
+    @Test func jsonWriterEscapesExactlyWhatJSONRequires() throws {
+        let nasty = "a\"b\\c\nd\re\tf\u{1}g\u{1f}h é😀/<\u{7f}"
+        #expect(JSONValue.serialize(.string(nasty)) == #""a\"b\\c\nd\re\tf\u0001g\u001fh é😀/<\#u{7f}""#)
+        #expect(JSONValue.serialize(.string("plain")) == #""plain""#)
+        #expect(JSONValue.serialize(.object([("k\"", .array([.string(""), .number("1"), .null]))])) == #"{"k\"":["",1,null]}"#)
+        for text in [nasty, "", "\u{0}", String(repeating: "\"", count: 100), "日本語\n"] {
+            #expect(try JSONValue.parse(JSONValue.serialize(.string(text))) == .string(text))
+        }
+    }
 }

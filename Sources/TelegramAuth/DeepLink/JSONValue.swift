@@ -58,6 +58,7 @@ public enum JSONValue: Sendable, Hashable {
     /// Compact JSON text.
     public static func serialize(_ value: JSONValue) -> String {
         var out = ""
+        out.reserveCapacity(256)
         write(value, to: &out)
         return out
     }

@@ -124,28 +124,42 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
 
     /// One command; I/O failures and error replies become `store_unavailable`.
     func run(_ connection: Connection, _ args: [String]) throws(TelegramAuthError) -> Reply {
-        let reply = Self.command(connection.context, args)
-        guard let reply else {
-            throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not answer: \(Self.errorText(connection.context))")
-        }
-        if case .error(let text) = reply {
-            throw TelegramAuthError(.storeUnavailable, "\(endpoint) answered \(args.first ?? "") with an error: \(text)")
-        }
-        return reply
+        try pipeline(connection, [args])[0]
     }
 
-    static func command(_ ctx: UnsafeMutablePointer<redisContext>, _ args: [String]) -> Reply? {
-        let bytes = args.map { Array($0.utf8) }
-        let lengths = bytes.map(\.count)
-        let raw: UnsafeMutableRawPointer? = withPointers(bytes) { pointers in
-            lengths.withUnsafeBufferPointer { lens in
-                redisCommandArgv(ctx, Int32(args.count), pointers.baseAddress, lens.baseAddress)
+    /// Several commands in one round trip (pipelined): every reply, in order; an I/O failure, or an error
+    /// reply to any of them, becomes `store_unavailable`.
+    func pipeline(_ connection: Connection, _ commands: [[String]]) throws(TelegramAuthError) -> [Reply] {
+        let ctx = connection.context
+        for args in commands {
+            let bytes = args.map { Array($0.utf8) }
+            let lengths = bytes.map(\.count)
+            let status = Self.withPointers(bytes) { pointers in
+                lengths.withUnsafeBufferPointer { lens in
+                    redisAppendCommandArgv(ctx, Int32(args.count), pointers.baseAddress, lens.baseAddress)
+                }
+            }
+            guard status == REDIS_OK else {
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint): cannot send a command: \(Self.errorText(ctx))")
             }
         }
-        guard let raw else { return nil }
-        let reply = raw.assumingMemoryBound(to: redisReply.self)
-        defer { freeReplyObject(raw) }
-        return convert(reply)
+        var replies: [Reply] = []
+        replies.reserveCapacity(commands.count)
+        for args in commands {
+            var raw: UnsafeMutableRawPointer?
+            guard redisGetReply(ctx, &raw) == REDIS_OK, let raw else {
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not answer: \(Self.errorText(ctx))")
+            }
+            let reply = Self.convert(raw.assumingMemoryBound(to: redisReply.self))
+            freeReplyObject(raw)
+            if case .error(let text) = reply {
+                // the connection still holds the replies not read yet: it must not go back to the pool
+                ctx.pointee.err = REDIS_ERR_OTHER
+                throw TelegramAuthError(.storeUnavailable, "\(endpoint) answered \(args.first ?? "") with an error: \(text)")
+            }
+            replies.append(reply)
+        }
+        return replies
     }
 
     static func withPointers<R>(_ items: [[UInt8]], _ body: (UnsafeMutableBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
@@ -188,10 +202,11 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
 
     public func create(tokenKey: String, pollKey: String, record: String, ttl: Int64) throws(TelegramAuthError) {
         try withConnection { (c) throws(TelegramAuthError) in
-            _ = try run(c, ["MULTI"])
-            _ = try run(c, ["SET", tokenKey, pollKey, "NX", "EX", String(ttl)])
-            _ = try run(c, ["SET", pollKey, record, "NX", "EX", String(ttl)])
-            guard case .array(let results) = try run(c, ["EXEC"]), results.count == 2 else {
+            let replies = try pipeline(c, [
+                ["MULTI"], ["SET", tokenKey, pollKey, "NX", "EX", String(ttl)], ["SET", pollKey, record, "NX", "EX", String(ttl)],
+                ["EXEC"],
+            ])
+            guard case .array(let results) = replies[3], results.count == 2 else {
                 throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not store the login")
             }
             for case .null in results { throw TelegramAuthError(.invalidArgument, "a login with this token already exists") }
@@ -205,16 +220,13 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
     public func update<R>(_ key: String, _ body: (String?) -> (String?, R)) throws(TelegramAuthError) -> R {
         try withConnection { (c) throws(TelegramAuthError) -> R in
             for _ in 0..<100 {
-                _ = try run(c, ["WATCH", key])
-                let current = Self.text(try run(c, ["GET", key]))
+                let current = Self.text(try pipeline(c, [["WATCH", key], ["GET", key]])[1])
                 let (next, result) = body(current)
                 guard let next else {
                     _ = try run(c, ["UNWATCH"])
                     return result
                 }
-                _ = try run(c, ["MULTI"])
-                _ = try run(c, ["SET", key, next, "XX", "KEEPTTL"])
-                switch try run(c, ["EXEC"]) {
+                switch try pipeline(c, [["MULTI"], ["SET", key, next, "XX", "KEEPTTL"], ["EXEC"]])[2] {
                 case .array: return result  // committed (XX: a key that expired meanwhile is not recreated)
                 default: continue  // another client changed the key: read again
                 }
@@ -225,10 +237,7 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
 
     public func notify(_ key: String) throws(TelegramAuthError) {
         try withConnection { (c) throws(TelegramAuthError) in
-            _ = try run(c, ["MULTI"])
-            _ = try run(c, ["RPUSH", key, "1"])
-            _ = try run(c, ["EXPIRE", key, "900"])
-            _ = try run(c, ["EXEC"])
+            _ = try pipeline(c, [["MULTI"], ["RPUSH", key, "1"], ["EXPIRE", key, "900"], ["EXEC"]])
         }
     }
 
