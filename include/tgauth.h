@@ -90,7 +90,7 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_FUTURE_AUTH_DATE 6
 /** The input is longer than the configured limit. */
 #define TGAUTH_E_TOO_LARGE 7
-/** A NULL pointer, a bad length, an empty bot token, a 31-byte key, an index out of range... */
+/** A NULL pointer, a bad length, a bot token not of the form <bot id>:<secret>, a 31-byte key, an index out of range... */
 #define TGAUTH_E_INVALID_ARGUMENT 8
 /** An output buffer is too small; the required length was stored. */
 #define TGAUTH_E_BUFFER_TOO_SMALL 9
@@ -219,7 +219,7 @@ TGAUTH_API int tgauth_widget_data_extra(const tgauth_widget_data *data, tgauth_f
 typedef struct tgauth_mini_app tgauth_mini_app;
 
 /** Creates a validator.
- *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL pointers or an empty token.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL pointers or a token not of the form <bot id>:<secret>.
  *  Out: *validator, to free with tgauth_mini_app_free.
  *  In: bot_token, bot_token_len: the token from @BotFather. It is not kept; only the derived key is. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_new(
@@ -283,7 +283,7 @@ TGAUTH_API int tgauth_third_party_cache_stats(
 /** A verifier for one bot token. Share it between threads freely. */
 typedef struct tgauth_widget tgauth_widget;
 
-/** Creates a verifier. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an empty token. */
+/** Creates a verifier. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or a token not of the form <bot id>:<secret>. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_new(
     tgauth_widget **verifier, const char *bot_token, size_t bot_token_len);
 /** Frees a verifier. Accepts NULL. */
@@ -414,7 +414,7 @@ TGAUTH_API int tgauth_telegram_public_key(uint8_t key[32], int environment);
 
 /** Signs Mini App initData: appends `auth_date`, a `signature` when `ed25519_seed` is given, and `hash`.
  *  Returns: TGAUTH_OK; TGAUTH_E_BUFFER_TOO_SMALL (with *out_len set to the length needed, excluding the
- *  NUL); TGAUTH_E_INVALID_ARGUMENT for NULL, an empty token, an empty, duplicate or reserved key, or a
+ *  NUL); TGAUTH_E_INVALID_ARGUMENT for NULL, a token not of the form <bot id>:<secret>, an empty, duplicate or reserved key, or a
  *  seed without a positive bot id.
  *  Out: out: the query string, NUL-terminated. In/Out: *out_len: the capacity of `out` on entry, the
  *  length written (excluding the NUL) on return.

@@ -63,9 +63,13 @@ struct TimeOptions: ParsableArguments {
     @Option(name: .long, help: "Unix time to check against instead of the system clock.")
     var now: Int64?
 
+    @Option(name: .long, help: "Longer input is rejected as too_large before any parsing.")
+    var maxBytes: Int = ValidationOptions.defaultMaxInputBytes
+
     func options() throws -> ValidationOptions {
         guard maxAge >= 0 else { throw UsageError(message: "--max-age must not be negative") }
-        return ValidationOptions(maxAge: maxAge == 0 ? nil : maxAge, now: now)
+        guard maxBytes > 0 else { throw UsageError(message: "--max-bytes must be positive") }
+        return ValidationOptions(maxAge: maxAge == 0 ? nil : maxAge, now: now, maxInputBytes: maxBytes)
     }
 }
 

@@ -17,7 +17,7 @@ import Testing
         let err: String
     }
 
-    func run(_ args: [String], stdin: String? = nil, env: [String: String] = [:]) throws -> Run {
+    func run(_ args: [String], stdin: String? = nil, raw: [UInt8]? = nil, env: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = Self.binary
         p.arguments = args
@@ -30,7 +30,7 @@ import Testing
         p.standardError = errPipe
         p.standardInput = inPipe
         try p.run()
-        if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
+        if let raw { inPipe.fileHandleForWriting.write(Data(raw)) } else if let stdin { inPipe.fileHandleForWriting.write(Data(stdin.utf8)) }
         try inPipe.fileHandleForWriting.close()
         let out = outPipe.fileHandleForReading.readDataToEndOfFile()
         let err = errPipe.fileHandleForReading.readDataToEndOfFile()

@@ -666,6 +666,88 @@ static void test_deeplink(void) {
     tgauth_deeplink_free(flow);
 }
 
+/* ---- the bad-input table (tests/bad-inputs/cases.tsv, also read by the Swift and Python suites) ---- */
+
+static int hexval(int c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
+
+/* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row */
+static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap) {
+    static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
+    static char rec[TGAUTH_DEEPLINK_RECORD_SIZE];
+    tgauth_error err;
+    int rc = TGAUTH_E_INVALID_ARGUMENT;
+    err.message[0] = 0;
+    if (!strcmp(target, "mini_app")) {
+        tgauth_mini_app *app = NULL;
+        tgauth_init_data *data = NULL;
+        if (tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_mini_app_validate(app, &data, &err, in, n, check);
+        tgauth_init_data_free(data);
+        tgauth_mini_app_free(app);
+    } else if (!strcmp(target, "widget")) {
+        tgauth_widget *w = NULL;
+        tgauth_widget_data *data = NULL;
+        if (tgauth_widget_new(&w, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_widget_verify(w, &data, &err, in, n, check);
+        tgauth_widget_data_free(data);
+        tgauth_widget_free(w);
+    } else if (!strcmp(target, "third_party")) {
+        tgauth_third_party *t = NULL;
+        tgauth_init_data *data = NULL;
+        if (tgauth_third_party_new(&t, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK)
+            rc = tgauth_third_party_validate(t, &data, &err, in, n, check);
+        tgauth_init_data_free(data);
+        tgauth_third_party_free(t);
+    } else if (!strcmp(target, "bot_token")) {
+        tgauth_mini_app *app = NULL;
+        rc = tgauth_mini_app_new(&app, in, n);
+        tgauth_mini_app_free(app);
+    } else if (!strcmp(target, "webhook")) {
+        tgauth_deeplink *flow = NULL;
+        size_t len = sizeof rec;
+        if (tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, "bad-input-secret", 16, NULL) == TGAUTH_OK)
+            rc = tgauth_deeplink_handle_webhook(flow, rec, &len, &err, in, n, "bad-input-secret", 16);
+        tgauth_deeplink_free(flow);
+        if (rc == TGAUTH_OK) {
+            snprintf(verdict, cap, "%s:%s", rec, rec + strlen(rec) + 1);
+            return;
+        }
+    }
+    CHECK(strstr(err.message, "AAH5YkoiEuPk8") == NULL);
+    snprintf(verdict, cap, "%s", rc == TGAUTH_OK ? "accepted" : tgauth_error_kind(rc));
+}
+
+static void test_bad_input_table(void) {
+    const char *path = getenv("TGAUTH_BAD_INPUTS") ? getenv("TGAUTH_BAD_INPUTS") : "tests/bad-inputs/cases.tsv";
+    FILE *f = fopen(path, "r");
+    char *line = NULL, verdict[128];
+    size_t cap = 0;
+    int rows = 0;
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    while (getline(&line, &cap, f) > 0) {
+        char *field[6], *p = line;
+        tgauth_check check;
+        size_t n, i;
+        if (line[0] == '#') continue;
+        for (i = 0; i < 6; i++) {
+            field[i] = p;
+            p += strcspn(p, "\t\n");
+            if (*p) *p++ = 0;
+        }
+        n = strlen(field[5]) / 2;
+        for (i = 0; i < n; i++) field[5][i] = (char)(hexval(field[5][2 * i]) * 16 + hexval(field[5][2 * i + 1]));
+        tgauth_check_init(&check);
+        check.now = atoll(field[2]);
+        check.max_input_bytes = (size_t)atoll(field[3]);
+        bad_input_verdict(field[1], &check, field[5], n, verdict, sizeof verdict);
+        if (strcmp(verdict, field[4]) != 0) fprintf(stderr, "bad input \"%s\" (%s): got %s\n", field[0], field[1], verdict);
+        CHECK(strcmp(verdict, field[4]) == 0);
+        rows++;
+    }
+    CHECK(rows >= 40);
+    free(line);
+    fclose(f);
+}
+
 int main(void) {
     test_version_and_errors();
     test_mini_app();
@@ -675,6 +757,7 @@ int main(void) {
     test_records();
     test_threads();
     test_deeplink();
+    test_bad_input_table();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -53,6 +53,25 @@ public enum TelegramSecrets {
     public static func miniAppSecret(botToken: String) -> [UInt8] {
         HMACKey(key: Array("WebAppData".utf8)).authenticate(botToken.utf8)
     }
+
+    /// Refuses a bot token that is not of BotFather's form `<bot id>:<secret>` (digits, a colon, then
+    /// `A-Za-z0-9_-`): an empty value, a username, or a token read from a file with its newline would
+    /// otherwise reject every login with `bad_hash`. The message never contains the token.
+    public static func checkBotToken(_ botToken: String) throws(TelegramAuthError) {
+        guard !botToken.isEmpty else { throw .invalidArgument("the bot token is empty") }
+        let bytes = Array(botToken.utf8)
+        guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), (1...20).contains(colon),
+            bytes[..<colon].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), colon + 1 < bytes.count,
+            bytes[(colon + 1)...].allSatisfy(isTokenByte)
+        else {
+            throw .invalidArgument(
+                "the bot token (\(bytes.count) bytes) is not of the form <bot id>:<secret> (digits, ':', then A-Za-z0-9_-)")
+        }
+    }
+
+    static func isTokenByte(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
+    }
 }
 
 /// Compares two byte ranges in time that depends only on their length.

@@ -13,7 +13,7 @@ public enum TelegramSigning {
         botToken: String, fields: [(String, String)], authDate: Int64,
         ed25519PrivateKey: Ed25519PrivateKey? = nil, botID: Int64? = nil
     ) throws(TelegramAuthError) -> String {
-        guard !botToken.isEmpty else { throw .invalidArgument("the bot token is empty") }
+        try TelegramSecrets.checkBotToken(botToken)
         guard authDate >= 0 else { throw .invalidArgument("auth_date must not be negative") }
         var reserved: Set<String> = ["hash", "auth_date"]
         if ed25519PrivateKey != nil { reserved.insert("signature") }
@@ -36,7 +36,7 @@ public enum TelegramSigning {
     public static func signWidget(
         botToken: String, fields: [(String, String)], authDate: Int64
     ) throws(TelegramAuthError) -> [(key: String, value: String)] {
-        guard !botToken.isEmpty else { throw .invalidArgument("the bot token is empty") }
+        try TelegramSecrets.checkBotToken(botToken)
         guard authDate >= 0 else { throw .invalidArgument("auth_date must not be negative") }
         var all = try checkedFields(fields, reserved: ["hash", "auth_date"])
         all.append(("auth_date", String(authDate)))

@@ -97,9 +97,9 @@ public struct MiniAppValidator: Sendable {
     let key: HMACKey
 
     /// - Parameter botToken: the bot's token from @BotFather.
-    /// - Throws: `invalid_argument` for an empty token.
+    /// - Throws: `invalid_argument` for a token that is not of the form `<bot id>:<secret>`.
     public init(botToken: String) throws(TelegramAuthError) {
-        guard !botToken.isEmpty else { throw .invalidArgument("the bot token is empty") }
+        try TelegramSecrets.checkBotToken(botToken)
         var secret = TelegramSecrets.miniAppSecret(botToken: botToken)
         key = HMACKey(key: secret)
         for i in secret.indices { secret[i] = 0 }

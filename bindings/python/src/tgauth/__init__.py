@@ -30,13 +30,15 @@ __all__ = [
     "AuthError", "MalformedError", "MissingFieldError", "BadHashError", "BadSignatureError", "ExpiredError",
     "FutureAuthDateError", "TooLargeError", "InitData", "WebAppUser", "WebAppChat", "WidgetUser",
     "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
-    "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_CACHE_SIZE", "CacheStats",
+    "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "DEFAULT_CACHE_SIZE", "CacheStats",
     "DeepLinkLogin", "LoginStart", "WebhookResult", "PollResult", "TelegramUser", "BadWebhookSecretError",
     "StoreError", "StoreFullError", "StoreUnavailableError",
 ]
 
 __version__ = "0.1.0"
 DEFAULT_MAX_AGE = 86400
+#: input longer than this many bytes raises TooLargeError before any parsing (the `max_bytes` argument)
+DEFAULT_MAX_BYTES = 16384
 #: How many verified third-party results a validator keeps unless told otherwise.
 DEFAULT_CACHE_SIZE = _ffi.DEFAULT_CACHE_SIZE
 
@@ -78,15 +80,19 @@ def _data(value: object, what: str) -> bytes:
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
-def _limits(max_age: Optional[int], now: Optional[int]):
+def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
     for name, value in (("max_age", max_age), ("now", now)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise TypeError(f"{name} must be an int or None")
+    if isinstance(max_bytes, bool) or not isinstance(max_bytes, int):
+        raise TypeError("max_bytes must be an int")
+    if max_bytes <= 0:
+        raise ValueError("max_bytes must be positive")
     if max_age is not None and max_age < 0:
         raise ValueError("max_age must not be negative (0 or None turns the age check off)")
     if now is not None and now <= 0:
         raise ValueError("now must be a positive Unix time")
-    return _ffi.check(max_age, now)
+    return _ffi.check(max_age, now, max_bytes)
 
 
 class MiniAppValidator:
@@ -100,14 +106,16 @@ class MiniAppValidator:
         except _ffi.Failure as failure:
             _raise(failure)
 
-    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None) -> InitData:
+    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> InitData:
         """Checks `Telegram.WebApp.initData` (or an Authorization value `tma <initData>`) and returns it typed.
 
-        `max_age` is in seconds (0 or None: no age check); `now` replaces the clock (Unix time).
+        `max_age` is in seconds (0 or None: no age check); `now` replaces the clock (Unix time); longer input
+        than `max_bytes` raises TooLargeError before any parsing.
         Raises a subclass of AuthError when the data is rejected.
         """
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
-        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
             return _build(_ffi.mini_app_record(self._handle, raw, limits))
         except _ffi.Failure as failure:
@@ -170,9 +178,10 @@ class ThirdPartyValidator:
     def cache_stats(self) -> CacheStats:
         return CacheStats(*_ffi.cache_stats(self._handle))
 
-    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None) -> InitData:
+    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+                 max_bytes: int = DEFAULT_MAX_BYTES) -> InitData:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
-        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
             return _build(_ffi.third_party_record(self._handle, raw, limits))
         except _ffi.Failure as failure:
@@ -207,7 +216,7 @@ _third_party_lock = threading.Lock()
 
 def validate_third_party(
     init_data: Text, bot_id: int, environment: str = "production", public_key: Union[bytes, str, None] = None,
-    max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+    max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None, max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> InitData:
     """Validates initData by Telegram's Ed25519 `signature` (production or test key, or `public_key`).
 
@@ -222,7 +231,7 @@ def validate_third_party(
             if len(_third_party_cache) >= 64:
                 _third_party_cache.clear()
             _third_party_cache[key] = validator
-    return validator.validate(init_data, max_age=max_age, now=now)
+    return validator.validate(init_data, max_age=max_age, now=now, max_bytes=max_bytes)
 
 
 def _field_text(value: object) -> str:
@@ -249,10 +258,10 @@ class LoginWidgetVerifier:
             _raise(failure)
 
     def verify(self, data: Union[Text, Mapping[str, object]], max_age: Optional[int] = DEFAULT_MAX_AGE,
-               now: Optional[int] = None) -> WidgetUser:
+               now: Optional[int] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> WidgetUser:
         """Checks widget data: a query string, a callback URL, the JSON callback object (str or bytes), or a
         mapping of fields (for example a framework's parsed query parameters)."""
-        limits = _ffi._CHECKS.get((max_age, now)) or _limits(max_age, now)
+        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
             if isinstance(data, Mapping):
                 parts = []

@@ -255,20 +255,20 @@ _CHECKS: dict = {}
 
 
 class Limits:
-    """A limits struct and a reference to it, built once per distinct (max_age, now); C only reads it."""
+    """A limits struct and a reference to it, built once per distinct (max_age, now, max_bytes); C only reads it."""
 
     __slots__ = ("struct", "ref")
 
-    def __init__(self, max_age: Optional[int], now: Optional[int]) -> None:
-        self.struct = Check(max_age or 0, 60, now or 0, 16384)
+    def __init__(self, max_age: Optional[int], now: Optional[int], max_bytes: int) -> None:
+        self.struct = Check(max_age or 0, 60, now or 0, max_bytes)
         self.ref = ctypes.byref(self.struct)
 
 
-def check(max_age: Optional[int], now: Optional[int]) -> Limits:
-    key = (max_age, now)
+def check(max_age: Optional[int], now: Optional[int], max_bytes: int) -> Limits:
+    key = (max_age, now, max_bytes)
     c = _CHECKS.get(key)
     if c is None:
-        c = Limits(max_age, now)
+        c = Limits(max_age, now, max_bytes)
         if len(_CHECKS) < 256:
             _CHECKS[key] = c
     return c

@@ -1,0 +1,87 @@
+import Foundation
+import Testing
+
+@testable import TelegramAuth
+
+/// One row of `tests/bad-inputs/cases.tsv` (the README's bad-input table; the C and Python suites read
+/// the same file).
+struct BadInput: CustomTestStringConvertible, Sendable {
+    let name: String
+    let target: String
+    let now: Int64
+    let maxBytes: Int
+    let expect: String
+    let input: [UInt8]
+    var testDescription: String { "\(name) (\(target))" }
+
+    static let token = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
+    static let webhookSecret = "bad-input-secret"
+
+    static let all: [BadInput] = {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try! String(contentsOf: root.appendingPathComponent("tests/bad-inputs/cases.tsv"), encoding: .utf8)
+        return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
+            let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            precondition(f.count == 6, "bad row: \(line.prefix(80))")
+            return BadInput(name: f[0], target: f[1], now: Int64(f[2])!, maxBytes: Int(f[3])!, expect: f[4], input: Hex.decode(Array(f[5].utf8))!)
+        }
+    }()
+
+    var options: ValidationOptions { ValidationOptions(now: now, maxInputBytes: maxBytes) }
+
+    /// What the core says: an error kind, "ignored:<reason>" for a webhook update, or "accepted".
+    func verdict() -> String {
+        do throws(TelegramAuthError) {
+            switch target {
+            case "mini_app": _ = try MiniAppValidator(botToken: Self.token).validate(bytes: input, options: options)
+            case "widget": _ = try LoginWidgetVerifier(botToken: Self.token).verify(bytes: input, options: options)
+            case "third_party":
+                _ = try ThirdPartyValidator(botID: 7_342_037_359, environment: .production, cacheCapacity: 0)
+                    .validate(bytes: input, options: options)
+            case "bot_token": _ = try MiniAppValidator(botToken: String(decoding: input, as: UTF8.self))
+            case "webhook":
+                let flow = try DeepLinkLogin(configuration: .init(botUsername: "TgAuthBot"), webhookSecret: Self.webhookSecret)
+                let r = try flow.handleWebhook(body: input, secretHeader: Self.webhookSecret)
+                return r.outcome == .ignored ? "ignored:\(r.reason ?? "")" : r.outcome.rawValue
+            default: Issue.record("unknown target \(target)")
+            }
+            return "accepted"
+        } catch {
+            #expect(!error.description.contains("AAH5YkoiEuPk8"), "an error message contains the token")
+            return error.kind.rawValue
+        }
+    }
+}
+
+@Suite struct BadInputTableTests {
+    @Test func theTableCoversEveryClass() {
+        let classes = Set(BadInput.all.map { $0.name.split(separator: " (").first.map(String.init)! })
+        for required in [
+            "empty input", "a lone &", "a key without =", "an empty key", "a duplicate key", "%zz", "a truncated escape",
+            "invalid UTF-8", "an embedded NUL", "oversize input", "a hash of the wrong length", "a hash in uppercase",
+            "a signature that is not base64url", "bad JSON", "JSON nested 10,000 deep", "a number over 2^63",
+            "a negative auth_date", "an auth_date from the future", "a bot token of the wrong shape", "a login token of the wrong shape",
+        ] {
+            #expect(classes.contains(required), "no row for \(required)")
+        }
+    }
+
+    @Test(arguments: BadInput.all)
+    func theCoreGivesTheListedKind(_ row: BadInput) {
+        #expect(row.verdict() == row.expect)
+    }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
+    func theCLIGivesTheListedKind(_ row: BadInput) throws {
+        var args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
+        args += ["--now", String(row.now), "--max-bytes", String(row.maxBytes)]
+        if row.target == "third_party" { args += ["--bot-id", "7342037359"] } else {
+            args += ["--bot-token", row.target == "bot_token" ? String(decoding: row.input, as: UTF8.self) : BadInput.token]
+        }
+        args.append("-")
+        let run = try CLITests().run(args, raw: row.target == "bot_token" ? [] : row.input)
+        #expect(run.status == (row.expect == "invalid_argument" ? 2 : 1), "\(run.err)")
+        #expect(run.err.hasPrefix("error: \(row.expect): "), "\(run.err)")
+        #expect(!run.err.contains("AAH5YkoiEuPk8"))
+    }
+}

@@ -1,0 +1,65 @@
+"""The bad-input table (tests/bad-inputs/cases.tsv, shared with the Swift and C suites): every row raises
+the exception class that the README's table lists for its kind."""
+import os
+
+import pytest
+
+import tgauth
+
+TABLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "bad-inputs", "cases.tsv")
+TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
+EXCEPTIONS = {
+    "malformed": tgauth.MalformedError, "missing_field": tgauth.MissingFieldError, "bad_hash": tgauth.BadHashError,
+    "bad_signature": tgauth.BadSignatureError, "expired": tgauth.ExpiredError,
+    "future_auth_date": tgauth.FutureAuthDateError, "too_large": tgauth.TooLargeError, "invalid_argument": ValueError,
+}
+
+
+def rows():
+    with open(TABLE) as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            name, target, now, max_bytes, expect, data = line.rstrip("\n").split("\t")
+            yield pytest.param(target, int(now), int(max_bytes), expect, bytes.fromhex(data), id=f"{name} ({target})")
+
+
+def run(target, now, max_bytes, data):
+    if target == "mini_app":
+        return tgauth.MiniAppValidator(TOKEN).validate(data, now=now, max_bytes=max_bytes)
+    if target == "widget":
+        return tgauth.LoginWidgetVerifier(TOKEN).verify(data, now=now, max_bytes=max_bytes)
+    if target == "third_party":
+        return tgauth.ThirdPartyValidator(7342037359, cache_size=0).validate(data, now=now, max_bytes=max_bytes)
+    if target == "bot_token":
+        return tgauth.MiniAppValidator(data.decode())
+    if target == "webhook":
+        r = tgauth.DeepLinkLogin("TgAuthBot", "bad-input-secret").handle_webhook(data, "bad-input-secret")
+        return f"{r.outcome}:{r.reason}"
+    raise AssertionError(f"unknown target {target}")
+
+
+@pytest.mark.parametrize("target,now,max_bytes,expect,data", list(rows()))
+def test_bad_input(target, now, max_bytes, expect, data):
+    if expect.startswith("ignored:"):
+        assert run(target, now, max_bytes, data) == expect
+        return
+    with pytest.raises(EXCEPTIONS[expect]) as caught:
+        run(target, now, max_bytes, data)
+    if isinstance(caught.value, tgauth.AuthError):
+        assert type(caught.value) is EXCEPTIONS[expect] and caught.value.kind == expect
+    assert "AAH5YkoiEuPk8" not in str(caught.value)
+
+
+def test_the_table_is_complete():
+    assert len(list(rows())) >= 40
+
+
+def test_max_bytes_argument():
+    with pytest.raises(tgauth.TooLargeError):
+        tgauth.MiniAppValidator(TOKEN).validate("a" * 101, max_bytes=100)
+    for bad in (0, -1):
+        with pytest.raises(ValueError):
+            tgauth.MiniAppValidator(TOKEN).validate("a", max_bytes=bad)
+    with pytest.raises(TypeError):
+        tgauth.LoginWidgetVerifier(TOKEN).verify("a", max_bytes="1")

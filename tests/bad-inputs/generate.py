@@ -1,0 +1,123 @@
+#!/usr/bin/env python3
+"""Writes tests/bad-inputs/cases.tsv: one row per class of bad input, read by the Swift, C, Python and CLI
+suites, which each check that their surface rejects the input with the expected kind.
+
+Signed rows are signed here, with the standard library's hmac (independently of tgauth), so that the
+input reaches the check the row is about instead of failing on its hash. Run it again after editing.
+
+Columns: class, target, now, max_bytes, expect, input (hex)
+  target: mini_app | widget | third_party (Telegram's production key, bot 7342037359) | webhook (the
+          deep-link webhook, secret "bad-input-secret") | bot_token (the input is the token)
+  expect: an error kind, or "ignored:<reason>" for a webhook update that is not an error
+"""
+import hashlib
+import hmac
+import json
+import os
+from urllib.parse import quote
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
+NOW = 1_700_000_000
+DEFAULT = 16384
+DEEP = 10_000
+USER = '{"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}'
+
+with open(os.path.join(HERE, "..", "..", "bindings", "python", "tests", "fixtures", "telegram-vectors.json")) as f:
+    REAL = json.load(f)["third_party_ed25519"][0]
+REAL_DATE = int(dict(p.split("=", 1) for p in REAL["init_data"].split("&"))["auth_date"])
+
+
+def dcs(fields):
+    return "\n".join(f"{k}={v}" for k, v in sorted(fields))
+
+
+def mini_app(fields, auth_date=str(NOW), hash_fix=lambda h: h, extra=""):
+    """initData with `fields` (decoded values) and auth_date, signed with the Mini App secret."""
+    fields = list(fields) + [("auth_date", auth_date)]
+    secret = hmac.new(b"WebAppData", TOKEN.encode(), hashlib.sha256).digest()
+    mac = hmac.new(secret, dcs(fields).encode(), hashlib.sha256).hexdigest()
+    query = "&".join(f"{quote(k, safe='')}={quote(v, safe='')}" for k, v in fields)
+    return f"{query}&hash={hash_fix(mac)}{extra}"
+
+
+def widget_json(members):
+    """The widget's JSON callback object, signed with SHA256(token); `members` are (key, raw JSON value)."""
+    def text(raw):
+        return json.loads(raw) if raw.startswith('"') else raw
+    fields = [(k, str(text(v))) for k, v in members]
+    mac = hmac.new(hashlib.sha256(TOKEN.encode()).digest(), dcs(fields).encode(), hashlib.sha256).hexdigest()
+    return "{" + ",".join(f'"{k}":{v}' for k, v in members) + f',"hash":"{mac}"}}'
+
+
+def update(text):
+    return json.dumps({"update_id": 1, "message": {"message_id": 1, "from": {"id": 1, "is_bot": False, "first_name": "A"},
+                                                   "chat": {"id": 1, "type": "private"}, "date": 1, "text": text}})
+
+
+good = mini_app([("query_id", "AAHdF6IQAAAAAN0XohDhrOrc"), ("user", USER)])
+nested = "[" * DEEP + "]" * DEEP
+rows = [
+    # class, target, now, max_bytes, expect, input
+    ("empty input", "mini_app", NOW, DEFAULT, "malformed", ""),
+    ("empty input", "widget", NOW, DEFAULT, "malformed", ""),
+    ("a lone &", "mini_app", NOW, DEFAULT, "malformed", "&"),
+    ("a key without =", "mini_app", NOW, DEFAULT, "malformed", good + "&flag"),
+    ("a key without =", "widget", NOW, DEFAULT, "malformed", "id=1&first_name&hash=" + "0" * 64),
+    ("an empty key", "mini_app", NOW, DEFAULT, "malformed", good + "&=1"),
+    ("a duplicate key", "mini_app", NOW, DEFAULT, "malformed", good + "&query_id=again"),
+    ("a duplicate key", "widget", NOW, DEFAULT, "malformed", "id=1&id=2&first_name=A&auth_date=1&hash=" + "0" * 64),
+    ("%zz", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=%zz", 1)),
+    ("a truncated escape", "mini_app", NOW, DEFAULT, "malformed", good + "&x=%4"),
+    ("invalid UTF-8 (escaped)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=%ff%fe", 1)),
+    ("invalid UTF-8 (raw byte)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=\udcff", 1)),
+    ("an embedded NUL (escaped)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=a%00", 1)),
+    ("an embedded NUL (raw byte)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=a\0", 1)),
+    ("oversize input", "mini_app", NOW, DEFAULT, "too_large", good + "&pad=" + "a" * (DEFAULT - len(good) - 4)),
+    ("oversize input", "widget", NOW, DEFAULT, "too_large", "a" * (DEFAULT + 1)),
+    ("a hash of the wrong length", "mini_app", NOW, DEFAULT, "malformed",
+     mini_app([("user", USER)], hash_fix=lambda h: h[:63])),
+    ("a hash in uppercase", "mini_app", NOW, DEFAULT, "malformed", mini_app([("user", USER)], hash_fix=str.upper)),
+    ("a hash of the right shape but wrong", "mini_app", NOW, DEFAULT, "bad_hash",
+     mini_app([("user", USER)], hash_fix=lambda h: h[::-1])),
+    ("no hash", "mini_app", NOW, DEFAULT, "missing_field", good.rsplit("&hash=", 1)[0]),
+    ("a signature that is not base64url", "third_party", REAL_DATE, DEFAULT, "malformed",
+     REAL["init_data"].replace("signature=zL-u", "signature=zL+u", 1)),
+    ("a signature of the wrong length", "third_party", REAL_DATE, DEFAULT, "malformed",
+     REAL["init_data"].replace("signature=zL-u", "signature=", 1)),
+    ("bad JSON", "mini_app", NOW, DEFAULT, "malformed", mini_app([("user", '{"id":1,')])),
+    ("bad JSON", "widget", NOW, DEFAULT, "malformed", '{"id":1,"first_name":"A",'),
+    ("bad JSON", "webhook", NOW, DEFAULT, "malformed", '{"update_id":1,'),
+    ("JSON nested 10,000 deep", "mini_app", NOW, 1 << 20, "malformed", mini_app([("user", nested)])),
+    ("JSON nested 10,000 deep", "widget", NOW, 1 << 20, "malformed", '{"id":1,"x":' + nested + "}"),
+    ("JSON nested 10,000 deep", "webhook", NOW, DEFAULT, "malformed", '{"update_id":' + nested + "}"),
+    ("a number over 2^63", "mini_app", NOW, DEFAULT, "malformed",
+     mini_app([("user", '{"id":9223372036854775808,"first_name":"A"}')])),
+    ("a number over 2^63", "widget", NOW, DEFAULT, "malformed",
+     widget_json([("id", "9223372036854775808"), ("first_name", '"A"'), ("auth_date", str(NOW))])),
+    ("a negative auth_date", "mini_app", NOW, DEFAULT, "malformed", mini_app([("user", USER)], auth_date="-5")),
+    ("a negative auth_date", "widget", NOW, DEFAULT, "malformed",
+     widget_json([("id", "1"), ("first_name", '"A"'), ("auth_date", "-5")])),
+    ("an auth_date from the future", "mini_app", NOW, DEFAULT, "future_auth_date",
+     mini_app([("user", USER)], auth_date=str(NOW + 3600))),
+    ("an auth_date from the future", "widget", NOW, DEFAULT, "future_auth_date",
+     widget_json([("id", "1"), ("first_name", '"A"'), ("auth_date", str(NOW + 3600))])),
+    ("an auth_date older than a day", "mini_app", NOW, DEFAULT, "expired",
+     mini_app([("user", USER)], auth_date=str(NOW - 86401))),
+    ("a bot token of the wrong shape (no secret)", "bot_token", NOW, DEFAULT, "invalid_argument", "5768337691"),
+    ("a bot token of the wrong shape (trailing newline)", "bot_token", NOW, DEFAULT, "invalid_argument", TOKEN + "\n"),
+    ("a bot token of the wrong shape (username)", "bot_token", NOW, DEFAULT, "invalid_argument", "@my_bot"),
+    ("a login token of the wrong shape", "webhook", NOW, DEFAULT, "ignored:not_a_login", update("/start bad!token")),
+    ("a login token of the wrong shape", "webhook", NOW, DEFAULT, "ignored:not_a_login", update("/start " + "A" * 65)),
+]
+
+
+def raw(text):
+    return text.encode("utf-8", "surrogateescape")
+
+
+with open(os.path.join(HERE, "cases.tsv"), "w") as out:
+    out.write("# class\ttarget\tnow\tmax_bytes\texpect\tinput (hex). Generated by generate.py; do not edit.\n")
+    for name, target, now, max_bytes, expect, text in rows:
+        out.write(f"{name}\t{target}\t{now}\t{max_bytes}\t{expect}\t{raw(text).hex()}\n")
+print(f"{len(rows)} rows")
