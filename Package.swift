@@ -29,7 +29,9 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(name: "CTGAuth"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis"]),
+        // Ed25519 verification from Crypto++ (apt libcrypto++-dev); key and S checks from libsodium
+        .target(name: "CDonna", linkerSettings: [.linkedLibrary("crypto++")]),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CDonna"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

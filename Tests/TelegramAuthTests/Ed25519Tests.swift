@@ -61,9 +61,12 @@ let identityPoint: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
                 s[byte] ^= 0x04
                 #expect(!key.isValidSignature(s, for: message), "bit flip at \(byte)")
             }
+            // a flipped key bit gives another point (the signature fails) or no usable point (refused)
             var otherKey = key.rawRepresentation
             otherKey[5] ^= 0x10
-            #expect(!(try Ed25519PublicKey(rawRepresentation: otherKey)).isValidSignature(signature, for: message))
+            if let other = try? Ed25519PublicKey(rawRepresentation: otherKey) {
+                #expect(!other.isValidSignature(signature, for: message))
+            }
         }
     }
 
@@ -77,17 +80,35 @@ let identityPoint: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
 
     @Test func smallOrderKeyAndRAreRejected() throws {
         // With A and R the neutral element and S = 0, the verification equation [S]B = R + [k]A holds for
-        // every message; only a verifier that refuses small-order points rejects it.
-        let weakKey = try Ed25519PublicKey(rawRepresentation: identityPoint)
-        let forged = identityPoint + [UInt8](repeating: 0, count: 32)
-        #expect(!weakKey.isValidSignature(forged, for: Array("anything".utf8)))
-        #expect(!weakKey.isValidSignature(forged, for: []))
-        // a genuine key with a small-order R
+        // every message; only a verifier that refuses small-order points rejects it. Such a key is refused
+        // when it is imported.
+        #expect(kind { () throws(TelegramAuthError) in try Ed25519PublicKey(rawRepresentation: identityPoint) } == .invalidArgument)
+        // every other point of small order (order 2, 4 and 8; y = -1, y = 0, and the order-8 points)
+        let smallOrder = [
+            "ecffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f",
+            "0000000000000000000000000000000000000000000000000000000000000000",
+            "0000000000000000000000000000000000000000000000000000000000000080",
+            "26e8958fc2b227b045c3f489f2ef98f0d5dfac05d3c63339b13802886d53fc05",
+            "c7176a703d4dd84fba3c0b760d10670f2a2053fa2c39ccc64ec7fd7792ac037a",
+        ]
+        for hex in smallOrder {
+            #expect(kind { () throws(TelegramAuthError) in try Ed25519PublicKey(hex: hex) } == .invalidArgument, "\(hex)")
+        }
+        // a genuine key with a small-order R and S = 0, and with R = identity and S = 1
         let key = try Ed25519PublicKey(hex: rfc8032Vectors[0].publicKey)
+        let forged = identityPoint + [UInt8](repeating: 0, count: 32)
         #expect(!key.isValidSignature(forged, for: []))
-        // a non-canonical key encoding (y >= p)
+        #expect(!key.isValidSignature(identityPoint + [1] + [UInt8](repeating: 0, count: 31), for: []))
+        for hex in smallOrder {
+            #expect(!key.isValidSignature(hexBytes(hex) + [UInt8](repeating: 0, count: 32), for: Array("m".utf8)))
+        }
+        // a non-canonical key encoding (y >= p) is refused
         let nonCanonical = [UInt8](repeating: 0xff, count: 31) + [0x7f]
-        #expect(!(try Ed25519PublicKey(rawRepresentation: nonCanonical)).isValidSignature(hexBytes(rfc8032Vectors[0].signature), for: []))
+        #expect(kind { () throws(TelegramAuthError) in try Ed25519PublicKey(rawRepresentation: nonCanonical) } == .invalidArgument)
+        // a non-canonical R: the genuine R with its sign bit set on a point whose x is 0 never matches
+        var flippedR = hexBytes(rfc8032Vectors[0].signature)
+        flippedR[31] ^= 0x80
+        #expect(!key.isValidSignature(flippedR, for: []))
     }
 
     @Test func wrongLengthsAreRefused() throws {
@@ -121,9 +142,12 @@ let identityPoint: [UInt8] = [1] + [UInt8](repeating: 0, count: 31)
         #expect(malleated != data)
         #expect(kind { () throws(TelegramAuthError) in try validator.validate(malleated, options: noAge) } == .badSignature)
 
-        let weak = try ThirdPartyValidator(botID: 42, publicKey: Ed25519PublicKey(rawRepresentation: identityPoint), cacheCapacity: 0)
+        // a small-order key cannot be used at all; a small-order R (with S = 0) against the real key fails
+        #expect(kind { () throws(TelegramAuthError) in
+            try ThirdPartyValidator(botID: 42, publicKey: Ed25519PublicKey(rawRepresentation: identityPoint), cacheCapacity: 0)
+        } == .invalidArgument)
         let forged = replacingSignature(identityPoint + [UInt8](repeating: 0, count: 32))
-        #expect(kind { () throws(TelegramAuthError) in try weak.validate(forged, options: noAge) } == .badSignature)
+        #expect(kind { () throws(TelegramAuthError) in try validator.validate(forged, options: noAge) } == .badSignature)
 
         let short = replacingSignature(Array(raw[0..<63]))
         #expect(error { () throws(TelegramAuthError) in try validator.validate(short, options: noAge) }?.field == "signature")
