@@ -15,6 +15,8 @@ PKGCFG     := PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/lib/pkgconfig
 CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
+
+.PHONY: fuzz fuzz-build fuzz-smoke
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
@@ -94,7 +96,7 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: test-swift test-c test-valgrind test-examples test-python
+test: test-swift test-c test-valgrind test-examples test-python fuzz-smoke
 	@echo "== all suites passed"
 
 test-swift: deps
@@ -135,6 +137,36 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 test-python: venv
 	cd bindings/python && $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
+
+# ---- fuzzing ------------------------------------------------------------------------------------
+# libFuzzer + AddressSanitizer, one binary, TGAUTH_FUZZ_TARGET picks the target (fuzz/Package.swift).
+FUZZ_TARGETS := query json widget miniapp thirdparty webhook
+FUZZ_SECONDS ?= 100
+FUZZ_BIN     := fuzz/.build/debug/tgauth-fuzz
+FUZZ_RUN      = SWIFT_BACKTRACE=enable=no TGAUTH_FUZZ_TARGET=$(1) $(FUZZ_BIN)
+
+fuzz-build: deps
+	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+
+# every target for FUZZ_SECONDS (default 100: 10 minutes in all); new inputs go to build/fuzz-corpus
+fuzz: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    mkdir -p $(BUILD)/fuzz-corpus/$$t $(BUILD)/fuzz-artifacts; \
+	    echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
+	    $(call FUZZ_RUN,$$t) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
+	        -artifact_prefix=$(BUILD)/fuzz-artifacts/$$t- $(BUILD)/fuzz-corpus/$$t fuzz/corpus/$$t 2>&1 | \
+	        grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|property violated|ERROR|SUMMARY" || exit 1; \
+	    test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+# make test: each target runs 2000 inputs from its seed corpus and mutations of them
+fuzz-smoke: fuzz-build
+	@mkdir -p $(BUILD)
+	@for t in $(FUZZ_TARGETS); do \
+	    $(call FUZZ_RUN,$$t) -runs=2000 -max_len=8192 fuzz/corpus/$$t >$(BUILD)/fuzz-smoke-$$t.log 2>&1 || \
+	        { cat $(BUILD)/fuzz-smoke-$$t.log | tail -30; echo "fuzz smoke $$t FAILED"; exit 1; }; \
+	    echo "fuzz smoke $$t: $$(grep -oE 'Done [0-9]+ runs' $(BUILD)/fuzz-smoke-$$t.log)"; \
+	done
 
 # ---- benchmarks -----------------------------------------------------------------------------------
 

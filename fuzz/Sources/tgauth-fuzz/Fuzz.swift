@@ -1,0 +1,187 @@
+// One libFuzzer entry point; TGAUTH_FUZZ_TARGET picks what it exercises. Each target checks properties,
+// not only survival: a parse that succeeds re-serializes to the same fields; data the library signs
+// always verifies; a single-byte change to signed data verifies only if it still carries the very same
+// fields (a hex digit's case in a %-escape is the one such change).
+#if canImport(Glibc)
+import Glibc
+#endif
+@testable import TelegramAuth
+
+/// One line on standard error.
+func say(_ line: String) {
+    let bytes = Array((line + "\n").utf8)
+    _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+}
+
+enum Target: String, CaseIterable { case query, json, widget, miniapp, thirdparty, webhook }
+
+let target: Target = {
+    guard let name = getenv("TGAUTH_FUZZ_TARGET").map({ String(cString: $0) }), let t = Target(rawValue: name) else {
+        say("set TGAUTH_FUZZ_TARGET to one of: \(Target.allCases.map(\.rawValue).joined(separator: ", "))")
+        exit(2)
+    }
+    return t
+}()
+
+let token = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
+let miniApp = try! MiniAppValidator(botToken: token)
+let widget = try! LoginWidgetVerifier(botToken: token)
+let signingKey = try! Ed25519PrivateKey(seed: [UInt8](repeating: 7, count: 32))
+let thirdParty = try! ThirdPartyValidator(botID: 42, publicKey: signingKey.publicKey, cacheCapacity: 0)
+let realThirdParty = try! ThirdPartyValidator(botID: 7_342_037_359, environment: .production, cacheCapacity: 0)
+let roomy = ValidationOptions(maxAge: nil, maxInputBytes: 1 << 20)
+let deepLink = try! DeepLinkLogin(configuration: .init(botUsername: "FuzzBot"), webhookSecret: "fuzz-secret")
+
+func check(_ condition: Bool, _ message: @autoclosure () -> String) {
+    if !condition {
+        say("property violated: \(message())")
+        abort()
+    }
+}
+
+/// The decoded fields of a query string, in the parser's (sorted) order; nil when it does not parse.
+func fields(_ bytes: UnsafeBufferPointer<UInt8>) -> [(String, String)]? {
+    guard let parser = try? InitDataPipeline.parse(bytes, options: roomy) else { return nil }
+    return (0..<parser.count).map { i in
+        let (p, n) = parser.valuePointer(i)
+        return (parser.keyString(i), String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self))
+    }
+}
+
+func fields(_ text: String) -> [(String, String)]? {
+    Array(text.utf8).withUnsafeBufferPointer { fields($0) }
+}
+
+func same(_ a: [(String, String)]?, _ b: [(String, String)]?) -> Bool {
+    guard let a, let b, a.count == b.count else { return a == nil && b == nil }
+    return zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+}
+
+func encode(_ fields: [(String, String)]) -> String {
+    fields.map { PercentEncoding.encode($0.0) + "=" + PercentEncoding.encode($0.1) }.joined(separator: "&")
+}
+
+/// Text taken from the fuzz input (valid UTF-8, no NUL: signing refuses NUL, as Telegram never sends it).
+func text(_ input: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+    let slice = input[max(0, min(range.lowerBound, input.count))..<max(0, min(range.upperBound, input.count))]
+    return String(decoding: slice, as: UTF8.self).replacingNUL()
+}
+
+extension String {
+    func replacingNUL() -> String { String(unicodeScalars.map { $0 == "\u{0}" ? "0" : Character($0) }) }
+}
+
+/// Flips one byte of `signed` (where and how chosen by the input) and checks that the result verifies
+/// only when it decodes to the same fields, apart from `unsigned` (third-party validation cannot check
+/// `hash`: only the bot's token can).
+func mutateOnce(_ signed: String, _ input: UnsafeBufferPointer<UInt8>, unsigned: String? = nil, verifies: (String) -> Bool) {
+    var bytes = Array(signed.utf8)
+    guard !bytes.isEmpty else { return }
+    let seed = input.reduce(into: UInt64(1469598103934665603)) { $0 = ($0 ^ UInt64($1)) &* 1099511628211 }
+    let at = Int(seed % UInt64(bytes.count))
+    bytes[at] ^= UInt8(truncatingIfNeeded: 1 + (seed >> 32) % 255)
+    let mutated = String(decoding: bytes, as: UTF8.self)
+    guard Array(mutated.utf8) == bytes else { return }  // not UTF-8 any more: nothing to compare
+    if verifies(mutated) {
+        let kept = { (f: [(String, String)]?) in f?.filter { $0.0 != unsigned } }
+        check(same(kept(fields(mutated)), kept(fields(signed))), "a changed byte at \(at) still verifies with other data: \(mutated)")
+    }
+}
+
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
+    let input = UnsafeBufferPointer(start: data, count: size)
+    switch target {
+    case .query:
+        guard let parsed = fields(input) else { return 0 }
+        let again = encode(parsed)
+        check(same(fields(again), parsed), "re-encoded fields differ: \(again)")
+        // the same input as decoded pairs, through the widget's pair path, gives the same verdict class
+        _ = try? widget.verify(fields: parsed, options: roomy)
+
+    case .json:
+        guard let value = try? JSONValue.parse(Array(input)) else { return 0 }
+        let text = JSONValue.serialize(value)
+        let again = try? JSONValue.parse(text)
+        check(again == value, "re-serialized JSON differs: \(text)")
+
+    case .widget:
+        _ = try? widget.verify(bytes: input, options: roomy)
+        let n = input.count
+        let signedFields = try! TelegramSigning.signWidget(
+            botToken: token,
+            fields: [("id", String(n + 1)), ("first_name", text(input, 0..<n / 2)), ("username", text(input, n / 2..<n))],
+            authDate: 1_700_000_000)
+        let signed = encode(signedFields.map { ($0.key, $0.value) })
+        check((try? widget.verify(signed, options: roomy)) != nil, "signed widget data does not verify: \(signed)")
+        mutateOnce(signed, input) { (try? widget.verify($0, options: roomy)) != nil }
+
+    case .miniapp:
+        _ = try? miniApp.validate(bytes: input, options: roomy)
+        let n = input.count
+        let user = JSONValue.serialize(.object([
+            ("id", .number(String(n + 1))), ("first_name", .string(text(input, 0..<n / 3))),
+        ]))
+        let signed = try! TelegramSigning.signInitData(
+            botToken: token,
+            fields: [("user", user), ("query_id", text(input, n / 3..<2 * n / 3)), ("start_param", text(input, 2 * n / 3..<n))],
+            authDate: 1_700_000_000)
+        let data = try? miniApp.validate(signed, options: roomy)
+        check(data?.user?.id == Int64(n + 1), "signed initData does not verify: \(signed)")
+        mutateOnce(signed, input) { (try? miniApp.validate($0, options: roomy)) != nil }
+
+    case .thirdparty:
+        _ = try? realThirdParty.validate(bytes: input, options: roomy)
+        _ = try? thirdParty.validate(bytes: input, options: roomy)
+        let signed = try! TelegramSigning.signInitData(
+            botToken: token, fields: [("user", #"{"id":1,"first_name":"A"}"#), ("start_param", text(input, 0..<input.count))],
+            authDate: 1_700_000_000, ed25519PrivateKey: signingKey, botID: 42)
+        check((try? thirdParty.validate(signed, options: roomy)) != nil, "signed third-party data does not verify")
+        mutateOnce(signed, input, unsigned: "hash") { (try? thirdParty.validate($0, options: roomy)) != nil }
+
+    case .webhook:
+        // "TKN" in the input stands for the token of a login started just now, so the fuzzer reaches the
+        // paths of live logins (confirmation, approval, other users) and not only unknown tokens
+        var body = Array(input)
+        var flow = deepLink
+        var started: DeepLinkStart?
+        if let at = body.indices.first(where: { body[$0...].starts(with: Array("TKN".utf8)) }) {
+            flow = try! DeepLinkLogin(configuration: .init(botUsername: "FuzzBot"), webhookSecret: "fuzz-secret")
+            let login = try! flow.start(device: "fuzz")
+            body.replaceSubrange(at..<at + 3, with: Array(login.loginToken.utf8))
+            if body.first == UInt8(ascii: "{"), body.count > 20, body[body.count / 2] & 1 == 1 {
+                // user 111 has already sent /start, so a callback in the input meets a login awaiting confirmation
+                let start = #"{"update_id":1,"message":{"message_id":5,"from":{"id":111,"is_bot":false,"first_name":"A"},"chat":{"id":111,"type":"private"},"date":1,"text":"/start \#(login.loginToken)"}}"#
+                let asked = try? flow.handleWebhook(body: Array(start.utf8), secretHeader: "fuzz-secret")
+                check(asked?.outcome == .confirmationRequested, "a fresh login was not asked to confirm")
+            }
+            started = login
+        }
+        let result = try? flow.handleWebhook(body: body, secretHeader: "fuzz-secret")
+        if let started {
+            let poll = try? flow.poll(pollSecret: started.pollSecret)
+            check(poll != nil, "poll failed on the in-memory store")
+            if poll?.status == .approved { check(poll?.user != nil, "an approval without a user") }
+            if result?.outcome == .approved { check(poll?.status == .approved, "approved, but the poll says \(String(describing: poll?.status))") }
+        }
+        if let body = result?.responseBody {
+            check((try? JSONValue.parse(body))?["method"] != nil, "a reply that is not a Bot API call: \(body)")
+        }
+        check((try? flow.handleWebhook(body: body, secretHeader: "wrong")) == nil, "a wrong secret was accepted")
+    }
+    return 0
+}
+
+// SwiftPM links an executable's entry point as `<module>_main`; hand it to libFuzzer's driver.
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+    _ argc: UnsafeMutablePointer<CInt>, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> CInt) -> CInt
+
+@_cdecl("tgauth_fuzz_main")
+public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
+    var count = argc
+    var vector = argv
+    _ = target  // refuse an unknown target before fuzzing starts
+    return LLVMFuzzerRunDriver(&count, &vector, fuzzOne)
+}
