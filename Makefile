@@ -16,7 +16,7 @@ CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 
-.PHONY: fuzz fuzz-build fuzz-smoke
+.PHONY: fuzz fuzz-build fuzz-smoke peers-venv test-differential sanitize
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
@@ -96,7 +96,7 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: test-swift test-c test-valgrind test-examples test-python fuzz-smoke
+test: test-swift test-c test-valgrind test-examples test-python test-differential fuzz-smoke
 	@echo "== all suites passed"
 
 test-swift: deps
@@ -168,6 +168,14 @@ fuzz-smoke: fuzz-build
 	    echo "fuzz smoke $$t: $$(grep -oE 'Done [0-9]+ runs' $(BUILD)/fuzz-smoke-$$t.log)"; \
 	done
 
+# the Swift tests under AddressSanitizer, then ThreadSanitizer (separate build directories)
+sanitize: deps
+	@scripts/ensure-deps.sh test
+	$(SWIFT) build --build-path .build-asan --product tgauth-cli -Xswiftc -sanitize=address
+	TGAUTH_CLI=$(CURDIR)/.build-asan/debug/tgauth-cli $(SWIFT) test --build-path .build-asan --sanitize=address
+	$(SWIFT) build --build-path .build-tsan --product tgauth-cli
+	TGAUTH_CLI=$(CURDIR)/.build-tsan/debug/tgauth-cli $(SWIFT) test --build-path .build-tsan --sanitize=thread
+
 # ---- benchmarks -----------------------------------------------------------------------------------
 
 $(BUILD)/bench/bench_c: bench/bench.c lib
@@ -189,16 +197,23 @@ bench-deeplink: $(BUILD)/bench/bench_deeplink
 	@scripts/ensure-deps.sh test
 	scripts/with-redis.sh TGAUTH_BENCH_REDIS $(BUILD)/bench/bench_deeplink
 
-# peers in their own venv, with our package, timed in one process on the same data
+# the peers (and hypothesis) in their own venv, with our package: for bench-python and test-differential
 BENCH_VENV := $(BUILD)/bench-venv
-bench-python: python
+peers-venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/python -c "import telegram_webapp_auth, telegram_init_data, aiogram" 2>/dev/null || \
-	    $(BENCH_VENV)/bin/pip install -q telegram-webapp-auth telegram-init-data aiogram
+	@$(BENCH_VENV)/bin/python -c "import telegram_webapp_auth, telegram_init_data, aiogram, hypothesis, pytest" 2>/dev/null || \
+	    $(BENCH_VENV)/bin/pip install -q telegram-webapp-auth telegram-init-data aiogram hypothesis pytest
 	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
+
+# peers timed in one process on the same data
+bench-python: peers-venv
 	$(BENCH_VENV)/bin/python bench/python_peers.py $${TGAUTH_BENCH_PY_ITERATIONS:-20000}
+
+# hypothesis: our verdicts against telegram-webapp-auth's and aiogram's (docs/differential.md)
+test-differential: peers-venv
+	$(BENCH_VENV)/bin/python -m pytest -q -p no:cacheprovider -s tests/differential
 
 clean:
 	rm -rf $(BUILD) .build
