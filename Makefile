@@ -172,7 +172,8 @@ fuzz-smoke: fuzz-build
 sanitize: deps
 	@scripts/ensure-deps.sh test
 	$(SWIFT) build --build-path .build-asan --product tgauth-cli -Xswiftc -sanitize=address
-	TGAUTH_CLI=$(CURDIR)/.build-asan/debug/tgauth-cli $(SWIFT) test --build-path .build-asan --sanitize=address
+	TGAUTH_CLI=$(CURDIR)/.build-asan/debug/tgauth-cli LSAN_OPTIONS=suppressions=$(CURDIR)/scripts/lsan-swift-tests.supp:print_suppressions=0 \
+	    $(SWIFT) test --build-path .build-asan --sanitize=address
 	$(SWIFT) build --build-path .build-tsan --product tgauth-cli
 	TGAUTH_CLI=$(CURDIR)/.build-tsan/debug/tgauth-cli $(SWIFT) test --build-path .build-tsan --sanitize=thread
 

@@ -73,6 +73,13 @@ rows = [
     ("invalid UTF-8 (raw byte)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=\udcff", 1)),
     ("an embedded NUL (escaped)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=a%00", 1)),
     ("an embedded NUL (raw byte)", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=a\0", 1)),
+    # the data-check-string joins lines with \n: a line break in a value could move one field into another
+    ("a line break that merges two signed fields", "mini_app", NOW, DEFAULT, "malformed",
+     mini_app([("query_id", "AAHdF6IQAAAAAN0XohDhrOrc"), ("start_param", "x"), ("user", USER)]).replace("&start_param", "%0Astart_param", 1)),
+    ("a line break that merges two signed fields", "widget", NOW, DEFAULT, "malformed",
+     widget_json([("first_name", '"A\\nid=1"'), ("auth_date", str(NOW))])),
+    ("a raw line break in a value", "mini_app", NOW, DEFAULT, "malformed", good.replace("query_id=", "query_id=a\n", 1)),
+    ("'=' in a key (%3D)", "mini_app", NOW, DEFAULT, "malformed", good + "&a%3Db=c"),
     ("oversize input", "mini_app", NOW, DEFAULT, "too_large", good + "&pad=" + "a" * (DEFAULT - len(good) - 4)),
     ("oversize input", "widget", NOW, DEFAULT, "too_large", "a" * (DEFAULT + 1)),
     ("a hash of the wrong length", "mini_app", NOW, DEFAULT, "malformed",

@@ -82,12 +82,13 @@ struct FieldParser {
         let s2 = SWAR.ones &* UInt64(stop2)
         let percent = SWAR.ones &* 0x25
         let plus = SWAR.ones &* 0x2B
+        let newline = SWAR.ones &* 0x0A
         scan: while true {
             var c: UInt8
             if k &+ 8 <= to {
                 let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
                 let special = SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ plus) | SWAR.hasZero(word)
-                    | SWAR.hasZero(word ^ s1) | SWAR.hasZero(word ^ s2)
+                    | SWAR.hasZero(word ^ s1) | SWAR.hasZero(word ^ s2) | SWAR.hasZero(word ^ newline)
                 UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
                 if special == 0 {
                     rawHigh |= word
@@ -104,7 +105,7 @@ struct FieldParser {
             } else {
                 guard k < to else { break scan }
                 c = src[k]
-                if c != UInt8(ascii: "%") && c != UInt8(ascii: "+") && c != 0 && c != stop1 && c != stop2 {
+                if c != UInt8(ascii: "%") && c != UInt8(ascii: "+") && c != 0 && c != 0x0A && c != stop1 && c != stop2 {
                     rawHigh |= UInt64(c)
                     out[o] = c
                     k &+= 1
@@ -132,6 +133,10 @@ struct FieldParser {
                     guard c != 0 else {
                         throw .malformed("NUL byte at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
                     }
+                    guard c != 0x0A else { throw lineBreak(at: k, key) }
+                    guard c != UInt8(ascii: "=") || key != nil else {
+                        throw .malformed("'=' (%3D) in the key at byte \(k): it would make the data-check-string ambiguous")
+                    }
                     decodedHigh |= c
                     out[o] = c
                     k &+= 3
@@ -141,6 +146,8 @@ struct FieldParser {
                 out[o] = 0x20
                 k &+= 1
                 o &+= 1
+            } else if c == 0x0A {
+                throw lineBreak(at: k, key)
             } else {
                 throw .malformed("NUL byte at byte \(k)\(fieldSuffix(key))", field: fieldName(key))
             }
@@ -152,6 +159,27 @@ struct FieldParser {
         let slice = Slice32(start: UInt32(cursor), count: UInt32(o))
         cursor &+= o &+ 1
         return (slice, k)
+    }
+
+    /// The data-check-string joins `key=value` lines with line breaks, so a line break inside a key or
+    /// value could move text from one field into another without changing the signed bytes. Telegram
+    /// never sends one (JSON values escape it as `\n`); it is refused wherever it appears.
+    private func lineBreak(at k: Int, _ key: Slice32?) -> TelegramAuthError {
+        .malformed("line break at byte \(k)\(fieldSuffix(key)): it would make the data-check-string ambiguous", field: fieldName(key))
+    }
+
+    /// The same rule for fields that did not come through the query parser: no line break in a key or
+    /// value, no '=' in a key.
+    func checkSeparators() throws(TelegramAuthError) {
+        for i in 0..<count {
+            let key = storage.bytes(table[i].key)
+            if key.contains(0x0A) || key.contains(UInt8(ascii: "=")) {
+                throw .malformed("a key contains a line break or '=': it would make the data-check-string ambiguous")
+            }
+            if storage.bytes(table[i].value).contains(0x0A) {
+                throw .malformed("line break in '\(keyString(i))': it would make the data-check-string ambiguous", field: keyString(i))
+            }
+        }
     }
 
     private func fieldName(_ key: Slice32?) -> String? {
@@ -182,6 +210,7 @@ struct FieldParser {
             table[count] = FieldEntry(key: key, value: value)
             count += 1
         }
+        try checkSeparators()
     }
 
     private mutating func copyChecked(_ source: [UInt8], field: Slice32?) throws(TelegramAuthError) -> Slice32 {
@@ -227,6 +256,7 @@ struct FieldParser {
             i = valueEnd + 1
         }
         guard i == n + 1 else { throw .malformed("a key or value contains a NUL byte") }
+        try checkSeparators()
     }
 
     private mutating func copyValidated(_ p: UnsafePointer<UInt8>, _ n: Int) -> Slice32? {
@@ -289,6 +319,7 @@ struct FieldParser {
         }
         reader.skipWhitespace()
         guard reader.atEnd else { throw .malformed("trailing data after JSON at byte \(reader.position)") }
+        try checkSeparators()
     }
 
     mutating func copyRaw(_ p: UnsafePointer<UInt8>, _ n: Int) -> Slice32 {

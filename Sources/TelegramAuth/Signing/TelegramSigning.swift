@@ -58,6 +58,9 @@ public enum TelegramSigning {
             guard !reserved.contains(key) else { throw .invalidArgument("'\(key)' is added by the signer; do not pass it") }
             guard seen.insert(key).inserted else { throw .invalidArgument("duplicate key '\(key)'") }
             guard !key.utf8.contains(0), !value.utf8.contains(0) else { throw .invalidArgument("field '\(key)' contains a NUL byte") }
+            guard !key.utf8.contains(0x0A), !value.utf8.contains(0x0A), !key.utf8.contains(UInt8(ascii: "=")) else {
+                throw .invalidArgument("field '\(key)' contains a line break (or its key an '='), which verification refuses")
+            }
         }
         return fields
     }
