@@ -36,7 +36,7 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
     let password: String?
     /// Seconds allowed for connecting and for each command (a blocking wait adds its own timeout).
     public let timeout: Double
-    let idle = Mutex<[Connection]>([])
+    let idle = Locked<[Connection]>([])
 
     /// - Parameters:
     ///   - url: `redis://[:password@]host[:port][/db]`.

@@ -31,7 +31,7 @@ public final class VerifiedResultCache: Sendable {
     }
 
     /// A doubly linked recency list over `slots`, with `index` from key to slot.
-    struct State: ~Copyable {
+    struct State {
         var capacity: Int
         var index: [Key: Int32] = [:]
         var slots: [Slot] = []
@@ -117,14 +117,14 @@ public final class VerifiedResultCache: Sendable {
         }
     }
 
-    let state: Mutex<State>
+    let state: Locked<State>
     /// Read without the lock, so a disabled cache costs nothing, not even the digest.
     let enabledCapacity: Atomic<Int>
 
     /// - Parameter capacity: the most results held; 0 turns the cache off.
     public init(capacity: Int) {
         let c = max(0, capacity)
-        state = Mutex(State(capacity: c))
+        state = Locked(State(capacity: c))
         enabledCapacity = Atomic(c)
     }
 
