@@ -155,7 +155,7 @@ fuzz: fuzz-build
 	    echo "== fuzz $$t ($(FUZZ_SECONDS) s)"; \
 	    $(call FUZZ_RUN,$$t) -max_total_time=$(FUZZ_SECONDS) -max_len=8192 -print_final_stats=1 \
 	        -artifact_prefix=$(BUILD)/fuzz-artifacts/$$t- $(BUILD)/fuzz-corpus/$$t fuzz/corpus/$$t 2>&1 | \
-	        grep -E "^#[0-9]+ +DONE|stat::number_of_executed_units|property violated|ERROR|SUMMARY" || exit 1; \
+	        grep -E "^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|property violated|ERROR|SUMMARY" || exit 1; \
 	    test $${PIPESTATUS[0]} -eq 0 || exit 1; \
 	done
 
