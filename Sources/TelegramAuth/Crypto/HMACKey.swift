@@ -62,15 +62,11 @@ public enum TelegramSecrets {
         let bytes = Array(botToken.utf8)
         guard let colon = bytes.firstIndex(of: UInt8(ascii: ":")), (1...20).contains(colon),
             bytes[..<colon].allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }), colon + 1 < bytes.count,
-            bytes[(colon + 1)...].allSatisfy(isTokenByte)
+            bytes[(colon + 1)...].allSatisfy(Bytes.isBase64URL)
         else {
             throw .invalidArgument(
                 "the bot token (\(bytes.count) bytes) is not of the form <bot id>:<secret> (digits, ':', then A-Za-z0-9_-)")
         }
-    }
-
-    static func isTokenByte(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2D || b == 0x5F
     }
 }
 

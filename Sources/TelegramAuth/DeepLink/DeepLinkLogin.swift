@@ -57,7 +57,7 @@ public final class DeepLinkLogin: Sendable {
         c.botUsername = name
         self.configuration = c
         self.store = store
-        secretDigest = Self.sha256(Array(webhookSecret.utf8))
+        secretDigest = SHA256Digest.hash(webhookSecret.utf8)
         keyPrefix = "tgauth:dl:" + name.lowercased() + ":"
     }
 
@@ -65,15 +65,9 @@ public final class DeepLinkLogin: Sendable {
         (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == UInt8(ascii: "_")
     }
 
-    static func isTokenByte(_ b: UInt8) -> Bool { isUsernameByte(b) || b == UInt8(ascii: "-") }
+    static func isTokenByte(_ b: UInt8) -> Bool { Bytes.isBase64URL(b) }
 
-    static func sha256(_ bytes: [UInt8]) -> [UInt8] {
-        var out = [UInt8](repeating: 0, count: 32)
-        bytes.withUnsafeBufferPointer { b in out.withUnsafeMutableBufferPointer { tg_sha256(b.baseAddress, b.count, $0.baseAddress) } }
-        return out
-    }
-
-    func key(_ kind: String, _ secret: String) -> String { keyPrefix + kind + Hex.encode(Self.sha256(Array(secret.utf8))) }
+    func key(_ kind: String, _ secret: String) -> String { keyPrefix + kind + Hex.encode(SHA256Digest.hash(secret.utf8)) }
 
     static func randomToken(bytes n: Int) -> String {
         var raw = [UInt8](repeating: 0, count: n)
@@ -167,7 +161,7 @@ public final class DeepLinkLogin: Sendable {
     /// - Returns: the outcome, and the reply to send as the HTTP response body.
     /// - Throws: `bad_webhook_secret` (no state changes), `malformed` for a body that is not JSON, `too_large`.
     public func handleWebhook(body: some Collection<UInt8>, secretHeader: String?) throws(TelegramAuthError) -> DeepLinkWebhookResult {
-        let given = Self.sha256(Array((secretHeader ?? "").utf8))
+        let given = SHA256Digest.hash((secretHeader ?? "").utf8)
         let same = given.withUnsafeBytes { a in secretDigest.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, 32) } } == 0
         guard secretHeader != nil, same else {
             throw TelegramAuthError(.badWebhookSecret, "the X-Telegram-Bot-Api-Secret-Token header is missing or wrong")

@@ -153,8 +153,7 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
             let reply = Self.convert(raw.assumingMemoryBound(to: redisReply.self))
             freeReplyObject(raw)
             if case .error(let text) = reply {
-                // the connection still holds the replies not read yet: it must not go back to the pool
-                ctx.pointee.err = REDIS_ERR_OTHER
+                // a throw drops the connection (withConnection pools only after success), unread replies and all
                 throw TelegramAuthError(.storeUnavailable, "\(endpoint) answered \(args.first ?? "") with an error: \(text)")
             }
             replies.append(reply)

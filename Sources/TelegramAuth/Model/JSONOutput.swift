@@ -47,7 +47,6 @@ struct JSONWriter {
         // copy runs of bytes that need no escape; the breaks fall on ASCII bytes, so each run is valid UTF-8
         var bytes: [UInt8] = []
         bytes.reserveCapacity(s.utf8.count + 16)
-        let hex = Array("0123456789abcdef".utf8)
         for b in s.utf8 {
             guard needsEscape(b) else {
                 bytes.append(b)
@@ -59,7 +58,7 @@ struct JSONWriter {
             case 0x0A: bytes.append(UInt8(ascii: "n"))
             case 0x0D: bytes.append(UInt8(ascii: "r"))
             case 0x09: bytes.append(UInt8(ascii: "t"))
-            default: bytes += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), hex[Int(b >> 4)], hex[Int(b & 15)]]
+            default: bytes += [UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0"), Hex.digits[Int(b >> 4)], Hex.digits[Int(b & 15)]]
             }
         }
         out += String(decoding: bytes, as: UTF8.self)

@@ -135,6 +135,12 @@ enum SWAR {
 
 /// Byte-level helpers shared by the parsers.
 enum Bytes {
+    /// A byte of the base64url alphabet `A-Za-z0-9_-`: bot token secrets, login tokens, webhook secrets.
+    @inline(__always)
+    static func isBase64URL(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F
+    }
+
     /// Index of the first `byte` in `p[from..<to]` (glibc's vectorised memchr).
     @inline(__always)
     static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
