@@ -191,6 +191,15 @@ enum Bytes {
         guard count > 0, count <= 19 else { return nil }
         if count > 1, p[0] == UInt8(ascii: "0") { return nil }
         var value: Int64 = 0
+        if count <= 18 {  // below 10^18 < 2^63: no overflow test needed
+            var bad: UInt8 = 0
+            for i in 0..<count {
+                let d = p[i] &- UInt8(ascii: "0")
+                bad |= d < 10 ? 0 : 1
+                value = value &* 10 &+ Int64(d)
+            }
+            return bad == 0 ? value : nil
+        }
         for i in 0..<count {
             let d = p[i] &- UInt8(ascii: "0")
             guard d < 10 else { return nil }
