@@ -5,11 +5,15 @@ Every check runs in libtgauth's Swift core; this package only converts arguments
 from __future__ import annotations
 
 import threading
+from itertools import chain as _chain_iterables
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple, Union
 
 from . import _ffi
 from ._records import build as _build
+
+_mini_app_call, _third_party_call, _widget_call, _widget_pairs_call = _ffi.verifiers(_build)
+_chain = _chain_iterables.from_iterable
 from ._types import (
     AuthError,
     BadHashError,
@@ -117,7 +121,7 @@ class MiniAppValidator:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
         limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
-            return _build(_ffi.mini_app_record(self._handle, raw, limits))
+            return _mini_app_call(self._handle, raw, limits)
         except _ffi.Failure as failure:
             _raise(failure)
 
@@ -183,7 +187,7 @@ class ThirdPartyValidator:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
         limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
-            return _build(_ffi.third_party_record(self._handle, raw, limits))
+            return _third_party_call(self._handle, raw, limits)
         except _ffi.Failure as failure:
             _raise(failure)
 
@@ -263,18 +267,28 @@ class LoginWidgetVerifier:
         mapping of fields (for example a framework's parsed query parameters)."""
         limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
         try:
-            if isinstance(data, Mapping):
-                parts = []
-                for k, v in data.items():
-                    if type(k) is not str:
-                        raise TypeError(f"widget field names must be str, not {type(k).__name__}")
-                    parts.append(k)
-                    parts.append(v if type(v) is str else _field_text(v))
-                joined = "\0".join(parts).encode()
-                return _build(_ffi.widget_pairs_record(self._handle, joined, len(data), limits))
-            return _build(_ffi.widget_record(self._handle, _data(data, "data"), limits))
+            kind = type(data)
+            if kind is str:
+                return _widget_call(self._handle, data.encode(), limits)
+            if kind is dict or (kind is not bytes and isinstance(data, Mapping)):
+                try:
+                    joined = "\0".join(_chain(data.items()))  # every key and value already a str
+                except TypeError:
+                    joined = "\0".join(_widget_parts(data))
+                return _widget_pairs_call(self._handle, joined.encode(), limits, len(data))
+            return _widget_call(self._handle, _data(data, "data"), limits)
         except _ffi.Failure as failure:
             _raise(failure)
+
+
+def _widget_parts(data: Mapping[str, object]) -> list:
+    parts = []
+    for k, v in data.items():
+        if not isinstance(k, str):
+            raise TypeError(f"widget field names must be str, not {type(k).__name__}")
+        parts.append(k)
+        parts.append(v if type(v) is str else _field_text(v))
+    return parts
 
 
 def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]):

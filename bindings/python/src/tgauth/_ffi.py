@@ -274,8 +274,10 @@ def check(max_age: Optional[int], now: Optional[int], max_bytes: int) -> Limits:
     return c
 
 
-class _Scratch(threading.local):
-    """Per-thread output buffer, error struct and size cells, so a verification allocates no ctypes objects."""
+class _Scratch:
+    """One thread's output buffer, error struct and size cells, so a verification allocates no ctypes objects."""
+
+    __slots__ = ("err", "err_ref", "input_len", "count", "size", "data", "buffer", "length", "length_ref")
 
     def __init__(self) -> None:
         self.err = Error()
@@ -292,40 +294,46 @@ class _Scratch(threading.local):
         self.length_ref = ctypes.byref(self.length)
 
 
-_scratch = _Scratch()
+_local = threading.local()
 
 
-def _record(fn: Callable, handle: Handle, data: bytes, limits: Limits, count: Optional[int] = None) -> str:
-    s = _scratch
-    s.length.value = s.size
-    s.input_len.value = len(data)
-    if count is None:
-        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, limits.ref)
-    else:
-        s.count.value = count
-        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, s.count, limits.ref)
-    if code == OK:
-        return s.data[: s.length.value - 1].decode()
-    if code == BUFFER_TOO_SMALL:
-        s.resize(max(s.length.value, 2 * s.size))
-        return _record(fn, handle, data, limits, count)
-    raise _failure(code, s.err)
+def _new_scratch() -> _Scratch:
+    s = _local.scratch = _Scratch()
+    return s
 
 
-def mini_app_record(handle: Handle, data: bytes, limits: Limits) -> str:
-    return _record(_mini_app_record, handle, data, limits)
+def _verifier(fn: Callable, build: Callable[[str], object], pairs: bool = False) -> Callable:
+    """A verification entry point: one library call into this thread's buffer, then `build` on the record.
+    Everything it touches is bound locally, since it runs once per request."""
+    local, new_scratch, ok, too_small, failure = _local, _new_scratch, OK, BUFFER_TOO_SMALL, _failure
+
+    def call(handle: Handle, data: bytes, limits: Limits, count: int = 0):
+        try:
+            s = local.scratch
+        except AttributeError:
+            s = new_scratch()
+        length = s.length
+        length.value = s.size
+        s.input_len.value = len(data)
+        if pairs:
+            s.count.value = count
+            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, s.count, limits.ref)
+        else:
+            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, limits.ref)
+        if code == ok:
+            return build(s.data[: length.value - 1].decode())
+        if code == too_small:
+            s.resize(max(length.value, 2 * s.size))
+            return call(handle, data, limits, count)
+        raise failure(code, s.err)
+
+    return call
 
 
-def third_party_record(handle: Handle, data: bytes, limits: Limits) -> str:
-    return _record(_third_party_record, handle, data, limits)
-
-
-def widget_record(handle: Handle, data: bytes, limits: Limits) -> str:
-    return _record(_widget_record, handle, data, limits)
-
-
-def widget_pairs_record(handle: Handle, pairs: bytes, count: int, limits: Limits) -> str:
-    return _record(_widget_pairs_record, handle, pairs, limits, count)
+def verifiers(build: Callable[[str], object]) -> tuple:
+    """(mini app, third party, widget, widget pairs) entry points that return `build(record)`."""
+    return (_verifier(_mini_app_record, build), _verifier(_third_party_record, build),
+            _verifier(_widget_record, build), _verifier(_widget_pairs_record, build, pairs=True))
 
 
 # ---- signing ------------------------------------------------------------------------------------------

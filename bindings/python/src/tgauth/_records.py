@@ -36,8 +36,7 @@ def _user(shape: str, at: int, src: _Source, lines: List[str], name: str) -> int
         items[member] = src.take() if shape[at + i] == "1" else "None"
     for i, member in enumerate(_USER_FLAGS):
         items[member] = _FLAG[shape[at + 4 + i]]
-    body = ", ".join(f"{k!r}: {v}" for k, v in items.items() if v != "None")
-    lines.append(f"    {name} = new(U); {name}.__dict__.update({{{body}}})")
+    _assign(lines, name, "U", items)
     return at + 8
 
 
@@ -61,8 +60,7 @@ def _compile(shape: str) -> Callable[[List[str]], object]:
             chat = {"id": src.take("int"), "type": src.take(), "title": src.take()}
             chat["username"] = src.take() if shape[at + 1] == "1" else "None"
             chat["photo_url"] = src.take() if shape[at + 2] == "1" else "None"
-            body = ", ".join(f"{k!r}: {v}" for k, v in chat.items() if v != "None")
-            lines.append(f"    chat = new(C); chat.__dict__.update({{{body}}})")
+            _assign(lines, "chat", "C", chat)
             items["chat"] = "chat"
         else:
             items["chat"] = "None"
@@ -80,24 +78,33 @@ def _compile(shape: str) -> Callable[[List[str]], object]:
         raise ValueError(f"unknown record shape {shape!r}")
     start = src.index
     items["extras"] = f"{{}} if len(p) == {start} else extras(p, {start})"
-    # fields left at None are not stored: the dataclass's class-level defaults (None) answer for them
-    body = ", ".join(f"{k!r}: {v}" for k, v in items.items() if v != "None")
-    lines.append(f"    d = new({cls}); d.__dict__.update({{{body}}})")
+    _assign(lines, "d", cls, items)
     lines.append("    return d")
-    code = "def build(p):\n" + "\n".join(lines) + "\n"
+    code = ("def build(p, new=new, U=U, C=C, I=I, W=W, extras=extras, int=int):\n" + "\n".join(lines) + "\n")
     scope = {"new": object.__new__, "U": WebAppUser, "C": WebAppChat, "I": InitData, "W": WidgetUser, "extras": _extras}
     exec(compile(code, f"<tgauth record {shape}>", "exec"), scope)
     return scope["build"]
 
 
+def _assign(lines: List[str], name: str, cls: str, items: Dict[str, str]) -> None:
+    """Creates the (frozen) instance without __init__ and stores its fields straight into its __dict__.
+    Fields left at None are not stored: the dataclass's class-level defaults (None) answer for them."""
+    lines.append(f"    {name} = new({cls}); v = {name}.__dict__")
+    for k, v in items.items():
+        if v != "None":
+            lines.append(f"    v[{k!r}] = {v}")
+
+
 _BUILDERS: Dict[str, Callable[[List[str]], object]] = {}
 
 
-def build(record: str):
+def _builder(shape: str) -> Callable[[List[str]], object]:
+    builder = _compile(shape)
+    if len(_BUILDERS) < 1024:
+        _BUILDERS[shape] = builder
+    return builder
+
+
+def build(record: str, _get=_BUILDERS.get):
     parts = record.split("\0")
-    builder = _BUILDERS.get(parts[0])
-    if builder is None:
-        builder = _compile(parts[0])
-        if len(_BUILDERS) < 1024:
-            _BUILDERS[parts[0]] = builder
-    return builder(parts)
+    return (_get(parts[0]) or _builder(parts[0]))(parts)
