@@ -46,6 +46,63 @@ import Testing
         return out
     }
 
+    /// The query parser's one-pass fast path defers every check; whatever it accepts, the exact parser must
+    /// accept with the same fields and bytes. Valid query strings are mutated byte by byte (the special bytes
+    /// above all) so that both accepting and rejecting paths run, and each mutation is tried both ways.
+    @Test func fastQueryPassNeverAcceptsWhatTheExactParserRefuses() throws {
+        var g = Generator(state: 0xFA57)
+        let specials: [UInt8] = Array("%&=+\n\0".utf8) + [0x0A, 0x00, 0x09, 0xC3, 0x80, 0xFF] + Array("0aFg=".utf8)
+        var fastAccepted = 0
+        var fastRefused = 0
+        for _ in 0..<4000 {
+            var fields: [String] = []
+            for _ in 0..<Int.random(in: 1...4, using: &g) {
+                let key = randomlyEncoded(randomText(&g, maxLength: 6).filter { $0 != "=" }, &g)
+                fields.append((key.isEmpty ? "k" : key) + "=" + randomlyEncoded(randomText(&g, maxLength: 30), &g))
+            }
+            var bytes = Array(fields.joined(separator: "&").utf8)
+            for _ in 0..<Int.random(in: 0...2, using: &g) where !bytes.isEmpty {
+                let at = Int.random(in: 0..<bytes.count, using: &g)
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: bytes[at] = specials.randomElement(using: &g)!
+                case 1: bytes.insert(specials.randomElement(using: &g)!, at: at)
+                default: bytes.remove(at: at)
+                }
+            }
+            guard !bytes.isEmpty else { continue }
+            try bytes.withUnsafeBufferPointer { input in
+                let fast = FieldParser.storage(forQuery: input)
+                var fastParser = FieldParser(storage: fast)
+                let accepted = fastParser.parseQueryFast(input.baseAddress!, input.count)
+                let exact = FieldParser.storage(forQuery: input)
+                var exactParser = FieldParser(storage: exact)
+                var exactError: TelegramAuthError?
+                do throws(TelegramAuthError) { try exactParser.parseQueryExact(input.baseAddress!, input.count) } catch { exactError = error }
+                if accepted {
+                    fastAccepted += 1
+                    #expect(exactError == nil, "fast pass accepted what the exact parser refuses: \(bytes)")
+                    #expect(fastParser.count == exactParser.count)
+                    for i in 0..<min(fastParser.count, exactParser.count) {
+                        #expect(Array(fast.bytes(fastParser.table[i].key)) == Array(exact.bytes(exactParser.table[i].key)))
+                        #expect(Array(fast.bytes(fastParser.table[i].value)) == Array(exact.bytes(exactParser.table[i].value)))
+                    }
+                } else {
+                    fastRefused += 1
+                }
+                // and the parser as a whole answers exactly as the exact parser does
+                let whole = FieldParser.storage(forQuery: input)
+                var wholeParser = FieldParser(storage: whole)
+                var wholeError: TelegramAuthError?
+                do throws(TelegramAuthError) { try wholeParser.parseQuery(input) } catch { wholeError = error }
+                #expect(wholeError?.description == exactError?.description)
+                #expect(wholeParser.count == (exactError == nil ? exactParser.count : wholeParser.count))
+            }
+        }
+        // both outcomes must have been exercised for the test to mean anything
+        #expect(fastAccepted > 500)
+        #expect(fastRefused > 500)
+    }
+
     @Test func widgetFieldsDecodeExactlyUnderAnyEncoding() throws {
         let token = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
         let verifier = try LoginWidgetVerifier(botToken: token)

@@ -41,23 +41,17 @@ struct FieldParser {
     mutating func parseQuery(_ input: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) {
         let n = input.count
         guard n > 0, let src = input.baseAddress else { throw .malformed("empty input") }
-        // Most input has no raw NUL, line break or '+': three vectorised scans then spare the decoder
-        // three of its five byte tests per word.
-        if Bytes.find(0, src, from: 0, to: n) == nil && Bytes.find(0x0A, src, from: 0, to: n) == nil
-            && Bytes.find(UInt8(ascii: "+"), src, from: 0, to: n) == nil
-        {
-            let (fields, mark) = (count, cursor)
-            if parseCleanQuery(src, n) { return }
-            (count, cursor) = (fields, mark)
-        }
-        try parseFields(src, n, clean: false)
+        let (fields, mark) = (count, cursor)
+        if parseQueryFast(src, n) { return }
+        (count, cursor) = (fields, mark)
+        try parseQueryExact(src, n)
     }
 
-    /// One pass over a query string with no raw NUL, line break or '+' (the usual case): keys and values are
-    /// decoded in a single loop that tests three bytes per word (`%`, `&`, `=`), and every check is deferred
-    /// to one test at the end. Returns false for anything unusual, and the exact parser then decides (and
-    /// names the problem); so valid input is read once, and invalid input is never accepted here.
-    private mutating func parseCleanQuery(_ src: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    /// One pass over the whole query string: keys and values are decoded in a single loop that tests each
+    /// word for five things (`%`, `&`, `=`, `+`, a byte below 0x0B), and every check is deferred to one test
+    /// at the end. Returns false for anything wrong or unusual, and the exact parser then decides (and names
+    /// the problem); so valid input is read once, and invalid input is never accepted here.
+    mutating func parseQueryFast(_ src: UnsafePointer<UInt8>, _ n: Int) -> Bool {
         let out = bytes
         let hex = hexValues
         let percent = SWAR.ones &* 0x25
@@ -78,6 +72,7 @@ struct FieldParser {
             if k &+ 8 <= n {
                 let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
                 let special = SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ amp) | SWAR.hasZero(word ^ eqs)
+                    | SWAR.hasLess(word, 0x0B) | SWAR.hasZero(word ^ (SWAR.ones &* 0x2B))
                 UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
                 if special == 0 {
                     high |= word
@@ -93,7 +88,9 @@ struct FieldParser {
             } else {
                 guard k < n else { break }
                 c = src[k]
-                if c != UInt8(ascii: "%") && c != UInt8(ascii: "&") && c != UInt8(ascii: "=") {
+                if c != UInt8(ascii: "%") && c != UInt8(ascii: "&") && c != UInt8(ascii: "=") && c >= 0x0B
+                    && c != UInt8(ascii: "+")
+                {
                     high |= UInt64(c)
                     out[o] = c
                     k &+= 1
@@ -127,7 +124,7 @@ struct FieldParser {
                     out[o] = c
                     o &+= 1
                 }
-            } else {  // '&'
+            } else if c == UInt8(ascii: "&") {
                 guard !inKey else { return false }  // a field with no '='
                 out[o] = 0
                 table[count] = FieldEntry(key: key, value: Slice32(start: UInt32(keyStart), count: UInt32(o &- keyStart)))
@@ -137,6 +134,12 @@ struct FieldParser {
                 guard k < n, src[k] != UInt8(ascii: "&"), src[k] != UInt8(ascii: "=") else { return false }
                 keyStart = o
                 inKey = true
+            } else if c == UInt8(ascii: "+") {
+                out[o] = 0x20
+                k &+= 1
+                o &+= 1
+            } else {
+                return false  // a control byte below 0x0B: NUL and line break among them
             }
         }
         guard !inKey, bad & 0x40 == 0 else { return false }
@@ -150,8 +153,9 @@ struct FieldParser {
         return true
     }
 
-    @inline(__always)
-    private mutating func parseFields(_ src: UnsafePointer<UInt8>, _ n: Int, clean: Bool) throws(TelegramAuthError) {
+    /// The exact parser: field by field, checking as it goes, so that it can name the first problem.
+    @inline(never)
+    mutating func parseQueryExact(_ src: UnsafePointer<UInt8>, _ n: Int) throws(TelegramAuthError) {
         var i = 0
         while true {
             let start = i
@@ -161,13 +165,12 @@ struct FieldParser {
             if src[start] == UInt8(ascii: "=") {
                 throw .malformed("empty key at byte \(start)")
             }
-            let (key, eq) = try decodePercent(
-                src, from: start, to: n, stops: UInt8(ascii: "="), UInt8(ascii: "&"), what: nil, clean: clean)
+            let (key, eq) = try decodePercent(src, from: start, to: n, stops: UInt8(ascii: "="), UInt8(ascii: "&"), what: nil)
             guard eq < n, src[eq] == UInt8(ascii: "=") else {
                 throw .malformed("field at byte \(start) has no '='")
             }
             let (value, j) = try decodePercent(
-                src, from: eq &+ 1, to: n, stops: UInt8(ascii: "&"), UInt8(ascii: "&"), what: key, clean: clean)
+                src, from: eq &+ 1, to: n, stops: UInt8(ascii: "&"), UInt8(ascii: "&"), what: key)
             table[count] = FieldEntry(key: key, value: value)
             count &+= 1
             if j == n { break }
@@ -176,108 +179,8 @@ struct FieldParser {
     }
 
     /// Percent-decodes `src[from…]` up to the first `stop1` or `stop2` byte (or `to`) into the region,
-    /// NUL-terminated. - Returns: the decoded slice and the index of the stop byte (or `to`).
-    ///
-    /// Two passes only when something is wrong: a fast pass defers every check (bad or truncated escape,
-    /// NUL, line break, '=' in a key, invalid UTF-8) to one test at its end; if that test fails, the exact
-    /// pass below decodes again from the same place and throws the precise error. Valid input is decoded
-    /// once.
-    @inline(__always)
+    /// NUL-terminated, checking as it goes. - Returns: the decoded slice and the index of the stop byte (or `to`).
     private mutating func decodePercent(
-        _ src: UnsafePointer<UInt8>, from: Int, to: Int, stops stop1: UInt8, _ stop2: UInt8, what key: Slice32?,
-        clean: Bool
-    ) throws(TelegramAuthError) -> (Slice32, Int) {
-        if let done = decodeFast(src, from: from, to: to, stops: stop1, stop2, inKey: key == nil, clean: clean) {
-            return done
-        }
-        return try decodeExact(src, from: from, to: to, stops: stop1, stop2, what: key)
-    }
-
-    /// The fast pass: eight bytes at a time over plain text; a run of `%XX` escapes is decoded through a
-    /// table with no branch per escape beyond the loop's own. Returns nil whenever the exact pass must decide.
-    @inline(__always)
-    private mutating func decodeFast(
-        _ src: UnsafePointer<UInt8>, from: Int, to: Int, stops stop1: UInt8, _ stop2: UInt8, inKey: Bool, clean: Bool
-    ) -> (Slice32, Int)? {
-        let out = bytes + cursor
-        let hex = hexValues
-        var o = 0
-        var k = from
-        var rawHigh: UInt64 = 0
-        var decodedHigh: UInt8 = 0
-        var bad: UInt8 = 0
-        let s1 = SWAR.ones &* UInt64(stop1)
-        let s2 = SWAR.ones &* UInt64(stop2)
-        let percent = SWAR.ones &* 0x25
-        let plus = SWAR.ones &* 0x2B
-        let newline = SWAR.ones &* 0x0A
-        let equals: UInt8 = inKey ? UInt8(ascii: "=") : 0
-        while true {
-            var c: UInt8
-            if k &+ 8 <= to {
-                let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-                var special = SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ s1) | SWAR.hasZero(word ^ s2)
-                if !clean {
-                    special |= SWAR.hasZero(word ^ plus) | SWAR.hasZero(word) | SWAR.hasZero(word ^ newline)
-                }
-                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                if special == 0 {
-                    rawHigh |= word
-                    k &+= 8
-                    o &+= 8
-                    continue
-                }
-                let plain = special.trailingZeroBitCount &>> 3
-                rawHigh |= word & ((1 &<< (UInt64(plain) &<< 3)) &- 1)
-                k &+= plain
-                o &+= plain
-                c = src[k]
-            } else {
-                guard k < to else { break }
-                c = src[k]
-                if c != UInt8(ascii: "%") && c != UInt8(ascii: "+") && c != 0 && c != 0x0A && c != stop1 && c != stop2 {
-                    rawHigh |= UInt64(c)
-                    out[o] = c
-                    k &+= 1
-                    o &+= 1
-                    continue
-                }
-            }
-            if c == UInt8(ascii: "%") {
-                repeat {
-                    guard k &+ 2 < to else { return nil }
-                    let hi = hex[Int(src[k &+ 1])]
-                    let lo = hex[Int(src[k &+ 2])]
-                    let d = hi &<< 4 | lo
-                    bad |= hi | lo
-                    // a decoded NUL, line break, or '=' in a key: leave it to the exact pass
-                    bad |= (d == 0 ? 0x40 : 0) | (d == 0x0A ? 0x40 : 0) | (d == equals ? 0x40 : 0)
-                    decodedHigh |= d
-                    out[o] = d
-                    k &+= 3
-                    o &+= 1
-                } while k < to && src[k] == UInt8(ascii: "%")
-            } else if c == stop1 || c == stop2 {
-                break
-            } else if c == UInt8(ascii: "+") {
-                out[o] = 0x20
-                k &+= 1
-                o &+= 1
-            } else {
-                return nil  // NUL or line break
-            }
-        }
-        guard bad & 0x40 == 0 else { return nil }
-        out[o] = 0
-        if (rawHigh & SWAR.high != 0 || decodedHigh & 0x80 != 0) && !Bytes.isValidUTF8(out, o) { return nil }
-        let slice = Slice32(start: UInt32(cursor), count: UInt32(o))
-        cursor &+= o &+ 1
-        return (slice, k)
-    }
-
-    /// The exact pass: the same decoding, checking as it goes, so that it can name the first problem.
-    @inline(never)
-    private mutating func decodeExact(
         _ src: UnsafePointer<UInt8>, from: Int, to: Int, stops stop1: UInt8, _ stop2: UInt8, what key: Slice32?
     ) throws(TelegramAuthError) -> (Slice32, Int) {
         let out = bytes + cursor
