@@ -162,8 +162,10 @@ fuzz: fuzz-build
 # make test: each target runs 2000 inputs from its seed corpus and mutations of them
 fuzz-smoke: fuzz-build
 	@mkdir -p $(BUILD)
+	@# new inputs go to a scratch directory (libFuzzer writes to the first one), so the seed corpus stays as committed
 	@for t in $(FUZZ_TARGETS); do \
-	    $(call FUZZ_RUN,$$t) -runs=2000 -max_len=8192 fuzz/corpus/$$t >$(BUILD)/fuzz-smoke-$$t.log 2>&1 || \
+	    mkdir -p $(BUILD)/fuzz-smoke-corpus/$$t; \
+	    $(call FUZZ_RUN,$$t) -runs=2000 -max_len=8192 $(BUILD)/fuzz-smoke-corpus/$$t fuzz/corpus/$$t >$(BUILD)/fuzz-smoke-$$t.log 2>&1 || \
 	        { cat $(BUILD)/fuzz-smoke-$$t.log | tail -30; echo "fuzz smoke $$t FAILED"; exit 1; }; \
 	    echo "fuzz smoke $$t: $$(grep -oE 'Done [0-9]+ runs' $(BUILD)/fuzz-smoke-$$t.log)"; \
 	done
