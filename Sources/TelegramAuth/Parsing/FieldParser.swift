@@ -36,8 +36,8 @@ struct FieldParser {
     }
 
     /// Parses `key=value&key=value…` strictly: no empty field, no field without `=`, no empty key, valid
-    /// percent-escapes (`+` is a space), no NUL byte, valid UTF-8 after decoding. One pass: each side is
-    /// decoded up to its separator.
+    /// percent-escapes (`+` is a space), no NUL byte or line break, valid UTF-8 after decoding. Valid input
+    /// takes the fast pass only; anything else is decided by the exact parser.
     mutating func parseQuery(_ input: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) {
         let n = input.count
         guard n > 0, let src = input.baseAddress else { throw .malformed("empty input") }
@@ -57,6 +57,7 @@ struct FieldParser {
         let percent = SWAR.ones &* 0x25
         let amp = SWAR.ones &* 0x26
         let eqs = SWAR.ones &* 0x3D
+        let plus = SWAR.ones &* 0x2B
         var k = 0
         var o = cursor
         var high: UInt64 = 0
@@ -68,36 +69,15 @@ struct FieldParser {
         // a field may not start with '&' or '=' (an empty field or an empty key)
         guard src[0] != UInt8(ascii: "&") && src[0] != UInt8(ascii: "=") else { return false }
         while true {
-            var c: UInt8
-            if k &+ 8 <= n {
-                let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-                let special = SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ amp) | SWAR.hasZero(word ^ eqs)
-                    | SWAR.hasLess(word, 0x0B) | SWAR.hasZero(word ^ (SWAR.ones &* 0x2B))
-                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                if special == 0 {
-                    high |= word
-                    k &+= 8
-                    o &+= 8
-                    continue
-                }
-                let plain = special.trailingZeroBitCount &>> 3
-                high |= word & ((1 &<< (UInt64(plain) &<< 3)) &- 1)
-                k &+= plain
-                o &+= plain
-                c = src[k]
-            } else {
-                guard k < n else { break }
-                c = src[k]
-                if c != UInt8(ascii: "%") && c != UInt8(ascii: "&") && c != UInt8(ascii: "=") && c >= 0x0B
-                    && c != UInt8(ascii: "+")
-                {
-                    high |= UInt64(c)
-                    out[o] = c
-                    k &+= 1
-                    o &+= 1
-                    continue
-                }
-            }
+            SWAR.copyPlain(src, &k, n, out, &o, &high, special: { word in
+                SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ amp) | SWAR.hasZero(word ^ eqs)
+                    | SWAR.hasLess(word, 0x0B) | SWAR.hasZero(word ^ plus)
+            }, isSpecial: { c in
+                c == UInt8(ascii: "%") || c == UInt8(ascii: "&") || c == UInt8(ascii: "=") || c < 0x0B
+                    || c == UInt8(ascii: "+")
+            })
+            guard k < n else { break }
+            let c = src[k]
             if c == UInt8(ascii: "%") {
                 let equals: UInt8 = inKey ? UInt8(ascii: "=") : 0
                 repeat {
@@ -194,35 +174,14 @@ struct FieldParser {
         let plus = SWAR.ones &* 0x2B
         let newline = SWAR.ones &* 0x0A
         scan: while true {
-            var c: UInt8
-            if k &+ 8 <= to {
-                let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-                let special = SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ plus) | SWAR.hasZero(word)
+            SWAR.copyPlain(src, &k, to, out, &o, &rawHigh, special: { word in
+                SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ plus) | SWAR.hasZero(word)
                     | SWAR.hasZero(word ^ s1) | SWAR.hasZero(word ^ s2) | SWAR.hasZero(word ^ newline)
-                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                if special == 0 {
-                    rawHigh |= word
-                    k &+= 8
-                    o &+= 8
-                    continue
-                }
-                let plain = special.trailingZeroBitCount &>> 3
-                // only the plain bytes before the special one count towards the non-ASCII test
-                rawHigh |= word & ((1 &<< (UInt64(plain) &<< 3)) &- 1)
-                k &+= plain
-                o &+= plain
-                c = src[k]
-            } else {
-                guard k < to else { break scan }
-                c = src[k]
-                if c != UInt8(ascii: "%") && c != UInt8(ascii: "+") && c != 0 && c != 0x0A && c != stop1 && c != stop2 {
-                    rawHigh |= UInt64(c)
-                    out[o] = c
-                    k &+= 1
-                    o &+= 1
-                    continue
-                }
-            }
+            }, isSpecial: { c in
+                c == UInt8(ascii: "%") || c == UInt8(ascii: "+") || c == 0 || c == 0x0A || c == stop1 || c == stop2
+            })
+            guard k < to else { break scan }
+            var c = src[k]
             if c == stop1 || c == stop2 { break scan }
             if c == UInt8(ascii: "%") {
                 // escapes often come in runs (`%22%3A%22`): take them all before the next word scan

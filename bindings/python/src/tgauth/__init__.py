@@ -5,7 +5,7 @@ Every check runs in libtgauth's Swift core; this package only converts arguments
 from __future__ import annotations
 
 import threading
-from itertools import chain as _chain_iterables
+from itertools import chain
 from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple, Union
 
@@ -13,7 +13,7 @@ from . import _ffi
 from ._records import build as _build
 
 _mini_app_call, _third_party_call, _widget_call, _widget_pairs_call = _ffi.verifiers(_build)
-_chain = _chain_iterables.from_iterable
+_chain = chain.from_iterable  # a mapping's items, flattened to key, value, key, value…
 from ._types import (
     AuthError,
     BadHashError,
