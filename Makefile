@@ -146,7 +146,7 @@ FUZZ_BIN     := fuzz/.build/debug/tgauth-fuzz
 FUZZ_RUN      = SWIFT_BACKTRACE=enable=no TGAUTH_FUZZ_TARGET=$(1) $(FUZZ_BIN)
 
 fuzz-build: deps
-	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	$(SWIFT) build --package-path fuzz -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xcc -fsanitize=address
 
 # every target for FUZZ_SECONDS (default 100: 10 minutes in all); new inputs go to build/fuzz-corpus
 fuzz: fuzz-build

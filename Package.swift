@@ -31,7 +31,9 @@ let package = Package(
         .systemLibrary(name: "CTGAuth"),
         // Ed25519 verification from Crypto++ (apt libcrypto++-dev); key and S checks from libsodium
         .target(name: "CDonna", linkerSettings: [.linkedLibrary("crypto++")]),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CDonna"]),
+        // Vector kernels for the query parser (x86-64 AVX2, chosen at run time); the Swift parser stands behind them
+        .target(name: "CSIMD"),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CDonna", "CSIMD"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
@@ -42,7 +44,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth", "tgauth"],
+            dependencies: ["TelegramAuth", "CSIMD", "tgauth"],
             exclude: ["Fixtures"]
         ),
     ]

@@ -1,3 +1,4 @@
+import CSIMD
 import Testing
 
 @testable import TelegramAuth
@@ -54,6 +55,10 @@ import Testing
         let specials: [UInt8] = Array("%&=+\n\0".utf8) + [0x0A, 0x00, 0x09, 0xC3, 0x80, 0xFF] + Array("0aFg=".utf8)
         var fastAccepted = 0
         var fastRefused = 0
+        var vectorAccepted: [Int: Int] = [:]
+        // the kernels this machine runs: AVX-512 (4) includes AVX2 (3)
+        let best = Int(tg_simd_level())
+        let vectorLevels = [3, 4].filter { $0 <= best }
         for _ in 0..<4000 {
             var fields: [String] = []
             for _ in 0..<Int.random(in: 1...4, using: &g) {
@@ -71,23 +76,31 @@ import Testing
             }
             guard !bytes.isEmpty else { continue }
             try bytes.withUnsafeBufferPointer { input in
-                let fast = FieldParser.storage(forQuery: input)
-                var fastParser = FieldParser(storage: fast)
-                let accepted = fastParser.parseQueryFast(input.baseAddress!, input.count)
                 let exact = FieldParser.storage(forQuery: input)
                 var exactParser = FieldParser(storage: exact)
                 var exactError: TelegramAuthError?
                 do throws(TelegramAuthError) { try exactParser.parseQueryExact(input.baseAddress!, input.count) } catch { exactError = error }
-                if accepted {
-                    fastAccepted += 1
-                    #expect(exactError == nil, "fast pass accepted what the exact parser refuses: \(bytes)")
-                    #expect(fastParser.count == exactParser.count)
-                    for i in 0..<min(fastParser.count, exactParser.count) {
-                        #expect(Array(fast.bytes(fastParser.table[i].key)) == Array(exact.bytes(exactParser.table[i].key)))
-                        #expect(Array(fast.bytes(fastParser.table[i].value)) == Array(exact.bytes(exactParser.table[i].value)))
+                // the word-at-a-time fast pass, then each vector kernel this CPU has
+                for level in [0] + vectorLevels {
+                    let vector = level != 0
+                    if vector { #expect(tg_simd_limit_level(Int32(level)) == level) }
+                    defer { if vector { _ = tg_simd_limit_level(4) } }
+                    let fast = FieldParser.storage(forQuery: input)
+                    var fastParser = FieldParser(storage: fast)
+                    let accepted = vector
+                        ? fastParser.parseQueryVector(input.baseAddress!, input.count)
+                        : fastParser.parseQueryFast(input.baseAddress!, input.count)
+                    if accepted {
+                        if vector { vectorAccepted[level, default: 0] += 1 } else { fastAccepted += 1 }
+                        #expect(exactError == nil, "pass \(level) accepted what the exact parser refuses: \(bytes)")
+                        #expect(fastParser.count == exactParser.count)
+                        for i in 0..<min(fastParser.count, exactParser.count) {
+                            #expect(Array(fast.bytes(fastParser.table[i].key)) == Array(exact.bytes(exactParser.table[i].key)), "\(bytes)")
+                            #expect(Array(fast.bytes(fastParser.table[i].value)) == Array(exact.bytes(exactParser.table[i].value)), "\(bytes)")
+                        }
+                    } else if !vector {
+                        fastRefused += 1
                     }
-                } else {
-                    fastRefused += 1
                 }
                 // and the parser as a whole answers exactly as the exact parser does
                 let whole = FieldParser.storage(forQuery: input)
@@ -101,6 +114,8 @@ import Testing
         // both outcomes must have been exercised for the test to mean anything
         #expect(fastAccepted > 500)
         #expect(fastRefused > 500)
+        for level in vectorLevels { #expect(vectorAccepted[level, default: 0] > 500, "kernel \(level)") }
+        print("query passes accepted: fast \(fastAccepted) of \(fastAccepted + fastRefused), vector \(vectorAccepted)")
     }
 
     @Test func widgetFieldsDecodeExactlyUnderAnyEncoding() throws {

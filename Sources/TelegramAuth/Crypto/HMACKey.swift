@@ -70,7 +70,14 @@ public enum TelegramSecrets {
     }
 }
 
-/// Compares two byte ranges in time that depends only on their length.
+/// Compares two byte ranges in time that depends only on their length: every byte is read, the
+/// differences are OR-ed together, and only the total is tested.
 func constantTimeEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int) -> Bool {
-    CRYPTO_memcmp(a, b, count) == 0
+    guard count == 32 else { return CRYPTO_memcmp(a, b, count) == 0 }
+    var difference: UInt64 = 0
+    for offset in stride(from: 0, to: 32, by: 8) {
+        difference |= a.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+            ^ b.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    }
+    return difference == 0
 }

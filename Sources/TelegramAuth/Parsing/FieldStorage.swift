@@ -184,6 +184,19 @@ enum Bytes {
         return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
     }
 
+    /// Copies `count` bytes from `src` to a later, non-overlapping `dst` sixteen at a time, inline (most
+    /// fields are short, and a call to memcpy costs more than copying them). The last step may write up
+    /// to 15 bytes past `dst + count`, which the storage's slack allows.
+    @inline(__always)
+    static func copyForward(_ src: UnsafePointer<UInt8>, _ count: Int, to dst: UnsafeMutablePointer<UInt8>) {
+        var i = 0
+        while i < count {
+            let a = UnsafeRawPointer(src + i).loadUnaligned(as: (UInt64, UInt64).self)
+            UnsafeMutableRawPointer(dst + i).storeBytes(of: a, as: (UInt64, UInt64).self)
+            i &+= 16
+        }
+    }
+
     static func count(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
         guard let p = buffer.baseAddress else { return 0 }
         var n = 0

@@ -90,11 +90,31 @@ func mutateOnce(_ signed: String, _ input: UnsafeBufferPointer<UInt8>, unsigned:
     }
 }
 
+/// The quick passes (the vector kernel, the word-at-a-time pass) may only accept what the exact parser
+/// accepts, with the same fields byte for byte.
+func quickPassesAgree(_ input: UnsafeBufferPointer<UInt8>) {
+    guard let src = input.baseAddress, !input.isEmpty else { return }
+    func decoded(_ parser: FieldParser) -> [[UInt8]] {
+        (0..<parser.count).flatMap { [Array(parser.storage.bytes(parser.table[$0].key)), Array(parser.storage.bytes(parser.table[$0].value))] }
+    }
+    var exact = FieldParser(storage: FieldParser.storage(forQuery: input))
+    let exactFields: [[UInt8]]? = (try? exact.parseQueryExact(src, input.count)) == nil ? nil : decoded(exact)
+    var vector = FieldParser(storage: FieldParser.storage(forQuery: input))
+    if vector.parseQueryVector(src, input.count) {
+        check(exactFields == decoded(vector), "the vector kernel disagrees with the exact parser on \(Array(input))")
+    }
+    var fast = FieldParser(storage: FieldParser.storage(forQuery: input))
+    if fast.parseQueryFast(src, input.count) {
+        check(exactFields == decoded(fast), "the fast pass disagrees with the exact parser on \(Array(input))")
+    }
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     switch target {
     case .query:
+        quickPassesAgree(input)
         guard let parsed = fields(input) else { return 0 }
         let again = encode(parsed)
         check(same(fields(again), parsed), "re-encoded fields differ: \(again)")
