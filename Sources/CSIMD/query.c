@@ -72,6 +72,14 @@ typedef struct query_state {
     size_t count;        /* fields written */
 } query_state;
 
+/* Writes one field entry with a single 16-byte store: the sort that follows reads entries whole, and a
+ * load that spans several smaller pending stores waits for them to retire. */
+static inline void put_field(tg_simd_field *f, size_t key_start, size_t key_count, size_t value_start,
+                             size_t value_count) {
+    _mm_storeu_si128((__m128i *)f, _mm_set_epi32((int)(uint32_t)value_count, (int)(uint32_t)value_start,
+                                                 (int)(uint32_t)key_count, (int)(uint32_t)key_start));
+}
+
 /* Records the fields that end at the separators `sep` of a block (bits are positions; `eq` marks the
  * '=' among them), whose kept positions are `keep` and whose output starts at s->o. */
 static inline void separators(query_state *s, uint64_t sep, uint64_t eq, uint64_t keep, tg_simd_field *fields,
@@ -89,8 +97,7 @@ static inline void separators(query_state *s, uint64_t sep, uint64_t eq, uint64_
             s->in_key = 0;
         } else {
             if (s->in_key || s->count == max_fields) { s->bad = 1; return; }
-            fields[s->count++] = (tg_simd_field){(uint32_t)s->key_start, (uint32_t)s->key_count,
-                                                 (uint32_t)s->field_start, (uint32_t)(at - s->field_start)};
+            put_field(fields + s->count++, s->key_start, s->key_count, s->field_start, at - s->field_start);
             s->field_start = at + 1;
             s->in_key = 1;
         }
@@ -102,8 +109,7 @@ static inline void separators(query_state *s, uint64_t sep, uint64_t eq, uint64_
 static size_t finish(query_state *s, uint8_t *out, tg_simd_field *fields, size_t max_fields, size_t *end,
                      int *non_ascii) {
     if (s->in_key || s->count == max_fields) return 0;
-    fields[s->count++] = (tg_simd_field){(uint32_t)s->key_start, (uint32_t)s->key_count, (uint32_t)s->field_start,
-                                         (uint32_t)(s->o - s->field_start)};
+    put_field(fields + s->count++, s->key_start, s->key_count, s->field_start, s->o - s->field_start);
     if (s->escaped_eq) {
         for (size_t i = 0; i < s->count; i++) {
             if (memchr(out + fields[i].key_start, '=', fields[i].key_count)) return 0;

@@ -426,6 +426,7 @@ struct FieldParser {
         @inline(__always) func less(_ x: FieldEntry, _ y: FieldEntry) -> Bool {
             Bytes.less(b + Int(x.key.start), Int(x.key.count), b + Int(y.key.start), Int(y.key.count))
         }
+        if count <= 8 && sortSmall() { return }
         if count <= 32 {
             // insertion sort on each key's first eight bytes as a big-endian number, zero-padded: keys hold
             // no NUL byte, so this orders as the bytes do, and most keys differ within eight bytes
@@ -458,6 +459,48 @@ struct FieldParser {
                 throw .malformed("duplicate key '\(name)'", field: name)
             }
             i += 1
+        }
+    }
+
+    /// Sorts up to eight fields without a branch on the data: each key's first seven bytes (big-endian,
+    /// zero-padded; keys hold no NUL) above its index, through a 19-comparator sorting network. Returns
+    /// false, leaving the table as it was, when two keys share their first seven bytes: the general sort
+    /// then decides, duplicates included. Distinct prefixes also mean distinct keys, so no duplicate check.
+    private func sortSmall() -> Bool {
+        let b = UnsafePointer(bytes)
+        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { items in
+            for i in 0..<8 {
+                guard i < count else {
+                    items[i] = .max
+                    continue
+                }
+                let key = table[i].key
+                // (the region's slack makes the eight-byte read safe for a short key at its end)
+                let word = UInt64(littleEndian: UnsafeRawPointer(b + Int(key.start)).loadUnaligned(as: UInt64.self))
+                let kept: UInt64 = key.count >= 7 ? 0x00FF_FFFF_FFFF_FFFF : (1 &<< (UInt64(key.count) &<< 3)) &- 1
+                items[i] = (word & kept).byteSwapped | UInt64(i)
+            }
+            @inline(__always) func exchange(_ i: Int, _ j: Int) {
+                let (x, y) = (items[i], items[j])
+                items[i] = min(x, y)
+                items[j] = max(x, y)
+            }
+            exchange(0, 2); exchange(1, 3); exchange(4, 6); exchange(5, 7)
+            exchange(0, 4); exchange(1, 5); exchange(2, 6); exchange(3, 7)
+            exchange(0, 1); exchange(2, 3); exchange(4, 5); exchange(6, 7)
+            exchange(2, 4); exchange(3, 5)
+            exchange(1, 4); exchange(3, 6)
+            exchange(1, 2); exchange(3, 4); exchange(5, 6)
+            var i = 1
+            while i < count {
+                if items[i - 1] &>> 8 == items[i] &>> 8 { return false }
+                i &+= 1
+            }
+            withUnsafeTemporaryAllocation(of: FieldEntry.self, capacity: 8) { sorted in
+                for i in 0..<count { sorted[i] = table[Int(items[i] & 0xFF)] }
+                for i in 0..<count { table[i] = sorted[i] }
+            }
+            return true
         }
     }
 

@@ -213,12 +213,28 @@ enum Bytes {
         count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
     }
 
+    /// Whether `a[0..<n]` equals `b[0..<n]`, a word at a time (the last word overlapping the one before),
+    /// reading no byte outside either range.
     @inline(__always)
     static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+        @inline(__always) func word<T: FixedWidthInteger>(_ p: UnsafePointer<UInt8>, _ at: Int, _: T.Type) -> T {
+            UnsafeRawPointer(p + at).loadUnaligned(as: T.self)
+        }
+        if n >= 8 {
+            var i = 0
+            while i &+ 8 < n {
+                if word(a, i, UInt64.self) != word(b, i, UInt64.self) { return false }
+                i &+= 8
+            }
+            return word(a, n &- 8, UInt64.self) == word(b, n &- 8, UInt64.self)
+        }
+        if n >= 4 {
+            return (word(a, 0, UInt32.self) ^ word(b, 0, UInt32.self)) | (word(a, n &- 4, UInt32.self) ^ word(b, n &- 4, UInt32.self)) == 0
+        }
         var i = 0
         while i < n {
             if a[i] != b[i] { return false }
-            i += 1
+            i &+= 1
         }
         return true
     }
