@@ -273,6 +273,217 @@ TG_V4 static size_t decode_query_v4(const uint8_t *src, size_t n, uint8_t *out, 
     }
     return finish(&s, out, fields, max_fields, end, non_ascii);
 }
+
+/* ---- WebAppUser JSON ------------------------------------------------------------------------------ */
+
+enum { JSON_MAX = 1024, JSON_WORDS = JSON_MAX / 64 };
+
+/* Bit masks of the quotes and backslashes of a JSON text, 64 bytes per word. */
+typedef struct json_masks {
+    uint64_t quote[JSON_WORDS + 1];
+    uint64_t backslash[JSON_WORDS + 1];
+    size_t words;
+} json_masks;
+
+/* Fills the masks; returns 0 if a byte below 0x20 occurs (never in compact JSON, which the scalar reader
+ * then handles). */
+TG_V4 static int json_masks_v4(const uint8_t *json, size_t n, json_masks *m) {
+    uint64_t control = 0;
+    m->words = (n + 63) / 64;
+    for (size_t w = 0; w < m->words; w++) {
+        const size_t left = n - w * 64;
+        const uint64_t limit = left >= 64 ? ~0ULL : _bzhi_u64(~0ULL, (unsigned)left);
+        const __m512i v = _mm512_maskz_loadu_epi8(limit, json + w * 64);
+        m->quote[w] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('"')) & limit;
+        m->backslash[w] = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('\\')) & limit;
+        control |= _mm512_cmplt_epu8_mask(v, _mm512_set1_epi8(0x20)) & limit;
+    }
+    m->quote[m->words] = m->backslash[m->words] = 0;
+    return control == 0;
+}
+
+TG_V3 static int json_masks_v3(const uint8_t *json, size_t n, json_masks *m) {
+    unsigned control = 0;
+    m->words = (n + 63) / 64;
+    for (size_t w = 0; w < m->words; w++) {
+        uint64_t quote = 0, backslash = 0;
+        for (size_t h = 0; h < 2; h++) {
+            const size_t at = w * 64 + h * 32;
+            __m256i v;
+            unsigned limit = ~0u;
+            if (at + 32 <= n) {
+                v = _mm256_loadu_si256((const __m256i *)(json + at));
+            } else {
+                uint8_t pad[32] = {0};
+                const size_t left = at < n ? n - at : 0;
+                if (left) memcpy(pad, json + at, left);
+                v = _mm256_loadu_si256((const __m256i *)pad);
+                limit = (unsigned)((1ULL << left) - 1);
+            }
+            const unsigned q = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('"'))) & limit;
+            const unsigned b = (unsigned)_mm256_movemask_epi8(_mm256_cmpeq_epi8(v, _mm256_set1_epi8('\\'))) & limit;
+            const __m256i low = _mm256_cmpeq_epi8(_mm256_min_epu8(v, _mm256_set1_epi8(0x1F)), v);
+            control |= (unsigned)_mm256_movemask_epi8(low) & limit;
+            quote |= (uint64_t)q << (32 * h);
+            backslash |= (uint64_t)b << (32 * h);
+        }
+        m->quote[w] = quote;
+        m->backslash[w] = backslash;
+    }
+    m->quote[m->words] = m->backslash[m->words] = 0;
+    return control == 0;
+}
+
+/* The first set bit at or after `pos`, or SIZE_MAX. */
+static inline size_t next_bit(const uint64_t *mask, size_t words, size_t pos) {
+    size_t w = pos >> 6;
+    if (w >= words) return SIZE_MAX;
+    uint64_t x = mask[w] & (~0ULL << (pos & 63));
+    while (!x) {
+        if (++w >= words) return SIZE_MAX;
+        x = mask[w];
+    }
+    return (w << 6) + (size_t)__builtin_ctzll(x);
+}
+
+/* Copies len bytes, reading and writing nothing outside either range. */
+static inline void copy_short(uint8_t *dst, const uint8_t *src, size_t len) {
+    if (len >= 16) {
+        size_t i = 0;
+        for (; i + 16 <= len; i += 16) _mm_storeu_si128((__m128i *)(dst + i), _mm_loadu_si128((const __m128i *)(src + i)));
+        if (i < len) {
+            _mm_storeu_si128((__m128i *)(dst + len - 16), _mm_loadu_si128((const __m128i *)(src + len - 16)));
+        }
+    } else if (len >= 8) {
+        uint64_t a, b;
+        memcpy(&a, src, 8);
+        memcpy(&b, src + len - 8, 8);
+        memcpy(dst, &a, 8);
+        memcpy(dst + len - 8, &b, 8);
+    } else if (len >= 4) {
+        uint32_t a, b;
+        memcpy(&a, src, 4);
+        memcpy(&b, src + len - 4, 4);
+        memcpy(dst, &a, 4);
+        memcpy(dst + len - 4, &b, 4);
+    } else {
+        for (size_t i = 0; i < len; i++) dst[i] = src[i];
+    }
+}
+
+enum member { M_UNKNOWN, M_ID, M_FIRST, M_LAST, M_USERNAME, M_LANGUAGE, M_PHOTO, M_IS_BOT, M_PREMIUM, M_ATTACH, M_WRITE };
+
+static inline int named(const uint8_t *p, size_t n, const char *name, size_t len) {
+    return n == len && memcmp(p, name, len) == 0;
+}
+
+static enum member classify_member(const uint8_t *p, size_t n) {
+    switch (n) {
+    case 2: return named(p, n, "id", 2) ? M_ID : M_UNKNOWN;
+    case 6: return named(p, n, "is_bot", 6) ? M_IS_BOT : M_UNKNOWN;
+    case 8: return named(p, n, "username", 8) ? M_USERNAME : M_UNKNOWN;
+    case 9: return named(p, n, "last_name", 9) ? M_LAST : named(p, n, "photo_url", 9) ? M_PHOTO : M_UNKNOWN;
+    case 10: return named(p, n, "first_name", 10) ? M_FIRST : named(p, n, "is_premium", 10) ? M_PREMIUM : M_UNKNOWN;
+    case 13: return named(p, n, "language_code", 13) ? M_LANGUAGE : M_UNKNOWN;
+    case 18: return named(p, n, "allows_write_to_pm", 18) ? M_WRITE : M_UNKNOWN;
+    case 24: return named(p, n, "added_to_attachment_menu", 24) ? M_ATTACH : M_UNKNOWN;
+    default: return M_UNKNOWN;
+    }
+}
+
+/* The scalar reader over precomputed masks: no loop runs over a string's bytes to find its end. */
+static int parse_user_masked(const uint8_t *json, size_t n, const json_masks *m, uint8_t *out, size_t base,
+                             tg_simd_user *user, size_t *end) {
+    const size_t words = m->words;
+    size_t o = base;
+    unsigned seen = 0;
+    uint32_t *strings[] = {NULL, NULL, user->first_name, user->last_name, user->username, user->language_code,
+                           user->photo_url};
+    int8_t *flags[] = {&user->is_bot, &user->is_premium, &user->added_to_attachment_menu, &user->allows_write_to_pm};
+    for (int i = 2; i <= M_PHOTO; i++) strings[i][0] = UINT32_MAX, strings[i][1] = 0;
+    for (int i = 0; i < 4; i++) *flags[i] = -1;
+    user->id = 0;
+
+    if (n < 2 || json[0] != '{') return 0;
+    size_t i = 1;
+    for (;;) {
+        if (i >= n || json[i] != '"') return 0;
+        const size_t key_end = next_bit(m->quote, words, i + 1);
+        if (key_end == SIZE_MAX || next_bit(m->backslash, words, i + 1) < key_end) return 0;
+        const enum member member = classify_member(json + i + 1, key_end - i - 1);
+        i = key_end + 1;
+        if (i + 1 >= n || json[i] != ':') return 0;
+        i++;
+        if (member != M_UNKNOWN) {
+            if (seen >> member & 1) return 0; /* a known member twice: the scalar reader names it */
+            seen |= 1u << member;
+        }
+        const uint8_t c = json[i];
+        if (c == '"') {
+            const size_t close = next_bit(m->quote, words, i + 1);
+            if (close == SIZE_MAX) return 0;
+            if (member == M_ID || member >= M_IS_BOT) return 0;
+            /* every backslash must be the escape `\/` (a quote after a backslash is escaped: declined) */
+            size_t from = i + 1, o0 = o;
+            for (size_t b = next_bit(m->backslash, words, from); b < close; b = next_bit(m->backslash, words, b + 2)) {
+                if (json[b + 1] != '/') return 0;
+                if (member != M_UNKNOWN) {
+                    copy_short(out + o, json + from, b - from);
+                    o += b - from;
+                }
+                from = b + 1;
+            }
+            if (member != M_UNKNOWN) {
+                copy_short(out + o, json + from, close - from);
+                o += close - from;
+                out[o] = 0;
+                strings[member][0] = (uint32_t)o0;
+                strings[member][1] = (uint32_t)(o - o0);
+                o++;
+            }
+            i = close + 1;
+        } else if (c == 't' || c == 'f') {
+            const size_t len = c == 't' ? 4 : 5;
+            if (i + len > n || memcmp(json + i, c == 't' ? "true" : "false", len) != 0) return 0;
+            if (member >= M_IS_BOT) {
+                *flags[member - M_IS_BOT] = c == 't';
+            } else if (member != M_UNKNOWN) {
+                return 0;
+            }
+            i += len;
+        } else if (c == '-' || (c >= '0' && c <= '9')) {
+            const int negative = c == '-';
+            size_t d = i + (size_t)negative;
+            const size_t digits_start = d;
+            int64_t value = 0;
+            while (d < n && json[d] >= '0' && json[d] <= '9') {
+                value = value * 10 + (json[d] - '0');
+                d++;
+                if (d - digits_start > 18) return 0;
+            }
+            const size_t count = d - digits_start;
+            if (count == 0 || (count > 1 && json[digits_start] == '0')) return 0;
+            if (member == M_ID) {
+                user->id = negative ? -value : value;
+            } else if (member != M_UNKNOWN) {
+                return 0;
+            }
+            i = d;
+        } else {
+            return 0;
+        }
+        if (i >= n) return 0;
+        if (json[i] == ',') {
+            i++;
+            continue;
+        }
+        if (json[i] != '}' || i + 1 != n) return 0;
+        break;
+    }
+    if (!(seen >> M_ID & 1) || !(seen >> M_FIRST & 1)) return 0;
+    *end = o;
+    return 1;
+}
 #endif
 
 int tg_simd_level(void) {
@@ -312,4 +523,23 @@ size_t tg_simd_decode_query(const uint8_t *src, size_t n, uint8_t *out, size_t b
 #endif
     (void)src; (void)out; (void)fields; (void)end; (void)non_ascii;
     return 0;
+}
+
+int tg_simd_parse_user(const uint8_t *json, size_t n, uint8_t *out, size_t base, size_t capacity,
+                       tg_simd_user *user, size_t *end) {
+    if (n == 0 || n > JSON_MAX || base > capacity || capacity - base < n + 64 || capacity > UINT32_MAX) return 0;
+#if TG_SIMD_X86
+    json_masks m;
+    if (has_v4) {
+        if (!json_masks_v4(json, n, &m)) return 0;
+    } else if (has_v3) {
+        if (!json_masks_v3(json, n, &m)) return 0;
+    } else {
+        return 0;
+    }
+    return parse_user_masked(json, n, &m, out, base, user, end);
+#else
+    (void)json; (void)out; (void)user; (void)end;
+    return 0;
+#endif
 }

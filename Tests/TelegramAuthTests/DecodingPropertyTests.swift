@@ -118,6 +118,83 @@ import Testing
         print("query passes accepted: fast \(fastAccepted) of \(fastAccepted + fastRefused), vector \(vectorAccepted)")
     }
 
+    /// The user-object kernel handles only Telegram's compact JSON; whatever it accepts, the full reader must
+    /// accept with the same id, flags and strings. Objects mix known and unknown members, every value type,
+    /// escapes, whitespace, duplicates and missing members, and are then mutated byte by byte.
+    @Test func userKernelNeverAcceptsWhatTheReaderRefuses() throws {
+        var g = Generator(state: 0x05E2)
+        let names = ["id", "first_name", "last_name", "username", "language_code", "photo_url", "is_bot", "is_premium",
+                     "added_to_attachment_menu", "allows_write_to_pm", "type", "title", "x", "", "i\\u0064"]
+        func string(_ g: inout Generator) -> String {
+            // mostly what Telegram sends (text, `\/`), sometimes every other escape too
+            let plain = ["a", "Z", " ", "é", "я", "𝄞", "\\/", "/", ".", ":", ",", "{", "}", "["]
+            let pieces = Int.random(in: 0..<4, using: &g) == 0 ? plain + ["\\\\", "\\\"", "\\n", "\\u00e9", "\\/"] : plain
+            return "\"" + (0..<Int.random(in: 0...40, using: &g)).map { _ in pieces.randomElement(using: &g)! }.joined() + "\""
+        }
+        func value(_ g: inout Generator, for name: String) -> String {
+            switch Int.random(in: 0..<30, using: &g) {
+            case 0, 1, 2: return string(&g)
+            case 3: return Bool.random(using: &g) ? "true" : "false"
+            case 4: return ["0", "-0", "7", "-42", "01", "1.5", "2e3", "123456789012345678", "1234567890123456789"].randomElement(using: &g)!
+            case 5: return "null"
+            case 6: return ["{}", "[1,2]", "{\"a\":[true]}"].randomElement(using: &g)!
+            default:
+                switch name {
+                case "id": return String(Int64.random(in: -1_000_000_000_000...9_000_000_000_000_000, using: &g))
+                case "is_bot", "is_premium", "added_to_attachment_menu", "allows_write_to_pm": return Bool.random(using: &g) ? "true" : "false"
+                default: return string(&g)
+                }
+            }
+        }
+        var accepted = 0
+        var readerOnly = 0
+        let vectorLevels = [3, 4].filter { $0 <= Int(tg_simd_level()) }
+        for _ in 0..<6000 {
+            var members = ["id", "first_name"].filter { _ in Int.random(in: 0..<8, using: &g) != 0 }
+            members += (0..<Int.random(in: 0...6, using: &g)).map { _ in names.randomElement(using: &g)! }
+            members.shuffle(using: &g)
+            let space = Int.random(in: 0..<6, using: &g) == 0 ? " " : ""
+            var text = "{" + members.map { "\"\($0)\"" + space + ":" + value(&g, for: $0) }.joined(separator: "," + space) + "}"
+            if Int.random(in: 0..<4, using: &g) == 0, !text.isEmpty {
+                var bytes = Array(text.utf8)
+                let at = Int.random(in: 0..<bytes.count, using: &g)
+                switch Int.random(in: 0..<3, using: &g) {
+                case 0: bytes[at] = Array("\"\\/:,{}01tn \t".utf8).randomElement(using: &g)!
+                case 1: bytes.insert(Array("\"\\/:,{} ".utf8).randomElement(using: &g)!, at: at)
+                default: bytes.remove(at: at)
+                }
+                text = String(decoding: bytes, as: UTF8.self)
+            }
+            let json = Array(text.utf8)
+            guard !json.isEmpty else { continue }
+            for level in vectorLevels { try json.withUnsafeBufferPointer { input in
+                #expect(tg_simd_limit_level(Int32(level)) == level)
+                defer { _ = tg_simd_limit_level(4) }
+                let storage = FieldParser.storage(forQuery: input)
+                var vectorParser = FieldParser(storage: storage)
+                var exactParser = FieldParser(storage: FieldParser.storage(forQuery: input))
+                let exact = try? exactParser.parseUserExact((input.baseAddress!, input.count), context: "user")
+                guard let fast = vectorParser.parseUserVector((input.baseAddress!, input.count)) else {
+                    if exact != nil { readerOnly += 1 }
+                    return
+                }
+                accepted += 1
+                let reference = try #require(exact, "the kernel accepted what the reader refuses: \(text)")
+                #expect(fast.id == reference.id, "\(text)")
+                #expect([fast.isBot, fast.isPremium, fast.addedToAttachmentMenu, fast.allowsWriteToPM]
+                    == [reference.isBot, reference.isPremium, reference.addedToAttachmentMenu, reference.allowsWriteToPM], "\(text)")
+                let mine = [fast.firstName, fast.lastName, fast.username, fast.languageCode, fast.photoURL].map { storage.string($0) }
+                let theirs = [reference.firstName, reference.lastName, reference.username, reference.languageCode, reference.photoURL]
+                    .map { exactParser.storage.string($0) }
+                #expect(mine == theirs, "\(text)")
+            } }
+        }
+        // the kernel must take most compact objects, and leave the rest to the reader
+        #expect(accepted > 400 * vectorLevels.count, "kernel accepted \(accepted)")
+        #expect(readerOnly > 400 * vectorLevels.count, "reader alone accepted \(readerOnly)")
+        print("user kernel accepted \(accepted); reader alone \(readerOnly)")
+    }
+
     @Test func widgetFieldsDecodeExactlyUnderAnyEncoding() throws {
         let token = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11"
         let verifier = try LoginWidgetVerifier(botToken: token)

@@ -1,3 +1,5 @@
+import CSIMD
+
 /// Decoding of Telegram's JSON objects into fixed-size records. Unknown members are skipped, so Telegram
 /// can add members; a known member of the wrong type, or given twice, is malformed.
 /// The members of `WebAppUser` and `WebAppChat` the typed records hold.
@@ -69,8 +71,38 @@ extension FieldParser {
         return try reader.readInt64(member: member)
     }
 
-    /// Decodes a `WebAppUser` (also the shape of a Bot API `User`) from the JSON in `json`.
+    /// Decodes a `WebAppUser` (also the shape of a Bot API `User`) from the JSON in `json`. The compact
+    /// form Telegram sends takes the vector kernel; anything it declines, this reader decides.
     mutating func parseUser(_ json: (UnsafePointer<UInt8>, Int), context: StaticString) throws(TelegramAuthError) -> UserRecord {
+        if let user = parseUserVector(json) { return user }
+        return try parseUserExact(json, context: context)
+    }
+
+    /// `tg_simd_parse_user`: quote and backslash bit masks first, so no loop walks a string to its end.
+    mutating func parseUserVector(_ json: (UnsafePointer<UInt8>, Int)) -> UserRecord? {
+        var found = tg_simd_user()
+        var end = 0
+        guard tg_simd_parse_user(json.0, json.1, bytes, cursor, byteCapacity, &found, &end) != 0 else { return nil }
+        cursor = end
+        @inline(__always) func slice(_ s: (UInt32, UInt32)) -> Slice32 { Slice32(start: s.0, count: s.1) }
+        var user = UserRecord()
+        user.present = true
+        user.id = found.id
+        user.isBot = found.is_bot
+        user.isPremium = found.is_premium
+        user.addedToAttachmentMenu = found.added_to_attachment_menu
+        user.allowsWriteToPM = found.allows_write_to_pm
+        user.firstName = slice(found.first_name)
+        user.lastName = slice(found.last_name)
+        user.username = slice(found.username)
+        user.languageCode = slice(found.language_code)
+        user.photoURL = slice(found.photo_url)
+        user.base = UnsafePointer(bytes)
+        return user
+    }
+
+    /// The reader for any JSON: whitespace, every escape, `null`, nested values; names what is wrong.
+    mutating func parseUserExact(_ json: (UnsafePointer<UInt8>, Int), context: StaticString) throws(TelegramAuthError) -> UserRecord {
         var reader = JSONReader(json.0, json.1, context: context)
         var user = try parseUser(&reader, context: context)
         reader.skipWhitespace()

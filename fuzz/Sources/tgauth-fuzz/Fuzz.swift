@@ -109,6 +109,24 @@ func quickPassesAgree(_ input: UnsafeBufferPointer<UInt8>) {
     }
 }
 
+/// The user-object kernel may only accept what the full JSON reader accepts, with the same members.
+func userKernelAgrees(_ input: UnsafeBufferPointer<UInt8>) {
+    guard let src = input.baseAddress, !input.isEmpty else { return }
+    var vector = FieldParser(storage: FieldParser.storage(forQuery: input))
+    guard let fast = vector.parseUserVector((src, input.count)) else { return }
+    var exact = FieldParser(storage: FieldParser.storage(forQuery: input))
+    guard let reference = try? exact.parseUserExact((src, input.count), context: "user") else {
+        return check(false, "the user kernel accepted what the reader refuses: \(Array(input))")
+    }
+    func strings(_ u: UserRecord, _ p: FieldParser) -> [String?] {
+        [u.firstName, u.lastName, u.username, u.languageCode, u.photoURL].map { p.storage.string($0) }
+    }
+    check(fast.id == reference.id && strings(fast, vector) == strings(reference, exact)
+          && [fast.isBot, fast.isPremium, fast.addedToAttachmentMenu, fast.allowsWriteToPM]
+          == [reference.isBot, reference.isPremium, reference.addedToAttachmentMenu, reference.allowsWriteToPM],
+          "the user kernel disagrees with the reader on \(Array(input))")
+}
+
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
@@ -122,6 +140,7 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         _ = try? widget.verify(fields: parsed, options: roomy)
 
     case .json:
+        userKernelAgrees(input)
         guard let value = try? JSONValue.parse(Array(input)) else { return 0 }
         let text = JSONValue.serialize(value)
         let again = try? JSONValue.parse(text)
