@@ -214,25 +214,29 @@ TG_V4 static inline void decode_block64(__m512i v, __m512i v1, __m512i v2, uint6
     const __mmask64 plus = _mm512_cmpeq_epi8_mask(v, _mm512_set1_epi8('+'));
     const uint64_t ctl = _mm512_cmple_epu8_mask(v, _mm512_set1_epi8(0x0A)) & limit;
 
-    __mmask64 valid1, valid2;
-    const __m512i hi = nibbles64(v1, &valid1);
-    const __m512i lo = nibbles64(v2, &valid2);
-    /* (hi << 4) | lo, the shift's carries out of each byte masked off by the ternary (A & C) | B */
-    const __m512i decoded = _mm512_ternarylogic_epi64(_mm512_slli_epi16(hi, 4), lo, _mm512_set1_epi8((char)0xF0), 0xEC);
-    const uint64_t refused = _mm512_cmpeq_epi8_mask(decoded, _mm512_setzero_si512()) |
-                             _mm512_cmpeq_epi8_mask(decoded, _mm512_set1_epi8('\n'));
-
     __m512i result = _mm512_mask_mov_epi8(v, plus, _mm512_set1_epi8(' '));
     result = _mm512_maskz_mov_epi8(~sep, result); /* separators become the NUL terminators */
-    result = _mm512_mask_mov_epi8(result, pct, decoded);
 
     const uint64_t drop = (pct << 1) | (pct << 2) | s->carry;
     const uint64_t keep = ~drop & limit;
     s->carry = (pct >> 63) * 3 | (pct >> 62 & 1);
+    s->bad |= ctl | (sep & drop);
+    s->high |= _mm512_movepi8_mask(v) & keep;
 
-    s->bad |= (pct & ~(uint64_t)(valid1 & valid2)) | (pct & refused) | ctl | (sep & drop);
-    s->high |= (_mm512_movepi8_mask(v) & keep) | (pct & _mm512_movepi8_mask(decoded));
-    s->escaped_eq |= pct & _mm512_cmpeq_epi8_mask(decoded, _mm512_set1_epi8('='));
+    if (pct) { /* the escapes (blocks of hash, signature and plain values have none) */
+        __mmask64 valid1, valid2;
+        const __m512i hi = nibbles64(v1, &valid1);
+        const __m512i lo = nibbles64(v2, &valid2);
+        /* (hi << 4) | lo, the shift's carries out of each byte masked off by the ternary (A & C) | B */
+        const __m512i decoded =
+            _mm512_ternarylogic_epi64(_mm512_slli_epi16(hi, 4), lo, _mm512_set1_epi8((char)0xF0), 0xEC);
+        const uint64_t refused = _mm512_cmpeq_epi8_mask(decoded, _mm512_setzero_si512()) |
+                                 _mm512_cmpeq_epi8_mask(decoded, _mm512_set1_epi8('\n'));
+        result = _mm512_mask_mov_epi8(result, pct, decoded);
+        s->bad |= (pct & ~(uint64_t)(valid1 & valid2)) | (pct & refused);
+        s->high |= pct & _mm512_movepi8_mask(decoded);
+        s->escaped_eq |= pct & _mm512_cmpeq_epi8_mask(decoded, _mm512_set1_epi8('='));
+    }
 
     _mm512_storeu_si512(out + s->o, _mm512_maskz_compress_epi8(keep, result));
     if (sep & keep) separators(s, sep & keep, eq, keep, fields, max_fields);
@@ -444,7 +448,10 @@ static int parse_user_masked(const uint8_t *json, size_t n, const json_masks *m,
             i = close + 1;
         } else if (c == 't' || c == 'f') {
             const size_t len = c == 't' ? 4 : 5;
-            if (i + len > n || memcmp(json + i, c == 't' ? "true" : "false", len) != 0) return 0;
+            uint32_t word;
+            if (i + len > n) return 0;
+            memcpy(&word, json + i + len - 4, 4); /* "true", or the "alse" of "false" */
+            if (word != (c == 't' ? 0x65757274u : 0x65736c61u)) return 0;
             if (member >= M_IS_BOT) {
                 *flags[member - M_IS_BOT] = c == 't';
             } else if (member != M_UNKNOWN) {

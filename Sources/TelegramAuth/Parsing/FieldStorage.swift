@@ -189,6 +189,10 @@ enum Bytes {
     /// to 15 bytes past `dst + count`, which the storage's slack allows.
     @inline(__always)
     static func copyForward(_ src: UnsafePointer<UInt8>, _ count: Int, to dst: UnsafeMutablePointer<UInt8>) {
+        if count >= 64 {  // long values (the user JSON): libc's vector copy
+            memcpy(dst, src, count)
+            return
+        }
         var i = 0
         while i < count {
             let a = UnsafeRawPointer(src + i).loadUnaligned(as: (UInt64, UInt64).self)

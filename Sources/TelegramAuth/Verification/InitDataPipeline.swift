@@ -31,8 +31,9 @@ enum InitDataPipeline {
         let authDate = try parser.unsignedInteger(authIndex, name: "auth_date")
         try options.checkTime(authDate: authDate)
 
-        var header = parser.storage.headerPointer.pointee
-        header.authDate = authDate
+        // written in place: the header is a few hundred bytes, too big to copy out and back
+        let header = parser.storage.headerPointer
+        header.pointee.authDate = authDate
         var extras = 0
         for i in 0..<parser.count {
             let key = parser.table[i].key
@@ -41,23 +42,22 @@ enum InitDataPipeline {
                 continue
             }
             switch kind {
-            case .queryID: header.queryID = parser.value(i)
-            case .chatType: header.chatType = parser.value(i)
-            case .chatInstance: header.chatInstance = parser.value(i)
-            case .startParam: header.startParam = parser.value(i)
-            case .hash: header.hash = parser.value(i)
-            case .signature: header.signature = parser.value(i)
+            case .queryID: header.pointee.queryID = parser.value(i)
+            case .chatType: header.pointee.chatType = parser.value(i)
+            case .chatInstance: header.pointee.chatInstance = parser.value(i)
+            case .startParam: header.pointee.startParam = parser.value(i)
+            case .hash: header.pointee.hash = parser.value(i)
+            case .signature: header.pointee.signature = parser.value(i)
             case .authDate: break
-            case .canSendAfter: header.canSendAfter = try parser.unsignedInteger(i, name: "can_send_after")
-            case .user: header.user = try parser.parseUser(parser.valuePointer(i), context: "user")
-            case .receiver: header.receiver = try parser.parseUser(parser.valuePointer(i), context: "receiver")
-            case .chat: header.chat = try parser.parseChat(parser.valuePointer(i), context: "chat")
+            case .canSendAfter: header.pointee.canSendAfter = try parser.unsignedInteger(i, name: "can_send_after")
+            case .user: header.pointee.user = try parser.parseUser(parser.valuePointer(i), context: "user")
+            case .receiver: header.pointee.receiver = try parser.parseUser(parser.valuePointer(i), context: "receiver")
+            case .chat: header.pointee.chat = try parser.parseChat(parser.valuePointer(i), context: "chat")
             }
         }
-        header.extraCount = extras
-        header.fieldCount = parser.count
-        header.used = parser.cursor
-        parser.storage.headerPointer.pointee = header
+        header.pointee.extraCount = extras
+        header.pointee.fieldCount = parser.count
+        header.pointee.used = parser.cursor
         return InitData(storage: parser.storage)
     }
 }
