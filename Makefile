@@ -10,7 +10,8 @@ CXX        ?= c++
 PYTHON     ?= python3
 VENV       := $(BUILD)/venv
 LIBFILE    := libtgauth.so.$(VERSION)
-RELEASE    := $(SWIFT) build -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld
+# C targets get DWARF 4 debug info: clang's default, DWARF 5, is more than valgrind 3.19 can read
+RELEASE    := $(SWIFT) build -c release -Xswiftc -static-stdlib -Xswiftc -use-ld=lld -Xcc -gdwarf-4
 PKGCFG     := PKG_CONFIG_PATH=$(CURDIR)/$(BUILD)/lib/pkgconfig
 CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
