@@ -148,6 +148,26 @@ import Testing
         #expect(check(s, .default) == .expired)
     }
 
+    /// With the system clock the coarse clock decides clear passes and the precise clock everything near a
+    /// limit; either way the verdicts are the precise clock's, a few seconds either side of each limit.
+    @Test func systemClockVerdictsNearTheLimits() {
+        let now = SystemClock.unixTime()
+        let options = ValidationOptions(maxAge: 100, futureSkew: 30)
+        func verdict(_ authDate: Int64) -> TelegramAuthError.Kind? {
+            kind { () throws(TelegramAuthError) in try options.checkTime(authDate: authDate) }
+        }
+        #expect(verdict(now) == nil)
+        #expect(verdict(now - 95) == nil)
+        #expect(verdict(now - 103) == .expired)
+        #expect(verdict(now + 27) == nil)
+        #expect(verdict(now + 33) == .futureAuthDate)
+        // skew 0: data stamped this very second passes, one a few seconds ahead does not
+        #expect(kind { () throws(TelegramAuthError) in try ValidationOptions(futureSkew: 0).checkTime(authDate: now) } == nil)
+        #expect(kind { () throws(TelegramAuthError) in try ValidationOptions(futureSkew: 0).checkTime(authDate: now + 3) }
+            == .futureAuthDate)
+        #expect(SystemClock.coarseUnixTime() >= now - 1)
+    }
+
     @Test func negativeOrHugeAuthDateIsMalformed() {
         for value in ["-5", "9223372036854775808", "1e9", "", "01", " 1"] {
             // honestly signed, so that only the form of auth_date is at fault
