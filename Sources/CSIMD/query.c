@@ -1,5 +1,6 @@
 #include "tg_simd.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -18,6 +19,8 @@ static int cpu_v3, cpu_v4;
 /* For each 8-bit keep mask, the pshufb indices that gather the kept bytes of an 8-byte lane to its front. */
 static uint64_t compact_lane[256];
 
+int tg_simd_limit_level(int level);
+
 __attribute__((constructor)) static void tg_simd_init(void) {
     __builtin_cpu_init();
     has_v3 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") && __builtin_cpu_supports("popcnt");
@@ -25,6 +28,9 @@ __attribute__((constructor)) static void tg_simd_init(void) {
              __builtin_cpu_supports("avx512vbmi2") && __builtin_cpu_supports("bmi2");
     cpu_v3 = has_v3;
     cpu_v4 = has_v4;
+    /* TGAUTH_SIMD_LEVEL=0|3|4 caps the kernels, to measure or rule out a level (never raises it) */
+    const char *cap = getenv("TGAUTH_SIMD_LEVEL");
+    if (cap && cap[0] >= '0' && cap[0] <= '9' && cap[1] == 0) tg_simd_limit_level(cap[0] - '0');
     for (unsigned m = 0; m < 256; m++) {
         uint64_t indices = 0;
         unsigned slot = 0;

@@ -18,7 +18,8 @@ typedef struct tg_simd_field {
 } tg_simd_field;
 
 /* Which kernels this CPU runs: 0 none (the Swift parser does all), 3 AVX2 (16 bytes per step),
- * 4 AVX-512 VBMI2 (64 bytes per step). */
+ * 4 AVX-512 VBMI2 (64 bytes per step). The environment variable TGAUTH_SIMD_LEVEL (0, 3 or 4), read
+ * when the library loads, caps it: for measuring each path, or ruling the kernels out. */
 int tg_simd_level(void);
 
 /* Caps the kernels used to `level` (0, 3 or 4; never above what the CPU has) and returns the level now
