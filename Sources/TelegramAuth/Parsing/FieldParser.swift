@@ -428,15 +428,10 @@ struct FieldParser {
         }
         if count <= 8 && sortSmall() { return }
         if count <= 32 {
-            // insertion sort on each key's first eight bytes as a big-endian number, zero-padded: keys hold
-            // no NUL byte, so this orders as the bytes do, and most keys differ within eight bytes
+            // insertion sort on each key's eight-byte prefix (most keys differ within it), bytes on a tie
             withUnsafeTemporaryAllocation(of: (UInt64, FieldEntry).self, capacity: count) { items in
                 for i in 0..<count {
-                    let key = table[i].key
-                    // (the region's slack makes the eight-byte read safe for a short key at its end)
-                    let word = UInt64(littleEndian: UnsafeRawPointer(b + Int(key.start)).loadUnaligned(as: UInt64.self))
-                    let kept = key.count >= 8 ? UInt64.max : (1 &<< (UInt64(key.count) &<< 3)) &- 1
-                    let item = ((word & kept).byteSwapped, table[i])
+                    let item = (keyPrefix(table[i].key, bytes: 8), table[i])
                     var j = i &- 1
                     while j >= 0 && (item.0 < items[j].0 || (item.0 == items[j].0 && less(item.1, items[j].1))) {
                         items[j &+ 1] = items[j]
@@ -462,23 +457,29 @@ struct FieldParser {
         }
     }
 
+    /// A key's first `width` bytes (at most 8) as a big-endian number, zero-padded: keys hold no NUL byte,
+    /// so these numbers order as the keys' bytes do, as far as they reach. The eight-byte read is safe for
+    /// a short key at the region's end because of the region's slack.
+    @inline(__always)
+    private func keyPrefix(_ key: Slice32, bytes width: Int) -> UInt64 {
+        let word = UInt64(littleEndian: UnsafeRawPointer(bytes + Int(key.start)).loadUnaligned(as: UInt64.self))
+        let n = min(Int(key.count), width)
+        let kept: UInt64 = n >= 8 ? .max : (1 &<< (UInt64(n) &<< 3)) &- 1
+        return (word & kept).byteSwapped
+    }
+
     /// Sorts up to eight fields without a branch on the data: each key's first seven bytes (big-endian,
     /// zero-padded; keys hold no NUL) above its index, through a 19-comparator sorting network. Returns
     /// false, leaving the table as it was, when two keys share their first seven bytes: the general sort
     /// then decides, duplicates included. Distinct prefixes also mean distinct keys, so no duplicate check.
     private func sortSmall() -> Bool {
-        let b = UnsafePointer(bytes)
-        return withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { items in
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { items in
             for i in 0..<8 {
                 guard i < count else {
                     items[i] = .max
                     continue
                 }
-                let key = table[i].key
-                // (the region's slack makes the eight-byte read safe for a short key at its end)
-                let word = UInt64(littleEndian: UnsafeRawPointer(b + Int(key.start)).loadUnaligned(as: UInt64.self))
-                let kept: UInt64 = key.count >= 7 ? 0x00FF_FFFF_FFFF_FFFF : (1 &<< (UInt64(key.count) &<< 3)) &- 1
-                items[i] = (word & kept).byteSwapped | UInt64(i)
+                items[i] = keyPrefix(table[i].key, bytes: 7) | UInt64(i)
             }
             @inline(__always) func exchange(_ i: Int, _ j: Int) {
                 let (x, y) = (items[i], items[j])

@@ -201,17 +201,6 @@ enum Bytes {
         }
     }
 
-    static func count(_ byte: UInt8, in buffer: UnsafeBufferPointer<UInt8>) -> Int {
-        guard let p = buffer.baseAddress else { return 0 }
-        var n = 0
-        var i = 0
-        while let j = find(byte, p, from: i, to: buffer.count) {
-            n &+= 1
-            i = j &+ 1
-        }
-        return n
-    }
-
     @inline(__always)
     static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
