@@ -84,6 +84,40 @@ peers = [k for k in results if k != "tgauth MiniAppValidator.validate"]
 fastest = min(peers, key=results.get)
 print(f"  => fastest peer: {fastest}, {results[fastest] / ours:.1f}x slower than tgauth")
 
+# Where one validate's time goes, from the binding's private pieces (each over the same 1000 inputs). Their
+# sum is what any ctypes binding that returns these frozen dataclasses pays on this interpreter.
+from tgauth import _ffi, _records  # noqa: E402
+
+scratch = _ffi._local.scratch
+limits = _ffi.check(tgauth.DEFAULT_MAX_AGE, None, tgauth.DEFAULT_MAX_BYTES)
+raws = [s.encode() for s in inits]
+
+
+def record_call(handle):
+    def call(raw):
+        scratch.length.value = scratch.size
+        scratch.input_len.value = len(raw)
+        return _ffi._mini_app_record(handle, scratch.buffer, scratch.length_ref, scratch.err_ref, raw,
+                                     scratch.input_len, limits.ref)
+    return call
+
+
+assert record_call(None)(raws[0]) == 8 and record_call(v._handle.ptr)(raws[0]) == 0  # INVALID_ARGUMENT; OK
+records = []
+for raw in raws:
+    record_call(v._handle.ptr)(raw)
+    records.append(scratch.data[: scratch.length.value - 1].decode())
+print("  where the time of one validate goes (the binding's pieces, each timed alone, each with the one Python")
+print("  call of the timing loop):")
+parts = [bench(str.encode, inits), bench(record_call(None), raws), bench(record_call(v._handle.ptr), raws),
+         bench(lambda r: scratch.data[: len(r)].decode(), records), bench(_records.build, records)]
+row("  str.encode of the initData", parts[0])
+row("  ctypes call, 7 arguments, NULL validator (returns at once)", parts[1])
+row("  ctypes call that validates and writes the record", parts[2])
+row("  the record's bytes to str", parts[3])
+row("  record split into InitData + WebAppUser (dataclasses)", parts[4])
+print(f"  => encode + validating call + str + build: {parts[0] + parts[2] + parts[3] + parts[4]:.2f} us "
+      f"(of it, C validation about {parts[2] - parts[1]:.2f} us); the rest of validate() is argument handling")
 print("Login Widget, data as a dict:")
 w = tgauth.LoginWidgetVerifier(TOKEN)
 assert w.verify(widgets[0]).id == 279058397
