@@ -7,12 +7,12 @@ from __future__ import annotations
 import threading
 from itertools import chain
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Tuple, Union
+from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Tuple, Union
 
 from . import _ffi
 from ._records import build as _build
 
-_mini_app_call, _third_party_call, _widget_call, _widget_pairs_call = _ffi.verifiers(_build)
+_widget_call, _widget_pairs_call = _ffi.verifiers(_build)
 _chain = chain.from_iterable  # a mapping's items, flattened to key, value, key, value…
 from ._types import (
     AuthError,
@@ -99,6 +99,18 @@ def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
     return _ffi.check(max_age, now, max_bytes)
 
 
+_DEFAULT_LIMITS = _ffi.check(DEFAULT_MAX_AGE, None, DEFAULT_MAX_BYTES)
+
+
+def _validate_method(fn, owner: str):
+    """A validator's `validate`: one frame from the call to the typed result (see `_ffi.validate_method`)."""
+    method = _ffi.validate_method(fn, _build, _data, _limits, _raise, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES)
+    method.__qualname__, method.__module__ = f"{owner}.validate", __name__
+    method.__annotations__ = {"init_data": "Text", "max_age": "Optional[int]", "now": "Optional[int]",
+                              "max_bytes": "int", "return": "InitData"}
+    return method
+
+
 class MiniAppValidator:
     """Validates Mini App initData with the bot token. Derives the key once; safe to share between threads."""
 
@@ -110,20 +122,17 @@ class MiniAppValidator:
         except _ffi.Failure as failure:
             _raise(failure)
 
-    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> InitData:
-        """Checks `Telegram.WebApp.initData` (or an Authorization value `tma <initData>`) and returns it typed.
+    if TYPE_CHECKING:
+        def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> InitData: ...
+    else:
+        validate = _validate_method(_ffi._mini_app_record, "MiniAppValidator")
+    validate.__doc__ = """Checks `Telegram.WebApp.initData` (or an Authorization value `tma <initData>`) and returns it typed.
 
         `max_age` is in seconds (0 or None: no age check); `now` replaces the clock (Unix time); longer input
         than `max_bytes` raises TooLargeError before any parsing.
         Raises a subclass of AuthError when the data is rejected.
         """
-        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
-        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
-        try:
-            return _mini_app_call(self._handle, raw, limits)
-        except _ffi.Failure as failure:
-            _raise(failure)
 
 
 @dataclass(frozen=True)
@@ -182,14 +191,12 @@ class ThirdPartyValidator:
     def cache_stats(self) -> CacheStats:
         return CacheStats(*_ffi.cache_stats(self._handle))
 
-    def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
-                 max_bytes: int = DEFAULT_MAX_BYTES) -> InitData:
-        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
-        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
-        try:
-            return _third_party_call(self._handle, raw, limits)
-        except _ffi.Failure as failure:
-            _raise(failure)
+    if TYPE_CHECKING:
+        def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
+                     max_bytes: int = DEFAULT_MAX_BYTES) -> InitData: ...
+    else:
+        validate = _validate_method(_ffi._third_party_record, "ThirdPartyValidator")
+    validate.__doc__ = """Checks initData by its Ed25519 `signature` and returns it typed (see MiniAppValidator.validate)."""
 
 
 def _check_cache_size(entries: int) -> None:
@@ -265,7 +272,10 @@ class LoginWidgetVerifier:
                now: Optional[int] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> WidgetUser:
         """Checks widget data: a query string, a callback URL, the JSON callback object (str or bytes), or a
         mapping of fields (for example a framework's parsed query parameters)."""
-        limits = _ffi._CHECKS.get((max_age, now, max_bytes)) or _limits(max_age, now, max_bytes)
+        if max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES:
+            limits = _DEFAULT_LIMITS
+        else:
+            limits = _limits(max_age, now, max_bytes)
         try:
             kind = type(data)
             if kind is str:

@@ -330,10 +330,42 @@ def _verifier(fn: Callable, build: Callable[[str], object], pairs: bool = False)
     return call
 
 
+def validate_method(fn: Callable, build: Callable[[str], object], convert: Callable, limits_of: Callable,
+                    public: Callable, default_max_age: int, default_max_bytes: int) -> Callable:
+    """A whole `validate(self, init_data, max_age, now, max_bytes)` method in one Python frame: `convert` turns
+    non-str input into bytes, `limits_of` checks and builds other limits than the defaults, and `public` turns
+    a Failure into the public exception. The default limits are recognised by identity, so a call that leaves
+    them alone costs three comparisons."""
+    local, new_scratch, ok, too_small = _local, _new_scratch, OK, BUFFER_TOO_SMALL
+    defaults = check(default_max_age, None, default_max_bytes)
+
+    def validate(self, init_data, max_age=default_max_age, now=None, max_bytes=default_max_bytes):
+        raw = init_data.encode() if type(init_data) is str else convert(init_data, "init_data")
+        if max_age is default_max_age and now is None and max_bytes is default_max_bytes:
+            limits = defaults
+        else:
+            limits = limits_of(max_age, now, max_bytes)
+        try:
+            s = local.scratch
+        except AttributeError:
+            s = new_scratch()
+        length = s.length
+        while True:
+            length.value = s.size
+            s.input_len.value = len(raw)
+            code = fn(self._handle.ptr, s.buffer, s.length_ref, s.err_ref, raw, s.input_len, limits.ref)
+            if code == ok:
+                return build(s.data[: length.value - 1].decode())
+            if code != too_small:
+                public(_failure(code, s.err))
+            s.resize(max(length.value, 2 * s.size))
+
+    return validate
+
+
 def verifiers(build: Callable[[str], object]) -> tuple:
-    """(mini app, third party, widget, widget pairs) entry points that return `build(record)`."""
-    return (_verifier(_mini_app_record, build), _verifier(_third_party_record, build),
-            _verifier(_widget_record, build), _verifier(_widget_pairs_record, build, pairs=True))
+    """(widget, widget pairs) entry points that return `build(record)`."""
+    return _verifier(_widget_record, build), _verifier(_widget_pairs_record, build, pairs=True)
 
 
 # ---- signing ------------------------------------------------------------------------------------------
