@@ -39,6 +39,11 @@ static int cmp(const void *a, const void *b) {
     double x = *(const double *)a, y = *(const double *)b;
     return x < y ? -1 : x > y;
 }
+/* sorts x[0..<n] and returns its median */
+static double median(double *x, int n) {
+    qsort(x, (size_t)n, sizeof x[0], cmp);
+    return x[n / 2];
+}
 /* median of RUNS runs of `iters` calls */
 #define MEASURE(result, iters, body)                                      \
     do {                                                                  \
@@ -48,8 +53,7 @@ static int cmp(const void *a, const void *b) {
             for (long i = 0; i < (iters); i++) { body; }                  \
             t[r] = (now_ns() - start) / (iters);                          \
         }                                                                 \
-        qsort(t, RUNS, sizeof t[0], cmp);                                 \
-        result = t[RUNS / 2];                                             \
+        result = median(t, RUNS);                                         \
     } while (0)
 
 static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
@@ -191,12 +195,10 @@ int main(void) {
         ratio_app[r] = mac_runs[1][r] / mac_runs[0][r];
         ratio_widget[r] = mac_runs[2][r] / mac_runs[0][r];
     }
-    qsort(ratio_app, 3 * RUNS, sizeof ratio_app[0], cmp);
-    qsort(ratio_widget, 3 * RUNS, sizeof ratio_widget[0], cmp);
-    for (int k = 0; k < 3; k++) qsort(mac_runs[k], 3 * RUNS, sizeof mac_runs[k][0], cmp);
-    t_hmac = mac_runs[0][3 * RUNS / 2];
-    t_app = mac_runs[1][3 * RUNS / 2];
-    t_widget = mac_runs[2][3 * RUNS / 2];
+    const double app_ratio = median(ratio_app, 3 * RUNS), widget_ratio = median(ratio_widget, 3 * RUNS);
+    t_hmac = median(mac_runs[0], 3 * RUNS);
+    t_app = median(mac_runs[1], 3 * RUNS);
+    t_widget = median(mac_runs[2], 3 * RUNS);
     /* Ed25519: the four paths are timed in turn within each run, so a slow moment of the machine hits
      * them alike; each figure is the median over the runs. All four verify the same sequence of distinct
      * messages and signatures (verification time varies with the signature). A miss cycles through more
@@ -276,14 +278,12 @@ int main(void) {
         ratio_off[r] = ed_runs[0][r] / ed_runs[2][r];
         ratio_miss[r] = ed_runs[0][r] / ed_runs[3][r];
     }
-    qsort(ratio_sodium, 3 * RUNS, sizeof ratio_sodium[0], cmp);
-    qsort(ratio_off, 3 * RUNS, sizeof ratio_off[0], cmp);
-    qsort(ratio_miss, 3 * RUNS, sizeof ratio_miss[0], cmp);
-    for (int k = 0; k < 4; k++) qsort(ed_runs[k], 3 * RUNS, sizeof ed_runs[k][0], cmp);
-    t_ed = ed_runs[0][3 * RUNS / 2];
-    t_sodium = ed_runs[1][3 * RUNS / 2];
-    t_third = ed_runs[2][3 * RUNS / 2];
-    t_miss = ed_runs[3][3 * RUNS / 2];
+    const double sodium_ratio = median(ratio_sodium, 3 * RUNS), off_ratio = median(ratio_off, 3 * RUNS);
+    const double miss_ratio = median(ratio_miss, 3 * RUNS);
+    t_ed = median(ed_runs[0], 3 * RUNS);
+    t_sodium = median(ed_runs[1], 3 * RUNS);
+    t_third = median(ed_runs[2], 3 * RUNS);
+    t_miss = median(ed_runs[3], 3 * RUNS);
     tgauth_third_party_free(third_off);
     uint64_t hits_before, hits_after, misses;
     tgauth_third_party_cache_stats(third, &hits_before, &misses, NULL, NULL);
@@ -325,15 +325,15 @@ int main(void) {
     printf("tgauth %s bench: Mini App initData %zu bytes (data-check-string %zu bytes); others median of %d runs\n",
            tgauth_version_string(), init_len, dcs_len, RUNS);
     printf("%-58s %10.0f ns/op\n", "floor: HMAC-SHA256 from precomputed states, same bytes", t_hmac);
-    printf("%-58s %10.0f ns/op  %5.2fx floor\n", "Mini App validate + typed result (C ABI)", t_app, ratio_app[3 * RUNS / 2]);
-    printf("%-58s %10.0f ns/op  %5.2fx floor\n", "Login Widget verify (C ABI)", t_widget, ratio_widget[3 * RUNS / 2]);
+    printf("%-58s %10.0f ns/op  %5.2fx floor\n", "Mini App validate + typed result (C ABI)", t_app, app_ratio);
+    printf("%-58s %10.0f ns/op  %5.2fx floor\n", "Login Widget verify (C ABI)", t_widget, widget_ratio);
     printf("%-58s %10.0f ns/op\n", "floor: OpenSSL EVP Ed25519 verify, same messages", t_ed);
     printf("%-58s %10.0f ns/op  %.2fx faster than EVP\n", "libsodium Ed25519 verify, same messages", t_sodium,
-           ratio_sodium[3 * RUNS / 2]);
+           sodium_ratio);
     printf("%-58s %10.0f ns/op  %.2fx faster than EVP\n", "third-party validate, cache off (C ABI)", t_third,
-           ratio_off[3 * RUNS / 2]);
+           off_ratio);
     printf("%-58s %10.0f ns/op  %.2fx faster than EVP\n", "third-party validate, cache miss: new data (C ABI)",
-           t_miss, ratio_miss[3 * RUNS / 2]);
+           t_miss, miss_ratio);
     printf("%-58s %10.0f ns/op  %5.1fx faster than a miss\n", "third-party validate, cache hit + typed result (C ABI)",
            t_hit, t_miss / t_hit);
     printf("%-58s %10.0f ns/op  %5.1fx faster than a miss\n", "third-party validate_record, cache hit (C ABI)",
