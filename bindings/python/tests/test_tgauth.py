@@ -131,6 +131,14 @@ def test_bad_arguments():
         v.validate(signed(), max_age=-1)
     with pytest.raises(TypeError):
         v.validate(signed(), max_age="1")
+    # a bool is refused even after the equal int (True == 1) has been used: limits are checked on every call
+    v.validate(signed(), max_age=1)
+    for validator in (v, tgauth.LoginWidgetVerifier(TOKEN)):
+        check = validator.validate if isinstance(validator, tgauth.MiniAppValidator) else validator.verify
+        with pytest.raises(TypeError):
+            check(signed(), max_age=True)
+        with pytest.raises(TypeError):
+            check(signed(), max_bytes=16384.0)
     with pytest.raises(ValueError):
         v.validate(signed(), now=-5)
     with pytest.raises(ValueError):
