@@ -84,7 +84,14 @@ def _data(value: object, what: str) -> bytes:
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
 
 
+_DEFAULT_LIMITS = _ffi.check(DEFAULT_MAX_AGE, None, DEFAULT_MAX_BYTES)
+
+
 def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
+    """The limits struct for these arguments, checked. The defaults (recognised by identity, as a call that
+    leaves them alone passes them) are one prebuilt struct."""
+    if max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES:
+        return _DEFAULT_LIMITS
     for name, value in (("max_age", max_age), ("now", now)):
         if value is not None and (isinstance(value, bool) or not isinstance(value, int)):
             raise TypeError(f"{name} must be an int or None")
@@ -99,12 +106,10 @@ def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
     return _ffi.check(max_age, now, max_bytes)
 
 
-_DEFAULT_LIMITS = _ffi.check(DEFAULT_MAX_AGE, None, DEFAULT_MAX_BYTES)
-
-
 def _validate_method(fn, owner: str):
     """A validator's `validate`: one frame from the call to the typed result (see `_ffi.validate_method`)."""
-    method = _ffi.validate_method(fn, _build, _data, _limits, _raise, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES)
+    method = _ffi.validate_method(fn, _build, _data, _limits, _raise, DEFAULT_MAX_AGE, DEFAULT_MAX_BYTES,
+                                  _DEFAULT_LIMITS)
     method.__qualname__, method.__module__ = f"{owner}.validate", __name__
     method.__annotations__ = {"init_data": "Text", "max_age": "Optional[int]", "now": "Optional[int]",
                               "max_bytes": "int", "return": "InitData"}
@@ -272,10 +277,7 @@ class LoginWidgetVerifier:
                now: Optional[int] = None, max_bytes: int = DEFAULT_MAX_BYTES) -> WidgetUser:
         """Checks widget data: a query string, a callback URL, the JSON callback object (str or bytes), or a
         mapping of fields (for example a framework's parsed query parameters)."""
-        if max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES:
-            limits = _DEFAULT_LIMITS
-        else:
-            limits = _limits(max_age, now, max_bytes)
+        limits = _limits(max_age, now, max_bytes)
         try:
             kind = type(data)
             if kind is str:

@@ -331,13 +331,12 @@ def _verifier(fn: Callable, build: Callable[[str], object], pairs: bool = False)
 
 
 def validate_method(fn: Callable, build: Callable[[str], object], convert: Callable, limits_of: Callable,
-                    public: Callable, default_max_age: int, default_max_bytes: int) -> Callable:
+                    public: Callable, default_max_age: int, default_max_bytes: int, defaults: Limits) -> Callable:
     """A whole `validate(self, init_data, max_age, now, max_bytes)` method in one Python frame: `convert` turns
-    non-str input into bytes, `limits_of` checks and builds other limits than the defaults, and `public` turns
-    a Failure into the public exception. The default limits are recognised by identity, so a call that leaves
-    them alone costs three comparisons."""
+    non-str input into bytes, `limits_of` checks the limits and builds their struct, and `public` turns a
+    Failure into the public exception. The test for the default limits (`defaults`) is repeated inline from
+    `limits_of`, saving a call on the common path."""
     local, new_scratch, ok, too_small = _local, _new_scratch, OK, BUFFER_TOO_SMALL
-    defaults = check(default_max_age, None, default_max_bytes)
 
     def validate(self, init_data, max_age=default_max_age, now=None, max_bytes=default_max_bytes):
         raw = init_data.encode() if type(init_data) is str else convert(init_data, "init_data")
