@@ -401,6 +401,38 @@ static enum member classify_member(const uint8_t *p, size_t n) {
     }
 }
 
+/* Telegram writes a user's members in one order; the reader first tries the member that follows the last
+ * one it matched in that order, comparing `"name":` whole, and only on a miss finds and classifies the key. */
+typedef struct predicted_member {
+    uint8_t text[32]; /* `"name":`, zero-padded */
+    uint8_t len;
+    uint8_t member;
+} predicted_member;
+
+#define TG_PREDICT(s, m) {s, sizeof(s) - 1, m}
+static const predicted_member predicted[] = {
+    TG_PREDICT("\"id\":", M_ID),
+    TG_PREDICT("\"first_name\":", M_FIRST),
+    TG_PREDICT("\"last_name\":", M_LAST),
+    TG_PREDICT("\"username\":", M_USERNAME),
+    TG_PREDICT("\"language_code\":", M_LANGUAGE),
+    TG_PREDICT("\"is_premium\":", M_PREMIUM),
+    TG_PREDICT("\"added_to_attachment_menu\":", M_ATTACH),
+    TG_PREDICT("\"allows_write_to_pm\":", M_WRITE),
+    TG_PREDICT("\"photo_url\":", M_PHOTO),
+};
+#undef TG_PREDICT
+enum { PREDICTED_COUNT = sizeof predicted / sizeof predicted[0] };
+
+/* Whether json[0..<p->len] is p's text; reads 32 bytes, so json must have 32 readable bytes. */
+static inline int matches(const uint8_t *json, const predicted_member *p) {
+    const __m128i a = _mm_loadu_si128((const __m128i *)json), b = _mm_loadu_si128((const __m128i *)(json + 16));
+    const unsigned eq = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(a, _mm_loadu_si128((const __m128i *)p->text))) |
+                        (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(b, _mm_loadu_si128((const __m128i *)(p->text + 16)))) << 16;
+    const unsigned want = p->len >= 32 ? ~0u : (1u << p->len) - 1;
+    return (eq & want) == want;
+}
+
 /* The scalar reader over precomputed masks: no loop runs over a string's bytes to find its end. */
 static int parse_user_masked(const uint8_t *json, size_t n, const json_masks *m, uint8_t *out, size_t base,
                              tg_simd_user *user, size_t *end) {
@@ -416,14 +448,26 @@ static int parse_user_masked(const uint8_t *json, size_t n, const json_masks *m,
 
     if (n < 2 || json[0] != '{') return 0;
     size_t i = 1;
+    unsigned next = 0; /* the index in `predicted` of the member expected next */
     for (;;) {
         if (i >= n || json[i] != '"') return 0;
-        const size_t key_end = next_bit(m->quote, words, i + 1);
-        if (key_end == SIZE_MAX || next_bit(m->backslash, words, i + 1) < key_end) return 0;
-        const enum member member = classify_member(json + i + 1, key_end - i - 1);
-        i = key_end + 1;
-        if (i + 1 >= n || json[i] != ':') return 0;
-        i++;
+        enum member member;
+        if (next < PREDICTED_COUNT && i + 32 <= n && matches(json + i, &predicted[next])) {
+            member = (enum member)predicted[next].member;
+            i += predicted[next].len;
+            next++;
+            if (i >= n) return 0;
+        } else {
+            const size_t key_end = next_bit(m->quote, words, i + 1);
+            if (key_end == SIZE_MAX || next_bit(m->backslash, words, i + 1) < key_end) return 0;
+            member = classify_member(json + i + 1, key_end - i - 1);
+            for (unsigned k = 0; k < PREDICTED_COUNT; k++) {
+                if (predicted[k].member == (uint8_t)member) next = k + 1;
+            }
+            i = key_end + 1;
+            if (i + 1 >= n || json[i] != ':') return 0;
+            i++;
+        }
         if (member != M_UNKNOWN) {
             if (seen >> member & 1) return 0; /* a known member twice: the scalar reader names it */
             seen |= 1u << member;
