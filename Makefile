@@ -18,7 +18,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 
 .PHONY: fuzz fuzz-build fuzz-smoke peers-venv test-differential sanitize
-.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-c bench-deeplink bench-python \
+.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
@@ -191,7 +191,17 @@ $(BUILD)/bench/bench_deeplink: bench/bench_deeplink.c lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=c99 -O2 -Wall -Wextra -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
 
+$(BUILD)/bench/ab: bench/ab.c lib
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
+
 bench: bench-c bench-deeplink bench-python
+
+# this build against an older one, in one process (for judging a change of a few percent on a noisy machine):
+# cp build/lib/libtgauth.so.0.* /tmp/base.so before the change, then make bench-ab BASE=/tmp/base.so
+bench-ab: $(BUILD)/bench/ab
+	@test -n "$(BASE)" || { echo "usage: make bench-ab BASE=/path/to/a/copy/of/an/older/libtgauth.so"; exit 2; }
+	$(BUILD)/bench/ab $(BASE) $(BUILD)/lib/$(LIBFILE)
 
 bench-c: $(BUILD)/bench/bench_c
 	$(BUILD)/bench/bench_c
