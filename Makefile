@@ -182,7 +182,7 @@ sanitize: deps
 
 # ---- benchmarks -----------------------------------------------------------------------------------
 
-$(BUILD)/bench/bench_c: bench/bench.c lib
+$(BUILD)/bench/bench_c: bench/bench.c bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium) -ldl
@@ -191,7 +191,7 @@ $(BUILD)/bench/bench_deeplink: bench/bench_deeplink.c lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=c99 -O2 -Wall -Wextra -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
 
-$(BUILD)/bench/ab: bench/ab.c lib
+$(BUILD)/bench/ab: bench/ab.c bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 

@@ -19,7 +19,7 @@
 
 #include <tgauth.h>
 
-static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"; /* a fixture token, not a live bot */
+#include "sample.h"
 
 typedef struct build {
     const char *path;
@@ -138,20 +138,8 @@ int main(int argc, char **argv) {
     load(&base, argv[1]);
     load(&next, argv[2]);
     const long now = (long)time(NULL);
-    const char *user = "{\"id\":279058397,\"first_name\":\"Vladislav\",\"last_name\":\"Kibenko\",\"username\":\"user0\","
-                       "\"language_code\":\"ru\",\"is_premium\":true,\"allows_write_to_pm\":true,"
-                       "\"photo_url\":\"https:\\/\\/t.me\\/i\\/userpic\\/320\\/abc0.svg\"}";
-    char signature[87];
-    memset(signature, 'x', 86);
-    signature[86] = 0;
-    const tgauth_field fields[] = {{"query_id", 8, "AAHdF6IQAAAAAN0XohDhrOrc0", 25}, {"user", 4, user, strlen(user)},
-                                   {"chat_instance", 13, "-3788475317572404878", 20}, {"chat_type", 9, "private", 7},
-                                   {"signature", 9, signature, 86}};
-    const tgauth_field widget_fields[] = {{"id", 2, "279058397", 9}, {"first_name", 10, "Vladislav", 9},
-                                          {"last_name", 9, "Kibenko", 7}, {"username", 8, "user0", 5},
-                                          {"photo_url", 9, "https://t.me/i/userpic/320/abc0.jpg", 35}};
-    if (next.sign_init_data(init_data, &init_len, TOKEN, strlen(TOKEN), fields, 5, now, NULL, 0, 0) ||
-        next.sign_widget(widget_data, &widget_len, TOKEN, strlen(TOKEN), widget_fields, 5, now)) {
+    if (next.sign_init_data(init_data, &init_len, TOKEN, strlen(TOKEN), sample_init_fields, 5, now, NULL, 0, 0) ||
+        next.sign_widget(widget_data, &widget_len, TOKEN, strlen(TOKEN), sample_widget_fields, 5, now)) {
         fprintf(stderr, "bench-ab: signing the fixtures failed\n");
         return 1;
     }

@@ -18,6 +18,8 @@
 
 #include <tgauth.h>
 
+#include "sample.h"
+
 /* ---- allocation counting ---- */
 extern void *__libc_malloc(size_t);
 extern void *__libc_calloc(size_t, size_t);
@@ -56,7 +58,6 @@ static double median(double *x, int n) {
         result = median(t, RUNS);                                         \
     } while (0)
 
-static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
 static int field_cmp(const void *a, const void *b) {
     const tgauth_field *x = a, *y = b;
     return strcmp(x->key, y->key);
@@ -81,18 +82,7 @@ int main(void) {
     long now = (long)time(NULL);
     char auth_date[32];
     snprintf(auth_date, sizeof auth_date, "%ld", now);
-    const char *user = "{\"id\":279058397,\"first_name\":\"Vladislav\",\"last_name\":\"Kibenko\",\"username\":\"user0\","
-                       "\"language_code\":\"ru\",\"is_premium\":true,\"allows_write_to_pm\":true,"
-                       "\"photo_url\":\"https:\\/\\/t.me\\/i\\/userpic\\/320\\/abc0.svg\"}";
-    char sig86[87];
-    memset(sig86, 'x', 86);
-    sig86[86] = 0;
-    /* the peer benchmark's sample: about 580 bytes, realistic fields */
-    tgauth_field fields[] = {{"query_id", 8, "AAHdF6IQAAAAAN0XohDhrOrc0", 25},
-                             {"user", 4, user, strlen(user)},
-                             {"chat_instance", 13, "-3788475317572404878", 20},
-                             {"chat_type", 9, "private", 7},
-                             {"signature", 9, sig86, 86}};
+    const tgauth_field *fields = sample_init_fields;
     char init_data[2048], third_data[2048], widget_data[1024];
     size_t init_len = sizeof init_data, third_len = sizeof third_data, widget_len = sizeof widget_data;
     uint8_t seed[32], pub[32];
@@ -100,9 +90,7 @@ int main(void) {
 
     if (tgauth_sign_init_data(init_data, &init_len, TOKEN, strlen(TOKEN), fields, 5, now, NULL, 0, 0) != TGAUTH_OK) return 1;
     if (tgauth_sign_init_data(third_data, &third_len, TOKEN, strlen(TOKEN), fields, 4, now, seed, 32, 42) != TGAUTH_OK) return 1;
-    tgauth_field wf[] = {{"id", 2, "279058397", 9}, {"first_name", 10, "Vladislav", 9}, {"last_name", 9, "Kibenko", 7},
-                         {"username", 8, "user0", 5}, {"photo_url", 9, "https://t.me/i/userpic/320/abc0.jpg", 35}};
-    if (tgauth_sign_widget(widget_data, &widget_len, TOKEN, strlen(TOKEN), wf, 5, now) != TGAUTH_OK) return 1;
+    if (tgauth_sign_widget(widget_data, &widget_len, TOKEN, strlen(TOKEN), sample_widget_fields, 5, now) != TGAUTH_OK) return 1;
 
     tgauth_mini_app *app;
     tgauth_widget *widget;
@@ -116,7 +104,7 @@ int main(void) {
 
     /* the floors' inputs: the same data-check-strings the library computes */
     tgauth_field all[6];
-    memcpy(all, fields, sizeof fields);
+    memcpy(all, fields, 5 * sizeof *fields);
     all[5] = (tgauth_field){"auth_date", 9, auth_date, strlen(auth_date)};
     char dcs[2048], msg[2048];
     size_t dcs_len = data_check_string(dcs, all, 6, NULL, NULL);
