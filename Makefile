@@ -164,9 +164,11 @@ fuzz: fuzz-build
 fuzz-smoke: fuzz-build
 	@mkdir -p $(BUILD)
 	@# new inputs go to a scratch directory (libFuzzer writes to the first one), so the seed corpus stays as committed
+	@# and a failing input goes to build/fuzz-artifacts (by default libFuzzer writes it to the current directory)
 	@for t in $(FUZZ_TARGETS); do \
-	    mkdir -p $(BUILD)/fuzz-smoke-corpus/$$t; \
-	    $(call FUZZ_RUN,$$t) -runs=2000 -max_len=8192 $(BUILD)/fuzz-smoke-corpus/$$t fuzz/corpus/$$t >$(BUILD)/fuzz-smoke-$$t.log 2>&1 || \
+	    mkdir -p $(BUILD)/fuzz-smoke-corpus/$$t $(BUILD)/fuzz-artifacts; \
+	    $(call FUZZ_RUN,$$t) -runs=2000 -max_len=8192 -artifact_prefix=$(BUILD)/fuzz-artifacts/$$t- \
+	        $(BUILD)/fuzz-smoke-corpus/$$t fuzz/corpus/$$t >$(BUILD)/fuzz-smoke-$$t.log 2>&1 || \
 	        { cat $(BUILD)/fuzz-smoke-$$t.log | tail -30; echo "fuzz smoke $$t FAILED"; exit 1; }; \
 	    echo "fuzz smoke $$t: $$(grep -oE 'Done [0-9]+ runs' $(BUILD)/fuzz-smoke-$$t.log)"; \
 	done
