@@ -80,21 +80,50 @@ func invalid(_ err: UnsafeMutablePointer<tgauth_error>?, _ detail: String) -> In
     report(err, TelegramAuthError(.invalidArgument, detail))
 }
 
-/// A (pointer, length) input; nil when the pointer is NULL with a non-zero length.
-func input(_ p: UnsafePointer<CChar>?, _ n: Int) -> UnsafeBufferPointer<UInt8>? {
-    guard let p else { return n == 0 ? UnsafeBufferPointer(start: nil, count: 0) : nil }
-    return UnsafeBufferPointer(start: UnsafeRawPointer(p).assumingMemoryBound(to: UInt8.self), count: n)
+// A C `size_t` arrives here as `Int`: a length of 2^63 or more is negative. No buffer can be that long, so
+// every length is checked here, before anything reads the memory it describes.
+
+/// Caller data (initData, widget input, a webhook body, a device name) as (pointer, length).
+/// - Throws: `too_large` for a length no buffer can have; `invalid_argument` for NULL with a non-zero length.
+func inputBytes(_ p: UnsafeRawPointer?, _ n: Int) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
+    guard n >= 0 else { throw TelegramAuthError(.tooLarge, "the input length \(UInt(bitPattern: n)) is larger than any buffer") }
+    return try buffer(p, n)
 }
 
-func text(_ p: UnsafePointer<CChar>?, _ n: Int) -> String? {
-    input(p, n).map { String(decoding: $0, as: UTF8.self) }
+/// A key, token, secret or name given as (pointer, length).
+/// - Throws: `invalid_argument` for a length of 2^63 or more, or NULL with a non-zero length.
+func argument(_ p: UnsafeRawPointer?, _ n: Int, _ name: String) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
+    guard n >= 0 else { throw .invalidArgument("the length of \(name) is larger than any buffer") }
+    return try buffer(p, n)
 }
 
+/// `argument` decoded as UTF-8 (invalid sequences become U+FFFD, which every check then refuses).
+func argumentText(_ p: UnsafeRawPointer?, _ n: Int, _ name: String) throws(TelegramAuthError) -> String {
+    String(decoding: try argument(p, n, name), as: UTF8.self)
+}
+
+private func buffer(_ p: UnsafeRawPointer?, _ n: Int) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
+    guard let p else {
+        guard n == 0 else { throw .invalidArgument("NULL pointer with a non-zero length") }
+        return UnsafeBufferPointer(start: nil, count: 0)
+    }
+    return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: n)
+}
+
+/// The capacity of a caller's output buffer.
+/// - Throws: `invalid_argument` for a capacity of 2^63 or more, which no buffer can have.
+func capacity(_ n: Int) throws(TelegramAuthError) -> Int {
+    guard n >= 0 else { throw .invalidArgument("the output capacity is larger than any buffer") }
+    return n
+}
+
+/// `tgauth_check` to the core's options. Times are taken as given (the core's arithmetic cannot overflow);
+/// a size limit of 2^63 or more means no limit short of memory itself.
 func options(_ check: UnsafePointer<tgauth_check>?) -> ValidationOptions {
     guard let c = check?.pointee else { return .default }
     return ValidationOptions(
         maxAge: c.max_age == 0 ? nil : c.max_age, futureSkew: c.future_skew, now: c.now == 0 ? nil : c.now,
-        maxInputBytes: Int(clamping: c.max_input_bytes))
+        maxInputBytes: c.max_input_bytes < 0 ? Int.max : c.max_input_bytes)
 }
 
 func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
@@ -104,13 +133,12 @@ func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointe
 
 /// Stores a new handle made by `make` in `out`; NULL `out` or a thrown error gives its status.
 func createHandle<V: Sendable>(
-    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ make: () throws(TelegramAuthError) -> V?
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ make: () throws(TelegramAuthError) -> V
 ) -> Int32 {
     guard let out else { return TGAUTH_E_INVALID_ARGUMENT }
     out.pointee = nil
     do {
-        guard let value = try make() else { return TGAUTH_E_INVALID_ARGUMENT }
-        out.pointee = retained(value)
+        out.pointee = retained(try make())
         return TGAUTH_OK
     } catch {
         return statusCode(error.kind)
@@ -120,15 +148,12 @@ func createHandle<V: Sendable>(
 /// Runs one verification with the verifier behind `handle`, storing the result handle in `result`.
 func verify<V: Sendable>(
     _ handle: OpaquePointer?, as: V.Type, _ result: UnsafeMutablePointer<OpaquePointer?>?,
-    _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (V) throws(TelegramAuthError) -> OpaquePointer?
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (V) throws(TelegramAuthError) -> OpaquePointer
 ) -> Int32 {
     result?.pointee = nil
     guard let handle, let result else { return invalid(err, "NULL verifier or result pointer") }
     do {
-        guard let produced = try run(unboxed(handle, as: V.self)) else {
-            return invalid(err, "NULL input with a non-zero length")
-        }
-        result.pointee = produced
+        result.pointee = try run(unboxed(handle, as: V.self))
         return succeed(err)
     } catch {
         return report(err, error)
@@ -202,7 +227,7 @@ enum StaticStrings {
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
     createHandle(validator) { () throws(TelegramAuthError) in
-        try text(botToken, botTokenLen).map { (token) throws(TelegramAuthError) in try MiniAppValidator(botToken: token) }
+        try MiniAppValidator(botToken: try argumentText(botToken, botTokenLen, "the bot token"))
     }
 }
 
@@ -215,7 +240,7 @@ enum StaticStrings {
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(validator, as: MiniAppValidator.self, data, err) { (v) throws(TelegramAuthError) in
-        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.validate(bytes: b, options: options(check))) }
+        ResultHandle.retain(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
     }
 }
 
@@ -225,7 +250,8 @@ enum StaticStrings {
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ environment: Int32
 ) -> Int32 {
     createHandle(validator) { () throws(TelegramAuthError) in
-        try telegramEnvironment(environment).map { (env) throws(TelegramAuthError) in try ThirdPartyValidator(botID: botID, environment: env) }
+        guard let env = telegramEnvironment(environment) else { throw .invalidArgument("unknown environment") }
+        return try ThirdPartyValidator(botID: botID, environment: env)
     }
 }
 
@@ -233,9 +259,9 @@ enum StaticStrings {
     _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ publicKey: UnsafePointer<UInt8>?,
     _ publicKeyLen: Int
 ) -> Int32 {
-    createHandle(validator) { () throws(TelegramAuthError) -> ThirdPartyValidator? in
-        guard let publicKey else { return nil }
-        let key = try Ed25519PublicKey(rawRepresentation: UnsafeBufferPointer(start: publicKey, count: publicKeyLen))
+    createHandle(validator) { () throws(TelegramAuthError) in
+        guard publicKey != nil else { throw .invalidArgument("NULL public key") }
+        let key = try Ed25519PublicKey(rawRepresentation: try argument(publicKey, publicKeyLen, "the public key"))
         return try ThirdPartyValidator(botID: botID, publicKey: key)
     }
 }
@@ -249,7 +275,7 @@ enum StaticStrings {
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(validator, as: ThirdPartyValidator.self, data, err) { (v) throws(TelegramAuthError) in
-        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.validate(bytes: b, options: options(check))) }
+        ResultHandle.retain(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
     }
 }
 
@@ -278,13 +304,12 @@ enum StaticStrings {
 func verifyRecord<V: Sendable>(
     _ handle: OpaquePointer?, as: V.Type, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
     _ err: UnsafeMutablePointer<tgauth_error>?,
-    _ run: (V, UnsafeMutablePointer<UInt8>?, Int) throws(TelegramAuthError) -> Int?
+    _ run: (V, UnsafeMutablePointer<UInt8>?, Int) throws(TelegramAuthError) -> Int
 ) -> Int32 {
     guard let handle, let outLen else { return invalid(err, "NULL verifier or length pointer") }
-    let capacity = out == nil ? 0 : outLen.pointee
     do {
-        guard let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), capacity)
-        else { return invalid(err, "NULL input with a non-zero length") }
+        let capacity = out == nil ? 0 : try capacity(outLen.pointee)
+        let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), capacity)
         outLen.pointee = needed
         guard needed <= capacity else {
             let code = TGAUTH_E_BUFFER_TOO_SMALL
@@ -307,9 +332,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(validator, as: MiniAppValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in
-            ResultRecord.write(try v.validate(bytes: b, options: options(check)), into: o, capacity: c)
-        }
+        ResultRecord.write(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -319,9 +342,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(validator, as: ThirdPartyValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        try input(initData, initDataLen).map { (b) throws(TelegramAuthError) in
-            ResultRecord.write(try v.validate(bytes: b, options: options(check)), into: o, capacity: c)
-        }
+        ResultRecord.write(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -331,9 +352,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        try input(inputText, inputLen).map { (b) throws(TelegramAuthError) in
-            ResultRecord.write(try v.verify(bytes: b, options: options(check)), into: o, capacity: c)
-        }
+        ResultRecord.write(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -343,10 +362,8 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        try input(pairs, pairsLen).map { (b) throws(TelegramAuthError) in
-            ResultRecord.write(
-                try v.verify(nulSeparatedPairs: b, count: pairCount, options: options(check)), into: o, capacity: c)
-        }
+        let b = try inputBytes(pairs, pairsLen)
+        return ResultRecord.write(try v.verify(nulSeparatedPairs: b, count: pairCount, options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -493,7 +510,7 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
     _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
     createHandle(verifier) { () throws(TelegramAuthError) in
-        try text(botToken, botTokenLen).map { (token) throws(TelegramAuthError) in try LoginWidgetVerifier(botToken: token) }
+        try LoginWidgetVerifier(botToken: try argumentText(botToken, botTokenLen, "the bot token"))
     }
 }
 
@@ -506,22 +523,32 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
     _ inputText: UnsafePointer<CChar>?, _ inputLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(verifier, as: LoginWidgetVerifier.self, data, err) { (v) throws(TelegramAuthError) in
-        try input(inputText, inputLen).map { (b) throws(TelegramAuthError) in ResultHandle.retain(try v.verify(bytes: b, options: options(check))) }
+        ResultHandle.retain(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)))
     }
 }
 
-/// Converts C pairs; nil when a pointer is NULL with a non-zero length.
-func pairs(_ fields: UnsafePointer<tgauth_field>?, _ count: Int) -> [(String, String)]? {
-    guard count > 0 else { return [] }
-    guard let fields else { return nil }
-    var out: [(String, String)] = []
-    out.reserveCapacity(count)
+/// Converts C pairs, reading no more than `budget` bytes of keys and values (a pair counts two more, for
+/// its separators, as the size limit counts them).
+/// - Throws: `overBudget` (`too_large` for verification, `invalid_argument` for signing) when the pairs are
+///   longer than `budget`, before any of their bytes is read; `invalid_argument` for a NULL pointer.
+func pairs(
+    _ fields: UnsafePointer<tgauth_field>?, _ count: Int, budget: Int, overBudget: TelegramAuthError
+) throws(TelegramAuthError) -> [(String, String)] {
+    guard count != 0 else { return [] }
+    guard count > 0, count <= budget / 2 else { throw overBudget }
+    guard let fields else { throw .invalidArgument("NULL fields with a non-zero count") }
+    var total = 0
     for i in 0..<count {
         let f = fields[i]
-        guard let k = text(f.key, f.key_len), let v = text(f.value, f.value_len) else { return nil }
-        out.append((k, v))
+        guard f.key_len >= 0, f.value_len >= 0 else { throw overBudget }
+        let (sum, overflow) = total.addingReportingOverflow(f.key_len)
+        total = sum &+ 2
+        guard !overflow, total <= budget, f.value_len <= budget - total else { throw overBudget }
+        total += f.value_len
     }
-    return out
+    return try (0..<count).map { (i) throws(TelegramAuthError) in
+        (try argumentText(fields[i].key, fields[i].key_len, "a key"), try argumentText(fields[i].value, fields[i].value_len, "a value"))
+    }
 }
 
 @c @implementation public func tgauth_widget_verify_fields(
@@ -529,7 +556,10 @@ func pairs(_ fields: UnsafePointer<tgauth_field>?, _ count: Int) -> [(String, St
     _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(verifier, as: LoginWidgetVerifier.self, data, err) { (v) throws(TelegramAuthError) in
-        try pairs(fields, fieldCount).map { (list) throws(TelegramAuthError) in ResultHandle.retain(try v.verify(fields: list, options: options(check))) }
+        let o = options(check)
+        let tooLarge = TelegramAuthError(.tooLarge, "the fields are longer than the limit of \(o.maxInputBytes) bytes")
+        let list = try pairs(fields, fieldCount, budget: o.maxInputBytes, overBudget: tooLarge)
+        return ResultHandle.retain(try v.verify(fields: list, options: o))
     }
 }
 
@@ -558,7 +588,7 @@ func pairs(_ fields: UnsafePointer<tgauth_field>?, _ count: Int) -> [(String, St
 // MARK: Secrets and signing
 
 func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CChar>?, _ len: Int, _ derive: (String) -> [UInt8]) -> Int32 {
-    guard let out, let token = text(token, len), !token.isEmpty else { return TGAUTH_E_INVALID_ARGUMENT }
+    guard let out, let token = try? argumentText(token, len, "the bot token"), !token.isEmpty else { return TGAUTH_E_INVALID_ARGUMENT }
     var secret = derive(token)
     out.update(from: secret, count: 32)
     for i in secret.indices { secret[i] = 0 }
@@ -581,7 +611,7 @@ func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CCh
 
 func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>) -> Int32 {
     let bytes = Array(text.utf8)
-    let capacity = outLen.pointee
+    guard let capacity = try? capacity(outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
     outLen.pointee = bytes.count
     guard let out, capacity > bytes.count else { return TGAUTH_E_BUFFER_TOO_SMALL }
     bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
@@ -594,15 +624,13 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
     _ botTokenLen: Int, _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ authDate: Int64,
     _ ed25519Seed: UnsafePointer<UInt8>?, _ seedLen: Int, _ botID: Int64
 ) -> Int32 {
-    guard let outLen, let token = text(botToken, botTokenLen), let list = pairs(fields, fieldCount) else {
-        return TGAUTH_E_INVALID_ARGUMENT
-    }
+    guard let outLen else { return TGAUTH_E_INVALID_ARGUMENT }
     do {
+        let token = try argumentText(botToken, botTokenLen, "the bot token")
+        let list = try pairs(fields, fieldCount, budget: Int.max, overBudget: .invalidArgument("the fields are too long"))
         var key: Ed25519PrivateKey? = nil
-        if let ed25519Seed {
-            key = try Ed25519PrivateKey(seed: UnsafeBufferPointer(start: ed25519Seed, count: seedLen))
-        } else if seedLen != 0 {
-            return TGAUTH_E_INVALID_ARGUMENT
+        if ed25519Seed != nil || seedLen != 0 {
+            key = try Ed25519PrivateKey(seed: try argument(ed25519Seed, seedLen, "the Ed25519 seed"))
         }
         let signed = try TelegramSigning.signInitData(
             botToken: token, fields: list, authDate: authDate, ed25519PrivateKey: key, botID: key == nil ? nil : botID)
@@ -616,10 +644,10 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
     _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ botToken: UnsafePointer<CChar>?,
     _ botTokenLen: Int, _ fields: UnsafePointer<tgauth_field>?, _ fieldCount: Int, _ authDate: Int64
 ) -> Int32 {
-    guard let outLen, let token = text(botToken, botTokenLen), let list = pairs(fields, fieldCount) else {
-        return TGAUTH_E_INVALID_ARGUMENT
-    }
+    guard let outLen else { return TGAUTH_E_INVALID_ARGUMENT }
     do {
+        let token = try argumentText(botToken, botTokenLen, "the bot token")
+        let list = try pairs(fields, fieldCount, budget: Int.max, overBudget: .invalidArgument("the fields are too long"))
         let signed = try TelegramSigning.signWidget(botToken: token, fields: list, authDate: authDate)
         return writeOutput(
             signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&"),
@@ -646,27 +674,25 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
 ) -> Int32 {
     guard let flow else { return invalid(err, "NULL flow pointer") }
     flow.pointee = nil
-    guard let botName = text(bot, botLen), let secretText = text(secret, secretLen) else {
-        return invalid(err, "NULL bot username or webhook secret with a non-zero length")
-    }
     var o = tgauth_deeplink_options()
     _ = tgauth_deeplink_options_init(&o)
     if let options { o = options.pointee }
     do {
+        let botName = try argumentText(bot, botLen, "the bot username")
+        let secretText = try argumentText(secret, secretLen, "the webhook secret")
         var c = DeepLinkLogin.Configuration(botUsername: botName)
         c.ttl = o.ttl
         c.interval = o.interval
         c.confirm = o.confirm != 0
         if o.app_name != nil {
-            guard let name = text(o.app_name, o.app_name_len) else { return invalid(err, "bad app name") }
-            c.appName = name
+            c.appName = try argumentText(o.app_name, o.app_name_len, "the app name")
         }
         let store: any DeepLinkStore
         if o.redis_url != nil {
-            guard let url = text(o.redis_url, o.redis_url_len) else { return invalid(err, "bad Redis URL") }
-            store = try RedisDeepLinkStore(url: url)
+            store = try RedisDeepLinkStore(url: try argumentText(o.redis_url, o.redis_url_len, "the Redis URL"))
         } else {
-            guard o.memory_capacity > 0 else { return invalid(err, "memory_capacity must be positive") }
+            // a size_t of 2^63 or more arrives negative
+            guard o.memory_capacity > 0 else { return invalid(err, "memory_capacity must be 1 to 2^63 - 1") }
             store = InMemoryDeepLinkStore(capacity: o.memory_capacity)
         }
         flow.pointee = retained(try DeepLinkLogin(configuration: c, webhookSecret: secretText, store: store))
@@ -683,16 +709,14 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
 /// Runs a deep-link call and writes its strings as a record; the buffer is checked before the call.
 func deepLinkRecord(
     _ flow: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
-    _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (DeepLinkLogin) throws(TelegramAuthError) -> [String]?
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (DeepLinkLogin) throws(TelegramAuthError) -> [String]
 ) -> Int32 {
     guard let flow, let out, let outLen else { return invalid(err, "NULL flow, buffer or length pointer") }
-    guard outLen.pointee >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
-        return invalid(err, "the buffer must hold TGAUTH_DEEPLINK_RECORD_SIZE bytes")
-    }
     do {
-        guard let strings = try run(unboxed(flow, as: DeepLinkLogin.self)) else {
-            return invalid(err, "NULL input with a non-zero length")
+        guard try capacity(outLen.pointee) >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
+            return invalid(err, "the buffer must hold TGAUTH_DEEPLINK_RECORD_SIZE bytes")
         }
+        let strings = try run(unboxed(flow, as: DeepLinkLogin.self))
         var bytes: [UInt8] = []
         for s in strings {
             bytes.append(contentsOf: s.utf8.map { $0 == 0 ? 0x20 : $0 })
@@ -715,9 +739,8 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
     _ flow: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
     _ err: UnsafeMutablePointer<tgauth_error>?, _ device: UnsafePointer<CChar>?, _ deviceLen: Int
 ) -> Int32 {
-    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String]? in
-        guard let d = text(device, deviceLen) else { return nil }
-        let s = try f.start(device: d)
+    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
+        let s = try f.start(device: String(decoding: try inputBytes(device, deviceLen), as: UTF8.self))
         return [s.loginToken, s.pollSecret, s.tgLink, s.httpsLink, String(s.expiresAt), String(s.interval)]
     }
 }
@@ -727,9 +750,9 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
     _ err: UnsafeMutablePointer<tgauth_error>?, _ body: UnsafePointer<CChar>?, _ bodyLen: Int,
     _ header: UnsafePointer<CChar>?, _ headerLen: Int
 ) -> Int32 {
-    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String]? in
-        guard let b = input(body, bodyLen) else { return nil }
-        let h = header == nil ? nil : text(header, headerLen)
+    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
+        let b = try inputBytes(body, bodyLen)
+        let h = header == nil ? nil : try argumentText(header, headerLen, "the secret header")
         let r = try f.handleWebhook(body: b, secretHeader: h)
         return [r.outcome.rawValue, r.reason ?? "", r.responseBody ?? "", r.user?.jsonString ?? ""] + r.additionalCalls
     }
@@ -739,9 +762,8 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
     _ flow: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
     _ err: UnsafeMutablePointer<tgauth_error>?, _ secret: UnsafePointer<CChar>?, _ secretLen: Int
 ) -> Int32 {
-    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String]? in
-        guard let s = text(secret, secretLen) else { return nil }
-        return pollRecord(try f.poll(pollSecret: s))
+    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
+        pollRecord(try f.poll(pollSecret: try argumentText(secret, secretLen, "the poll secret")))
     }
 }
 
@@ -749,8 +771,7 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
     _ flow: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
     _ err: UnsafeMutablePointer<tgauth_error>?, _ secret: UnsafePointer<CChar>?, _ secretLen: Int, _ timeout: Double
 ) -> Int32 {
-    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String]? in
-        guard let s = text(secret, secretLen) else { return nil }
-        return pollRecord(try f.wait(pollSecret: s, timeout: timeout))
+    deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
+        pollRecord(try f.wait(pollSecret: try argumentText(secret, secretLen, "the poll secret"), timeout: timeout))
     }
 }

@@ -62,18 +62,45 @@ import Testing
         #expect(other.cache.statistics.count == 0)
     }
 
-    @Test func theKeyCoversBotIDPublicKeyAndExactBytes() throws {
-        let a = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey)
-        let b = try ThirdPartyValidator(botID: 43, publicKey: priv.publicKey)
-        let c = try ThirdPartyValidator(botID: 42, publicKey: .telegramTest)
-        let input = Array("a=1&b=2".utf8)
-        func key(_ v: ThirdPartyValidator, _ bytes: [UInt8]) -> VerifiedResultCache.Key {
-            v.cachePrefix.withUnsafeBytes { p in bytes.withUnsafeBufferPointer { VerifiedResultCache.key(prefix: p, input: $0) } }
+    @Test func theKeyCoversPublicKeySignatureAndSignedMessage() throws {
+        func key(_ publicKey: Ed25519PublicKey, _ signature: [UInt8], _ message: String) -> VerifiedSignatureCache.Key {
+            signature.withUnsafeBytes { sig in
+                Array(message.utf8).withUnsafeBytes { VerifiedSignatureCache.key(publicKey: publicKey.rawRepresentation, signature: sig, message: $0) }
+            }
         }
-        #expect(key(a, input) == key(a, input))
-        #expect(key(a, input) != key(b, input))
-        #expect(key(a, input) != key(c, input))
-        #expect(key(a, input) != key(a, Array("a=1&b=3".utf8)))
+        let sig = [UInt8](repeating: 1, count: 64)
+        var otherSig = sig
+        otherSig[63] = 2
+        #expect(key(priv.publicKey, sig, "42:WebAppData\na=1") == key(priv.publicKey, sig, "42:WebAppData\na=1"))
+        #expect(key(priv.publicKey, sig, "42:WebAppData\na=1") != key(.telegramTest, sig, "42:WebAppData\na=1"))
+        #expect(key(priv.publicKey, sig, "42:WebAppData\na=1") != key(priv.publicKey, otherSig, "42:WebAppData\na=1"))
+        #expect(key(priv.publicKey, sig, "42:WebAppData\na=1") != key(priv.publicKey, sig, "43:WebAppData\na=1"))
+        #expect(key(priv.publicKey, sig, "42:WebAppData\na=1") != key(priv.publicKey, sig, "42:WebAppData\na=2"))
+    }
+
+    /// `hash` is not signed in third-party data: 2048 variants of one payload, each with another `hash`
+    /// (and the signature percent-encoded), share one entry, and the real entries stay hits.
+    @Test func hashVariantsShareOneEntryAndFlushNothing() throws {
+        let v = try ThirdPartyValidator(botID: 42, publicKey: priv.publicKey, cacheCapacity: 4)
+        let original = sign("Ann")
+        let others = [sign("Bob"), sign("Cy")]
+        _ = try v.validate(original, options: at(authDate))
+        for o in others { _ = try v.validate(o, options: at(authDate)) }
+        let unhashed = original.split(separator: "&").filter { !$0.hasPrefix("hash=") }.joined(separator: "&")
+        let signature = rawValue(original, "signature")
+        for i in 0..<2048 {
+            var variant = unhashed + "&hash=" + String(repeating: "0", count: 56) + Hex.encode(withUnsafeBytes(of: UInt32(i).bigEndian, Array.init))
+            if i % 2 == 1 {
+                variant = variant.replacingOccurrences(of: signature, with: "%" + Hex.encode([signature.utf8.first!]) + signature.dropFirst())
+            }
+            #expect(try v.validate(variant, options: at(authDate)).user?.firstName == "Ann")
+        }
+        #expect(v.cache.statistics.count == 3)
+        let hits = v.cache.statistics.hits
+        for o in [original] + others { _ = try v.validate(o, options: at(authDate)) }
+        #expect(v.cache.statistics.hits == hits + 3)
+        // a hit is still a fresh parse: a malformed hash is refused even though the signature is known
+        #expect(kind { () throws(TelegramAuthError) in try v.validate(unhashed + "&hash=XYZ", options: at(authDate)) } == .malformed)
     }
 
     @Test func capacityZeroTurnsTheCacheOff() throws {

@@ -44,30 +44,4 @@ size_t tg_simd_count_byte(const uint8_t *src, size_t n, uint8_t byte);
 size_t tg_simd_decode_query(const uint8_t *src, size_t n, uint8_t *out, size_t base, size_t capacity,
                             tg_simd_field *fields, size_t max_fields, size_t *end, int *non_ascii);
 
-/* A `WebAppUser` read by `tg_simd_parse_user`. Strings are (start, count) in the output region, NUL-
- * terminated there; start is UINT32_MAX for an absent member. Flags are -1 absent, 0 false, 1 true. */
-typedef struct tg_simd_user {
-    int64_t id;
-    uint32_t first_name[2];
-    uint32_t last_name[2];
-    uint32_t username[2];
-    uint32_t language_code[2];
-    uint32_t photo_url[2];
-    int8_t is_bot;
-    int8_t is_premium;
-    int8_t added_to_attachment_menu;
-    int8_t allows_write_to_pm;
-} tg_simd_user;
-
-/* Reads the JSON object json[0..<n] as a `WebAppUser`, decoding its strings into out[base...].
- *
- * Declines (returns 0) unless the object is in the compact form Telegram sends: no whitespace or
- * control byte anywhere, no escape but `\/`, no `null`, member values that are strings, `true`,
- * `false` or integers without fraction or exponent, `id` an integer of at most 18 digits, no known
- * member twice, `id` and `first_name` present, nothing after the object. Unknown members are
- * skipped. The JSON must be valid UTF-8 already. `out` must have room for base + n + 64 bytes.
- * On success returns 1 and sets *end to the offset just past the last NUL written. */
-int tg_simd_parse_user(const uint8_t *json, size_t n, uint8_t *out, size_t base, size_t capacity,
-                       tg_simd_user *user, size_t *end);
-
 #endif

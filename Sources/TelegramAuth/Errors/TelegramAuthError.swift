@@ -37,24 +37,49 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
     /// A human-readable explanation without secrets.
     public let detail: String
 
+    /// - Parameters:
+    ///   - kind: the stable kind.
+    ///   - field: the field involved, if any.
+    ///   - detail: the explanation. Control characters in `field` and `detail` are written out (see
+    ///     ``escapingControlCharacters(_:)``), so text taken from the input cannot forge a log line.
     public init(_ kind: Kind, field: String? = nil, _ detail: String) {
         self.kind = kind
-        self.field = field
-        self.detail = detail
+        self.field = field.map(Self.escapingControlCharacters)
+        self.detail = Self.escapingControlCharacters(detail)
+    }
+
+    /// `text` with every control character written out: `\n`, `\r` and `\t`, other C0 controls and DEL as
+    /// `\xNN`, C1 controls and the Unicode line and paragraph separators as `\u{NNNN}`. A terminal cannot
+    /// act on what is left, and no line break remains.
+    public static func escapingControlCharacters(_ text: String) -> String {
+        // C1 controls are U+0080-U+009F (0xC2 0x80-0x9F); U+2028/U+2029 are 0xE2 0x80 0xA8/0xA9
+        guard text.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F || $0 == 0xC2 || $0 == 0xE2 }) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case 0x0A: out += "\\n"
+            case 0x0D: out += "\\r"
+            case 0x09: out += "\\t"
+            case 0..<0x20, 0x7F: out += "\\x" + Hex.encode([UInt8(scalar.value)])
+            case 0x80..<0xA0, 0x2028, 0x2029: out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
     }
 
     /// `<kind>: <detail>`, the form the CLI prints.
     public var description: String { "\(kind.rawValue): \(detail)" }
 
-    static func malformed(_ detail: String, field: String? = nil) -> TelegramAuthError {
+    package static func malformed(_ detail: String, field: String? = nil) -> TelegramAuthError {
         TelegramAuthError(.malformed, field: field, detail)
     }
 
-    static func missing(_ field: String) -> TelegramAuthError {
+    package static func missing(_ field: String) -> TelegramAuthError {
         TelegramAuthError(.missingField, field: field, "required field '\(field)' is missing")
     }
 
-    static func invalidArgument(_ detail: String) -> TelegramAuthError {
+    package static func invalidArgument(_ detail: String) -> TelegramAuthError {
         TelegramAuthError(.invalidArgument, detail)
     }
 }

@@ -361,17 +361,22 @@ struct JSONReader {
             position += 1
             return
         }
+        // every member name so far, decoded (an escaped name is written to the parser's region and kept)
+        var names: [(UnsafePointer<UInt8>, Int)] = []
+        names.reserveCapacity(16)
         while true {
             skipWhitespace()
-            let mark = parser.cursor
+            let keyStart = position
             let (key, keyCount) = try readKey(into: &parser)
-            let keyEnd = parser.cursor
+            for (p, n) in names where n == keyCount && Bytes.memcmpEqual(p, key, n) {
+                position = keyStart
+                throw error("duplicate member '\(String(decoding: UnsafeBufferPointer(start: key, count: keyCount), as: UTF8.self))'")
+            }
+            names.append((key, keyCount))
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             skipWhitespace()
             try body(&self, &parser, key, keyCount)
-            // a decoded key's bytes are only needed while matching
-            if parser.cursor == keyEnd { parser.cursor = mark }
             skipWhitespace()
             if peek() == UInt8(ascii: ",") {
                 position += 1

@@ -1,7 +1,7 @@
-import CSIMD
-
 /// Decoding of Telegram's JSON objects into fixed-size records. Unknown members are skipped, so Telegram
-/// can add members; a known member of the wrong type, or given twice, is malformed.
+/// can add members; a known member of the wrong type is malformed, and so is any member given twice
+/// (``JSONReader/forEachMember(in:_:)`` refuses a repeated name).
+
 /// The members of `WebAppUser` and `WebAppChat` the typed records hold.
 enum KnownMember {
     case id, firstName, lastName, username, languageCode, photoURL
@@ -33,16 +33,11 @@ enum KnownMember {
 
 extension FieldParser {
 
-    private func duplicate(_ context: StaticString, _ member: StaticString) -> TelegramAuthError {
-        .malformed("\(context): duplicate member '\(member)'", field: "\(context).\(member)")
-    }
-
     /// Reads an optional string member (`null` counts as absent).
     private mutating func optionalString(
         _ reader: inout JSONReader, _ target: inout Slice32,
         _ context: StaticString, _ member: StaticString
     ) throws(TelegramAuthError) {
-        guard !target.isPresent else { throw duplicate(context, member) }
         if reader.skipNull() { return }
         guard reader.peek() == UInt8(ascii: "\"") else {
             throw .malformed("\(context).\(member) must be a string", field: "\(context).\(member)")
@@ -53,7 +48,6 @@ extension FieldParser {
     private func optionalBool(
         _ reader: inout JSONReader, _ target: inout Int8, _ context: StaticString, _ member: StaticString
     ) throws(TelegramAuthError) {
-        guard target < 0 else { throw duplicate(context, member) }
         if reader.skipNull() { return }
         guard reader.peek() == UInt8(ascii: "t") || reader.peek() == UInt8(ascii: "f") else {
             throw .malformed("\(context).\(member) must be a boolean", field: "\(context).\(member)")
@@ -71,38 +65,8 @@ extension FieldParser {
         return try reader.readInt64(member: member)
     }
 
-    /// Decodes a `WebAppUser` (also the shape of a Bot API `User`) from the JSON in `json`. The compact
-    /// form Telegram sends takes the vector kernel; anything it declines, this reader decides.
+    /// Decodes a `WebAppUser` (also the shape of a Bot API `User`) from the JSON in `json`.
     mutating func parseUser(_ json: (UnsafePointer<UInt8>, Int), context: StaticString) throws(TelegramAuthError) -> UserRecord {
-        if let user = parseUserVector(json) { return user }
-        return try parseUserExact(json, context: context)
-    }
-
-    /// `tg_simd_parse_user`: quote and backslash bit masks first, so no loop walks a string to its end.
-    mutating func parseUserVector(_ json: (UnsafePointer<UInt8>, Int)) -> UserRecord? {
-        var found = tg_simd_user()
-        var end = 0
-        guard tg_simd_parse_user(json.0, json.1, bytes, cursor, byteCapacity, &found, &end) != 0 else { return nil }
-        cursor = end
-        @inline(__always) func slice(_ s: (UInt32, UInt32)) -> Slice32 { Slice32(start: s.0, count: s.1) }
-        var user = UserRecord()
-        user.present = true
-        user.id = found.id
-        user.isBot = found.is_bot
-        user.isPremium = found.is_premium
-        user.addedToAttachmentMenu = found.added_to_attachment_menu
-        user.allowsWriteToPM = found.allows_write_to_pm
-        user.firstName = slice(found.first_name)
-        user.lastName = slice(found.last_name)
-        user.username = slice(found.username)
-        user.languageCode = slice(found.language_code)
-        user.photoURL = slice(found.photo_url)
-        user.base = UnsafePointer(bytes)
-        return user
-    }
-
-    /// The reader for any JSON: whitespace, every escape, `null`, nested values; names what is wrong.
-    mutating func parseUserExact(_ json: (UnsafePointer<UInt8>, Int), context: StaticString) throws(TelegramAuthError) -> UserRecord {
         var reader = JSONReader(json.0, json.1, context: context)
         var user = try parseUser(&reader, context: context)
         reader.skipWhitespace()
@@ -117,7 +81,6 @@ extension FieldParser {
         try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key, keyCount) throws(TelegramAuthError) in
             switch KnownMember.classify(key, keyCount) {
             case .id:
-                guard !haveID else { throw p.duplicate(context, "id") }
                 user.id = try p.integer(&r, context, "id")
                 haveID = true
             case .firstName: try p.optionalString(&r, &user.firstName, context, "first_name")
@@ -148,7 +111,6 @@ extension FieldParser {
         try reader.forEachMember(in: &self) { (r: inout JSONReader, p: inout FieldParser, key, keyCount) throws(TelegramAuthError) in
             switch KnownMember.classify(key, keyCount) {
             case .id:
-                guard !haveID else { throw p.duplicate(context, "id") }
                 chat.id = try p.integer(&r, context, "id")
                 haveID = true
             case .type: try p.optionalString(&r, &chat.type, context, "type")

@@ -145,10 +145,12 @@ public enum TelegramEnvironment: String, Sendable, CaseIterable {
 
 /// Validates initData for a bot you do not own, from its id alone, with Telegram's Ed25519 `signature`.
 ///
-/// A Mini App sends the same initData with every request of a session, so verified results are kept in
-/// a bounded cache (``cache``), keyed by a SHA-256 of the bot id, the public key and the exact input. A hit
-/// skips the signature check and the parse but still checks the size limit and the time window, so its
-/// verdict is the one a fresh validation would give. Copies of a validator share its cache.
+/// A Mini App sends the same initData with every request of a session, so signatures known to verify are
+/// kept in a bounded cache (``cache``), keyed by a SHA-256 of the public key, the signature and the signed
+/// message (which starts with the bot id). The unsigned `hash` is not part of the key, so variants of one
+/// payload share one entry and cannot flush the others. A hit saves only the Ed25519 check: parsing, the
+/// time window and the size limit run on every call, so the verdict and the result are a fresh
+/// validation's. Copies of a validator share its cache.
 public struct ThirdPartyValidator: Sendable {
     /// The cache size a validator gets unless told otherwise.
     public static let defaultCacheCapacity = 1024
@@ -157,16 +159,15 @@ public struct ThirdPartyValidator: Sendable {
     public let botID: Int64
     /// The key signatures are checked against.
     public let publicKey: Ed25519PublicKey
-    /// Verified results; set its capacity to 0 to turn it off.
-    public let cache: VerifiedResultCache
+    /// Signatures known to verify; set its capacity to 0 to turn it off.
+    public let cache: VerifiedSignatureCache
+    /// `<bot id>:WebAppData\n`, the start of the signed message.
     let prefix: [UInt8]
-    /// The bot id (8 bytes, big-endian) and the public key, hashed ahead of the input for a cache key.
-    let cachePrefix: [UInt8]
 
     /// - Parameters:
     ///   - botID: the numeric bot id (the part of the token before the colon).
     ///   - publicKey: Telegram's key, or your own for tests.
-    ///   - cacheCapacity: the most verified results kept; 0 turns the cache off.
+    ///   - cacheCapacity: the most verified signatures kept; 0 turns the cache off.
     /// - Throws: `invalid_argument` for a bot id that is not positive or a negative cache capacity.
     public init(
         botID: Int64, publicKey: Ed25519PublicKey, cacheCapacity: Int = ThirdPartyValidator.defaultCacheCapacity
@@ -176,8 +177,7 @@ public struct ThirdPartyValidator: Sendable {
         self.botID = botID
         self.publicKey = publicKey
         prefix = Array("\(botID):WebAppData\n".utf8)
-        cachePrefix = withUnsafeBytes(of: UInt64(botID).bigEndian, Array.init) + publicKey.rawRepresentation
-        cache = VerifiedResultCache(capacity: cacheCapacity)
+        cache = VerifiedSignatureCache(capacity: cacheCapacity)
     }
 
     /// Uses Telegram's key for `environment`.
@@ -196,47 +196,39 @@ public struct ThirdPartyValidator: Sendable {
         try withBytes(of: bytes) { (b) throws(TelegramAuthError) in try validate(bytes: b, options: options) }
     }
 
-    /// Validates initData in a caller-owned buffer, answering from the cache when it can.
+    /// Validates initData in a caller-owned buffer.
     public func validate(bytes input: UnsafeBufferPointer<UInt8>, options: ValidationOptions = .default) throws(TelegramAuthError) -> InitData {
-        guard cache.capacity > 0 else { return try validateAfresh(input, options: options) }
-        try options.checkArguments()
-        try options.checkSize(input.count)
-        let key = cachePrefix.withUnsafeBytes { p in
-            VerifiedResultCache.key(prefix: p, input: InitDataPipeline.stripAuthorizationScheme(input))
-        }
-        if let hit = cache.lookup(key) {
-            do {
-                try options.checkTime(authDate: hit.authDate)
-            } catch {
-                if error.kind == .expired { cache.remove(key) }
-                throw error
-            }
-            return hit
-        }
-        let data = try validateAfresh(input, options: options)
-        cache.insert(key, data)
-        return data
-    }
-
-    /// Parses and checks the signature, without the cache.
-    func validateAfresh(_ input: UnsafeBufferPointer<UInt8>, options: ValidationOptions) throws(TelegramAuthError) -> InitData {
         var parser = try InitDataPipeline.parse(input, options: options, extraBytes: prefix.count)
         guard let signatureIndex = parser.find("signature") else { throw .missing("signature") }
         let hashIndex = parser.find("hash")
-        try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) { (sig) throws(TelegramAuthError) in
+        let cached: VerifiedSignatureCache.Key? = try withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 66) {
+            (sig) throws(TelegramAuthError) -> VerifiedSignatureCache.Key? in
+            // `hash` is not signed here, but when present it must still be well-formed
             if let hashIndex { try parser.digest(hashIndex, into: sig.baseAddress!) }
             let (p, n) = parser.valuePointer(signatureIndex)
-            guard Base64URL.decode(UnsafeBufferPointer(start: p, count: n), into: sig) == 64 else {
-                throw .malformed("'signature' must be 64 bytes in base64url", field: "signature")
+            guard n == 86, Base64URL.decode(UnsafeBufferPointer(start: p, count: n), into: sig) == 64 else {
+                throw .malformed("'signature' must be 86 characters of base64url without padding (64 bytes)", field: "signature")
             }
+            let signature = UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(sig)[0..<64])
             let mark = parser.cursor
+            defer { parser.cursor = mark }
             let message = prefix.withUnsafeBytes { parser.writeDataCheckString(prefix: $0, excluding: hashIndex, signatureIndex) }
-            let ok = publicKey.isValidSignature(UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(sig)[0..<64]), for: message)
-            parser.cursor = mark
-            guard ok else {
+            let key = cache.capacity > 0
+                ? VerifiedSignatureCache.key(publicKey: publicKey.rawRepresentation, signature: signature, message: message) : nil
+            if let key, cache.contains(key) { return key }
+            guard publicKey.isValidSignature(signature, for: message) else {
                 throw TelegramAuthError(.badSignature, field: "signature", "signature does not verify with the bot id and key")
             }
+            return key
         }
-        return try InitDataPipeline.finish(&parser, options: options)
+        do {
+            let data = try InitDataPipeline.finish(&parser, options: options)
+            if let cached { cache.insert(cached) }
+            return data
+        } catch {
+            // only valid data is remembered; data that has expired for good goes
+            if let cached, error.kind == .expired { cache.remove(cached) }
+            throw error
+        }
     }
 }

@@ -42,6 +42,10 @@ public struct LoginWidgetVerifier: Sendable {
     ) throws(TelegramAuthError) -> WidgetUser {
         try options.checkArguments()
         try options.checkSize(input.count)
+        // n pairs take at least 2n - 1 bytes (a one-byte key and a NUL each, a NUL between pairs)
+        guard count >= 0, count <= (input.count + 1) / 2 else {
+            throw .malformed("\(UInt(bitPattern: count)) pairs cannot fit in \(input.count) bytes")
+        }
         var parser = FieldParser(storage: FieldParser.storage(forNULPairs: input, count: count))
         try parser.parseNULPairs(input, count: count)
         return try check(&parser, options: options)

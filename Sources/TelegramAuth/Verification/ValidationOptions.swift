@@ -56,27 +56,18 @@ public struct ValidationOptions: Sendable, Hashable {
         }
     }
 
+    /// Checks `authDate` against the window around now. The arithmetic is done in 128 bits, so no
+    /// combination of a caller's now, skew and age and the data's `auth_date` can overflow.
     func checkTime(authDate: Int64) throws(TelegramAuthError) {
-        let current: Int64
-        if let now {
-            current = now
-        } else {
-            // the coarse clock is a few ms behind the precise one: the true second is `coarse` or the next.
-            // Where both give the same verdict (a pass), it decides; near either limit the precise clock does.
-            let coarse = SystemClock.coarseUnixTime()
-            if authDate <= coarse &+ futureSkew && (maxAge.map { $0 <= 0 || coarse &+ 1 &- authDate <= $0 } ?? true) {
-                return
-            }
-            current = SystemClock.unixTime()
-        }
-        if authDate > current &+ futureSkew {
+        let current = Int128(now ?? SystemClock.unixTime())
+        let ahead = Int128(authDate) - current
+        if ahead > Int128(futureSkew) {
             throw TelegramAuthError(
                 .futureAuthDate, field: "auth_date",
-                "auth_date is \(authDate - current) s ahead of now; at most \(futureSkew) s of skew is allowed")
+                "auth_date is \(ahead) s ahead of now; at most \(futureSkew) s of skew is allowed")
         }
-        if let maxAge, maxAge > 0, current - authDate > maxAge {
-            throw TelegramAuthError(
-                .expired, field: "auth_date", "auth_date is \(current - authDate) s old; the limit is \(maxAge) s")
+        if let maxAge, maxAge > 0, -ahead > Int128(maxAge) {
+            throw TelegramAuthError(.expired, field: "auth_date", "auth_date is \(-ahead) s old; the limit is \(maxAge) s")
         }
     }
 }
@@ -85,17 +76,6 @@ enum SystemClock {
     static func unixTime() -> Int64 {
         var ts = timespec()
         clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec)
-    }
-
-    /// The time of the last clock tick (a few ms old at most; a quarter of the precise read's cost).
-    static func coarseUnixTime() -> Int64 {
-        var ts = timespec()
-        #if os(Linux)
-        clock_gettime(CLOCK_REALTIME_COARSE, &ts)
-        #else
-        clock_gettime(CLOCK_REALTIME, &ts)
-        #endif
         return Int64(ts.tv_sec)
     }
 }

@@ -1,22 +1,22 @@
 import COpenSSL
 import Synchronization
 
-/// Counters of a ``VerifiedResultCache``.
+/// Counters of a ``VerifiedSignatureCache``.
 public struct CacheStatistics: Sendable, Hashable {
     /// Lookups answered from the cache.
     public var hits: UInt64
-    /// Lookups that had to verify afresh.
+    /// Lookups that had to check the signature.
     public var misses: UInt64
-    /// Results held now.
+    /// Signatures held now.
     public var count: Int
-    /// The most results held at once; 0 when the cache is off.
+    /// The most signatures held at once; 0 when the cache is off.
     public var capacity: Int
 }
 
-/// A bounded, thread-safe cache of verified results, keyed by a SHA-256 digest; when full, the least
-/// recently used result makes room. The caller re-checks anything that depends on the moment of use
-/// (the time window) on every hit: the cache only saves the signature check and the parse.
-public final class VerifiedResultCache: Sendable {
+/// A bounded, thread-safe set of Ed25519 signatures known to verify, each held as a SHA-256 digest of the
+/// public key, the signature and the signed message; when full, the least recently used one makes room.
+/// A hit saves only the signature check: everything else is checked afresh on every call.
+public final class VerifiedSignatureCache: Sendable {
     /// A SHA-256 digest. Its bits are uniform, so one word feeds the (seeded) hasher.
     struct Key: Hashable {
         var w0: UInt64, w1: UInt64, w2: UInt64, w3: UInt64
@@ -25,7 +25,6 @@ public final class VerifiedResultCache: Sendable {
 
     struct Slot {
         var key: Key
-        var value: InitData?
         var newer: Int32
         var older: Int32
     }
@@ -56,37 +55,33 @@ public final class VerifiedResultCache: Sendable {
             newest = i
         }
 
-        mutating func lookup(_ key: Key) -> InitData? {
+        mutating func lookup(_ key: Key) -> Bool {
             guard let i = index[key] else {
                 misses &+= 1
-                return nil
+                return false
             }
             hits &+= 1
             if i != newest {
                 unlink(i)
                 pushNewest(i)
             }
-            return slots[Int(i)].value
+            return true
         }
 
-        mutating func insert(_ key: Key, _ value: InitData) {
-            guard capacity > 0 else { return }
-            if let i = index[key] {
-                slots[Int(i)].value = value
-                return
-            }
+        mutating func insert(_ key: Key) {
+            guard capacity > 0, index[key] == nil else { return }
             let i: Int32
             if index.count >= capacity {
                 i = oldest
                 unlink(i)
                 index[slots[Int(i)].key] = nil
-                slots[Int(i)] = Slot(key: key, value: value, newer: -1, older: -1)
+                slots[Int(i)] = Slot(key: key, newer: -1, older: -1)
             } else if let reused = free.popLast() {
                 i = reused
-                slots[Int(i)] = Slot(key: key, value: value, newer: -1, older: -1)
+                slots[Int(i)] = Slot(key: key, newer: -1, older: -1)
             } else {
                 i = Int32(slots.count)
-                slots.append(Slot(key: key, value: value, newer: -1, older: -1))
+                slots.append(Slot(key: key, newer: -1, older: -1))
             }
             index[key] = i
             pushNewest(i)
@@ -95,16 +90,15 @@ public final class VerifiedResultCache: Sendable {
         mutating func remove(_ key: Key) {
             guard let i = index.removeValue(forKey: key) else { return }
             unlink(i)
-            slots[Int(i)].value = nil
             free.append(i)
         }
 
-        /// Keeps the `newCapacity` most recently used results, in their order.
+        /// Keeps the `newCapacity` most recently used signatures, in their order.
         mutating func resize(_ newCapacity: Int) {
-            var kept: [(Key, InitData)] = []
+            var kept: [Key] = []
             var i = newest
             while i >= 0 && kept.count < newCapacity {
-                if let value = slots[Int(i)].value { kept.append((slots[Int(i)].key, value)) }
+                kept.append(slots[Int(i)].key)
                 i = slots[Int(i)].older
             }
             index = [:]
@@ -113,7 +107,7 @@ public final class VerifiedResultCache: Sendable {
             newest = -1
             oldest = -1
             capacity = newCapacity
-            for (key, value) in kept.reversed() { insert(key, value) }
+            for key in kept.reversed() { insert(key) }
         }
     }
 
@@ -121,19 +115,19 @@ public final class VerifiedResultCache: Sendable {
     /// Read without the lock, so a disabled cache costs nothing, not even the digest.
     let enabledCapacity: Atomic<Int>
 
-    /// - Parameter capacity: the most results held; 0 turns the cache off.
+    /// - Parameter capacity: the most signatures held; 0 turns the cache off.
     public init(capacity: Int) {
         let c = max(0, capacity)
         state = Locked(State(capacity: c))
         enabledCapacity = Atomic(c)
     }
 
-    /// The most results held; setting it keeps the most recently used ones. 0 turns the cache off.
+    /// The most signatures held; 0 when the cache is off.
     public var capacity: Int {
         get { enabledCapacity.load(ordering: .relaxed) }
     }
 
-    /// Changes the capacity, keeping the most recently used results. Thread-safe.
+    /// Changes the capacity, keeping the most recently used signatures. Thread-safe.
     public func setCapacity(_ newCapacity: Int) {
         let c = max(0, newCapacity)
         state.withLock { s in s.resize(c) }
@@ -144,17 +138,21 @@ public final class VerifiedResultCache: Sendable {
         state.withLock { s in CacheStatistics(hits: s.hits, misses: s.misses, count: s.index.count, capacity: s.capacity) }
     }
 
-    static func key(prefix: UnsafeRawBufferPointer, input: UnsafeBufferPointer<UInt8>) -> Key {
+    /// The digest of `publicKey` and `signature` (both fixed-size) followed by `message`.
+    static func key(publicKey: [UInt8], signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> Key {
         var key = Key(w0: 0, w1: 0, w2: 0, w3: 0)
-        withUnsafeMutableBytes(of: &key) { out in
-            tg_sha256_pair(
-                prefix.baseAddress?.assumingMemoryBound(to: UInt8.self), prefix.count, input.baseAddress, input.count,
-                out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+        let head = publicKey + Array(signature)
+        head.withUnsafeBufferPointer { h in
+            withUnsafeMutableBytes(of: &key) { out in
+                tg_sha256_pair(
+                    h.baseAddress, h.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
+                    out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            }
         }
         return key
     }
 
-    func lookup(_ key: Key) -> InitData? { state.withLock { s in s.lookup(key) } }
-    func insert(_ key: Key, _ value: InitData) { state.withLock { s in s.insert(key, value) } }
+    func contains(_ key: Key) -> Bool { state.withLock { s in s.lookup(key) } }
+    func insert(_ key: Key) { state.withLock { s in s.insert(key) } }
     func remove(_ key: Key) { state.withLock { s in s.remove(key) } }
 }
