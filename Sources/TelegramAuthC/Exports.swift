@@ -537,14 +537,14 @@ func pairs(
     guard count != 0 else { return [] }
     guard count > 0, count <= budget / 2 else { throw overBudget }
     guard let fields else { throw .invalidArgument("NULL fields with a non-zero count") }
-    var total = 0
+    var left = budget
     for i in 0..<count {
         let f = fields[i]
-        guard f.key_len >= 0, f.value_len >= 0 else { throw overBudget }
-        let (sum, overflow) = total.addingReportingOverflow(f.key_len)
-        total = sum &+ 2
-        guard !overflow, total <= budget, f.value_len <= budget - total else { throw overBudget }
-        total += f.value_len
+        // subtracting only what is known to fit, so nothing can wrap
+        guard f.key_len >= 0, f.value_len >= 0, f.key_len <= left, f.value_len <= left - f.key_len,
+            left - f.key_len - f.value_len >= 2
+        else { throw overBudget }
+        left -= f.key_len + f.value_len + 2
     }
     return try (0..<count).map { (i) throws(TelegramAuthError) in
         (try argumentText(fields[i].key, fields[i].key_len, "a key"), try argumentText(fields[i].value, fields[i].value_len, "a value"))
