@@ -375,7 +375,8 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_deeplink_new(
 /** Frees a flow. Accepts NULL. */
 TGAUTH_API void tgauth_deeplink_free(tgauth_deeplink *flow);
 
-/** Starts a login. `device` ("Chrome on Linux") is named in the confirmation, at most 128 bytes.
+/** Starts a login. `device` ("Chrome on Linux"), at most 1024 bytes (TGAUTH_E_TOO_LARGE beyond), is named in the
+ *  confirmation as one quoted line of at most 64 printable characters (controls and line breaks become spaces).
  *  Out: record: login token, poll secret, tg:// link, https link, expires_at (Unix s), interval (s).
  *  Returns: TGAUTH_OK, TGAUTH_E_STORE_FULL, TGAUTH_E_STORE_UNAVAILABLE, TGAUTH_E_INVALID_ARGUMENT. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_deeplink_start(

@@ -59,7 +59,7 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         #expect(r.outcome == .approved && r.user?.id == 111)
         let reply = try JSONValue.parse(try #require(r.responseBody))
         #expect(reply["method"]?.stringValue == "sendMessage" && reply["chat_id"]?.int64Value == 111)
-        #expect(reply["text"]?.stringValue?.contains("Acme on iPhone") == true)
+        #expect(reply["text"]?.stringValue?.contains("Acme.\nDevice: “iPhone”\n") == true)
         clock.advance(seconds: 2)
         let p = try flow.poll(pollSecret: s.pollSecret)
         #expect(p.status == .approved)
@@ -78,7 +78,7 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         let r = try flow.handleWebhook(body: Updates.message("/start@tgauthbot  " + s.loginToken), secretHeader: webhookSecret)
         #expect(r.outcome == .confirmationRequested)
         let ask = try JSONValue.parse(try #require(r.responseBody))
-        #expect(ask["text"]?.stringValue?.contains("Acme on Firefox on Windows") == true)
+        #expect(ask["text"]?.stringValue?.hasPrefix("Log in to Acme?\nDevice: “Firefox on Windows”\n\n") == true)
         guard case .array(let rows)? = ask["reply_markup"]?["inline_keyboard"], case .array(let buttons) = rows[0] else {
             Issue.record("no inline keyboard")
             return
@@ -128,15 +128,54 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         #expect(try flow.poll(pollSecret: s.pollSecret).status == .pending)
     }
 
-    @Test func groupChatsAreRefused() throws {
-        let flow = try makeFlow(confirm: false)
-        let s = try flow.start(device: "")
-        let r = try flow.handleWebhook(
-            body: Updates.message("/start " + s.loginToken, chat: #"{"id":-100123,"type":"supergroup","title":"G"}"#),
-            secretHeader: webhookSecret)
-        #expect(r.outcome == .refused && r.reason == "group_chat")
-        #expect(try JSONValue.parse(try #require(r.responseBody))["chat_id"]?.int64Value == -100123)
-        #expect(try flow.poll(pollSecret: s.pollSecret).status == .pending)
+    /// A token posted in a group is out: any member could use it. The login is cancelled (the app learns
+    /// `denied`), the group is told so, and a member who then sends it privately gets nothing.
+    @Test func aTokenPostedInAGroupCancelsTheLogin() throws {
+        for confirm in [false, true] {
+            let clock = TestClock()
+            let flow = try makeFlow(confirm: confirm, clock: clock)
+            let s = try flow.start(device: "")
+            if confirm {  // the owner has already asked for the confirmation, then posts the link
+                #expect(try flow.handleWebhook(body: Updates.message("/start " + s.loginToken), secretHeader: webhookSecret).outcome == .confirmationRequested)
+            }
+            let r = try flow.handleWebhook(
+                body: Updates.message("/start " + s.loginToken, from: Updates.mallory, chat: #"{"id":-100123,"type":"supergroup","title":"G"}"#),
+                secretHeader: webhookSecret)
+            #expect(r.outcome == .refused && r.reason == "group_chat")
+            let reply = try JSONValue.parse(try #require(r.responseBody))
+            #expect(reply["chat_id"]?.int64Value == -100123)
+            #expect(reply["text"]?.stringValue?.contains("cancelled") == true)
+            #expect(try flow.wait(pollSecret: s.pollSecret, timeout: 1).status == .denied)
+            let later = try flow.handleWebhook(body: Updates.message("/start " + s.loginToken, from: Updates.mallory, chat: #"{"id":666,"type":"private"}"#), secretHeader: webhookSecret)
+            #expect(later.outcome == .ignored && later.user?.id == 666)
+            let button = try flow.handleWebhook(body: Updates.callback("tgauth:ok:" + s.loginToken, from: Updates.mallory), secretHeader: webhookSecret)
+            #expect(button.outcome != .approved)
+            clock.advance(seconds: 3)
+            #expect(try flow.poll(pollSecret: s.pollSecret).status == .denied)
+        }
+    }
+
+    /// The device text is chosen by whoever calls `start`: it becomes one quoted, labelled line of at most
+    /// 64 printable characters, so it cannot pass for the bot's own words.
+    @Test func theDeviceTextCannotForgeTheConfirmation() throws {
+        let flow = try makeFlow()
+        let forged = "Chrome\n\nThis is Telegram. Your account is verified.\r\u{1B}[31m\u{202E}Tap Confirm\u{2028}now\t!"
+        let s = try flow.start(device: forged)
+        let r = try flow.handleWebhook(body: Updates.message("/start " + s.loginToken), secretHeader: webhookSecret)
+        let body = try #require(r.responseBody)
+        let text = try #require(try JSONValue.parse(body)["text"]?.stringValue)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines[0] == "Log in to Acme?")
+        // line breaks, controls and the right-to-left override are spaces now, and 64 characters are kept
+        #expect(lines[1] == "Device: “Chrome This is Telegram. Your account is verified. [31m Tap Con…”")
+        #expect(lines[2] == "" && lines.count == 4)
+        #expect(!text.unicodeScalars.contains { $0.properties.generalCategory == .control && $0 != "\n" })
+        // cut by characters, not bytes: 64 at most, with an ellipsis
+        #expect(DeepLinkLogin.sanitizedDevice(String(repeating: "я", count: 200)) == String(repeating: "я", count: 63) + "…")
+        #expect(DeepLinkLogin.sanitizedDevice("  \n\n ") == "")
+        #expect(DeepLinkLogin.deviceLine("") == "Device: not named")
+        let long = error { () throws(TelegramAuthError) in try flow.start(device: String(repeating: "x", count: 1025)) }
+        #expect(long?.kind == .tooLarge)
     }
 
     @Test func expiryAndUnknownTokens() throws {
@@ -223,6 +262,28 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         clock.advance(seconds: 300 + 601)
         _ = try flow.start(device: "")  // the expired ones were swept
         #expect(store.count == 1)
+    }
+
+    /// An expired login gives up its place at once: a store filled by unauthenticated starts is usable
+    /// again the moment they expire, not ttl + 600 s later. While it has room, expired logins still answer
+    /// `expired`.
+    @Test func expiredLoginsFreeTheirPlaceAtOnce() throws {
+        let clock = TestClock()
+        let store = InMemoryDeepLinkStore(capacity: 1000, clock: clock.closure)
+        let flow = try makeFlow(confirm: false, clock: clock, store: store)
+        let flood = try (0..<1000).map { _ in try flow.start(device: "bot") }
+        #expect(kind { () throws(TelegramAuthError) in try flow.start(device: "") } == .storeFull)
+        clock.advance(seconds: 301)
+        #expect(try flow.poll(pollSecret: flood[0].pollSecret).status == .expired)  // kept while nothing needs the room
+        let mine = try flow.start(device: "mine")
+        #expect(store.count == 1000)
+        #expect(try flow.poll(pollSecret: flood[0].pollSecret).status == .unknown)  // the oldest made room
+        let r = try flow.handleWebhook(body: Updates.message("/start " + mine.loginToken), secretHeader: webhookSecret)
+        #expect(r.outcome == .approved)
+        #expect(try flow.poll(pollSecret: mine.pollSecret).status == .approved)
+        // 999 more fit, in place of the other expired ones; then the live ones hold
+        for _ in 0..<999 { _ = try flow.start(device: "") }
+        #expect(kind { () throws(TelegramAuthError) in try flow.start(device: "") } == .storeFull)
     }
 
     @Test func badConfigurationIsRefused() {

@@ -78,18 +78,26 @@ public final class DeepLinkLogin: Sendable {
 
     // MARK: Start
 
+    /// The longest device description `start` takes, in bytes (before it is cut to ``maxDeviceCharacters``).
+    public static let maxDeviceBytes = 1024
+
     /// Starts a login for the app.
-    /// - Parameter device: what the confirmation names ("Chrome on Linux", "iPhone"); at most 128 bytes.
-    public func start(device: String) throws(TelegramAuthError) -> DeepLinkStart {
-        guard device.utf8.count <= 128 else { throw .invalidArgument("the device description is longer than 128 bytes") }
+    /// - Parameter device: what the confirmation names ("Chrome on Linux", "iPhone"): any text of at most
+    ///   ``maxDeviceBytes`` bytes, kept as one line of at most ``maxDeviceCharacters`` printable characters.
+    /// - Throws: `too_large` for a longer description; store errors.
+    public func start(device rawDevice: String) throws(TelegramAuthError) -> DeepLinkStart {
+        guard rawDevice.utf8.count <= Self.maxDeviceBytes else {
+            throw TelegramAuthError(.tooLarge, "the device description is \(rawDevice.utf8.count) bytes; the limit is \(Self.maxDeviceBytes)")
+        }
+        let device = Self.sanitizedDevice(rawDevice)
         let token = Self.randomToken(bytes: 16)
         let secret = Self.randomToken(bytes: 32)
         let now = configuration.clock()
         let expires = now + configuration.ttl * 1000
         let record = Record(state: .pending, expires: expires, device: device, user: nil, chatID: nil, lastPoll: nil)
         try store.create(
-            tokenKey: key("t:", token), pollKey: key("p:", secret), record: record.encoded,
-            ttl: configuration.ttl + Self.grace)
+            tokenKey: key("t:", token), pollKey: key("p:", secret), record: record.encoded, ttl: configuration.ttl,
+            keep: Self.grace)
         let bot = configuration.botUsername
         return DeepLinkStart(
             loginToken: token, pollSecret: secret, tgLink: "tg://resolve?domain=\(bot)&start=\(token)",
@@ -224,10 +232,13 @@ public final class DeepLinkLogin: Sendable {
         guard let token else { return ignored("not_a_login", user: user) }
         let app = configuration.appName
         guard chat["type"]?.stringValue == "private" else {
+            // everyone in that chat has seen the token now, and any of them could confirm it: cancel the login
+            let cancelled = try cancel(token: token)
+            let text = cancelled
+                ? "This login link was posted in a group, so it has been cancelled for your safety. Start the login again in \(app), and open the link in a private chat with @\(configuration.botUsername)."
+                : "For your safety, log in to \(app) from a private chat with @\(configuration.botUsername), not from a group."
             return DeepLinkWebhookResult(
-                outcome: .refused, reason: "group_chat",
-                responseBody: sendMessage(chatID, "For your safety, log in to \(app) from a private chat with @\(configuration.botUsername), not from a group."),
-                additionalCalls: [], user: user)
+                outcome: .refused, reason: "group_chat", responseBody: sendMessage(chatID, text), additionalCalls: [], user: user)
         }
         guard let user, !user.isBot else { return ignored("not_a_login", user: user) }
         let expiredReply = sendMessage(chatID, "This login link has expired or was already used. Start the login again in \(app).")
@@ -256,14 +267,14 @@ public final class DeepLinkLogin: Sendable {
             try store.notify(notifyKey(pollKey))
             return DeepLinkWebhookResult(
                 outcome: .approved, reason: nil,
-                responseBody: sendMessage(chatID, "You are logged in to \(app) on \(Self.deviceName(record.device)). You can return to the app."),
+                responseBody: sendMessage(chatID, "You are logged in to \(app).\n\(Self.deviceLine(record.device))\n\nYou can return to the app."),
                 additionalCalls: [], user: user)
         case (.confirmationRequested, _, let record?):
             return DeepLinkWebhookResult(
                 outcome: .confirmationRequested, reason: nil,
                 responseBody: sendMessage(
                     chatID,
-                    "Log in to \(app) on \(Self.deviceName(record.device))?\n\nConfirm only if you started this login yourself on that device. If someone sent you this link, tap Cancel.",
+                    "Log in to \(app)?\n\(Self.deviceLine(record.device))\n\nConfirm only if you started this login yourself on that device. If someone sent you this link, tap Cancel.",
                     buttons: [("Confirm", "tgauth:ok:" + token), ("Cancel", "tgauth:no:" + token)]),
                 additionalCalls: [], user: user)
         case (_, "already_used", _):
@@ -273,7 +284,52 @@ public final class DeepLinkLogin: Sendable {
         }
     }
 
-    static func deviceName(_ device: String) -> String { device.isEmpty ? "a new device" : device }
+    /// Denies a login that is still waiting (pending, or asking for confirmation) and wakes its `wait`.
+    /// - Returns: whether a login was cancelled.
+    func cancel(token: String) throws(TelegramAuthError) -> Bool {
+        guard let pollKey = try store.pollKey(forToken: key("t:", token)) else { return false }
+        let now = configuration.clock()
+        let cancelled: Bool = try store.update(pollKey) { current in
+            guard let current, var record = Record(decoding: current), now < record.expires,
+                record.state == .pending || record.state == .confirming
+            else { return (nil, false) }
+            record.state = .denied
+            return (record.encoded, true)
+        }
+        if cancelled { try store.notify(notifyKey(pollKey)) }
+        return cancelled
+    }
+
+    /// The most characters of a device description kept; longer ones are cut, with an ellipsis.
+    public static let maxDeviceCharacters = 64
+
+    /// `device` as one line of printable text: every control, format or line-breaking character becomes a
+    /// space, runs of spaces become one, and the result is cut to ``maxDeviceCharacters`` characters.
+    /// Whoever calls `start` chooses this text, so it must not be able to pass for the bot's own words.
+    static func sanitizedDevice(_ device: String) -> String {
+        var out = ""
+        var lastWasSpace = true
+        for scalar in device.unicodeScalars {
+            let p = scalar.properties
+            let blank = p.generalCategory == .control || p.generalCategory == .format
+                || p.generalCategory == .lineSeparator || p.generalCategory == .paragraphSeparator
+                || p.generalCategory == .spaceSeparator || p.generalCategory == .surrogate
+                || p.generalCategory == .privateUse || p.generalCategory == .unassigned
+            if blank {
+                if !lastWasSpace { out.unicodeScalars.append(" ") }
+                lastWasSpace = true
+            } else {
+                out.unicodeScalars.append(scalar)
+                lastWasSpace = false
+            }
+        }
+        if out.last == " " { out.removeLast() }
+        if out.count > maxDeviceCharacters { out = String(out.prefix(maxDeviceCharacters - 1)) + "…" }
+        return out
+    }
+
+    /// The device on a line of its own, quoted, so it reads as a quotation and not as the bot speaking.
+    static func deviceLine(_ device: String) -> String { device.isEmpty ? "Device: not named" : "Device: “\(device)”" }
 
     /// The notification key of a login, derived from its poll key (already a hash), so the webhook can
     /// wake the app's `wait` without knowing the poll secret.
@@ -313,7 +369,7 @@ public final class DeepLinkLogin: Sendable {
             var edits: [String] = []
             if let message = query["message"], let chat = message["chat"]?["id"], let messageID = message["message_id"] {
                 let text = approved
-                    ? "You are logged in to \(app) on \(Self.deviceName(record.device)). You can return to the app."
+                    ? "You are logged in to \(app).\n\(Self.deviceLine(record.device))\n\nYou can return to the app."
                     : "Login to \(app) cancelled."
                 edits.append(Self.call("editMessageText", [("chat_id", chat), ("message_id", messageID), ("text", .string(text))]))
             }

@@ -9,11 +9,13 @@ import Darwin
 /// Where pending logins live. Keys are hashes of the login token and poll secret, never the secrets.
 ///
 /// Implementations must make `update` atomic per key (no two bodies for one key interleave), keep
-/// `create`'s time-to-live on updates, and make `notify`/`wait` behave like a queue: a notification
+/// `create`'s lifetime on updates, and make `notify`/`wait` behave like a queue: a notification
 /// sent before anyone waits is kept for the next `wait`.
 public protocol DeepLinkStore: Sendable {
-    /// Stores a new login: `tokenKey` → `pollKey`, and the record at `pollKey`, both for `ttl` seconds.
-    func create(tokenKey: String, pollKey: String, record: String, ttl: Int64) throws(TelegramAuthError)
+    /// Stores a new login: `tokenKey` → `pollKey`, and the record at `pollKey`. The login is live for `ttl`
+    /// seconds; afterwards both stay readable for `keep` more seconds (so a poll can still learn `expired`,
+    /// or collect an approval given just in time), where the store has room for them.
+    func create(tokenKey: String, pollKey: String, record: String, ttl: Int64, keep: Int64) throws(TelegramAuthError)
     /// The poll key a token key leads to, or nil.
     func pollKey(forToken tokenKey: String) throws(TelegramAuthError) -> String?
     /// Reads the record at `key` and, atomically, replaces it with what `body` returns (nil: no write).
@@ -33,11 +35,25 @@ public enum WallClock {
     }
 }
 
-/// The default store: in this process, thread-safe, bounded, with expired logins swept.
+/// The default store: in this process, thread-safe, bounded.
+///
+/// Only live logins count against the capacity: when the store is full, logins past their `ttl` give up
+/// their place at once (oldest first), before `create` answers `store_full`. Every call takes O(log n)
+/// at most under the lock, so a flood of `start`s cannot slow the webhook and polls of others.
 public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     struct Entry {
         var value: String
-        var expires: Int64  // ms
+        /// When the login stops being live, and when it may go for good (Unix ms).
+        var liveUntil: Int64
+        var keepUntil: Int64
+    }
+
+    /// A login in the expiry queue.
+    struct Expiry {
+        var liveUntil: Int64
+        var keepUntil: Int64
+        var pollKey: String
+        var tokenKey: String
     }
 
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
@@ -45,16 +61,21 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     // guarded by mutex
     private var tokens: [String: Entry] = [:]
     private var records: [String: Entry] = [:]
-    /// Pending notifications per key, and when they lapse (ms).
+    /// Every login, soonest `liveUntil` first: a binary min-heap.
+    private var queue: [Expiry] = []
+    /// Pending notifications per key, and when they lapse (ms); `notificationOrder` lists them by lapse.
     private var notifications: [String: (count: Int, expires: Int64)] = [:]
-    private var createsSinceSweep = 0
+    private var notificationOrder: [(key: String, expires: Int64)] = []
+    private var notificationHead = 0
+    /// How long a notification nobody waits for is kept.
+    static let notificationLifetime: Int64 = 900_000
 
     /// The most logins held at once.
     public let capacity: Int
     let clock: @Sendable () -> Int64
 
     /// - Parameters:
-    ///   - capacity: the most pending logins; `create` beyond it fails with `store_full`.
+    ///   - capacity: the most logins; `create` beyond it, when none has expired, fails with `store_full`.
     ///   - clock: Unix time in milliseconds (for tests); the system clock by default.
     public init(capacity: Int = 100_000, clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
         self.capacity = max(1, capacity)
@@ -80,40 +101,81 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
         return try body()
     }
 
-    /// Logins held now (expired ones count until swept).
+    /// Logins held now, live or kept after their expiry.
     public var count: Int { (try? locked { records.count }) ?? 0 }
 
-    /// Drops every expired login (called by `create` from time to time and when full).
-    public func sweep() { _ = try? locked { sweepLocked(now: clock()) } }
+    /// Drops every login whose keeping time has passed.
+    public func sweep() { _ = try? locked { dropExpired(now: clock(), needRoom: false) } }
 
-    private func sweepLocked(now: Int64) {
-        tokens = tokens.filter { $0.value.expires > now }
-        records = records.filter { $0.value.expires > now }
-        notifications = notifications.filter { $0.value.expires > now }
-        createsSinceSweep = 0
+    /// Drops logins from the front of the queue: those past `keepUntil`, and with `needRoom` also those
+    /// past `liveUntil`, until the store has room.
+    private func dropExpired(now: Int64, needRoom: Bool) {
+        while let first = queue.first,
+            first.keepUntil <= now || (needRoom && records.count >= capacity && first.liveUntil <= now)
+        {
+            records[first.pollKey] = nil
+            tokens[first.tokenKey] = nil
+            popQueue()
+        }
+        while notificationHead < notificationOrder.count, notificationOrder[notificationHead].expires <= now {
+            let n = notificationOrder[notificationHead]
+            if let current = notifications[n.key], current.expires <= now { notifications[n.key] = nil }
+            notificationHead += 1
+        }
+        if notificationHead > 1024 && notificationHead * 2 > notificationOrder.count {
+            notificationOrder.removeFirst(notificationHead)
+            notificationHead = 0
+        }
     }
 
-    public func create(tokenKey: String, pollKey: String, record: String, ttl: Int64) throws(TelegramAuthError) {
+    private func pushQueue(_ e: Expiry) {
+        queue.append(e)
+        var i = queue.count - 1
+        while i > 0 {
+            let parent = (i - 1) / 2
+            guard queue[i].liveUntil < queue[parent].liveUntil else { break }
+            queue.swapAt(i, parent)
+            i = parent
+        }
+    }
+
+    private func popQueue() {
+        queue.swapAt(0, queue.count - 1)
+        queue.removeLast()
+        var i = 0
+        while true {
+            let (l, r) = (2 * i + 1, 2 * i + 2)
+            var smallest = i
+            if l < queue.count && queue[l].liveUntil < queue[smallest].liveUntil { smallest = l }
+            if r < queue.count && queue[r].liveUntil < queue[smallest].liveUntil { smallest = r }
+            if smallest == i { return }
+            queue.swapAt(i, smallest)
+            i = smallest
+        }
+    }
+
+    public func create(tokenKey: String, pollKey: String, record: String, ttl: Int64, keep: Int64) throws(TelegramAuthError) {
         let now = clock()
         try locked { () throws(TelegramAuthError) in
-            createsSinceSweep += 1
-            if records.count >= capacity || createsSinceSweep >= 1024 { sweepLocked(now: now) }
+            dropExpired(now: now, needRoom: true)
             guard records.count < capacity else {
-                throw TelegramAuthError(.storeFull, "the login store holds its maximum of \(capacity) pending logins")
+                throw TelegramAuthError(.storeFull, "the login store holds its maximum of \(capacity) live logins")
             }
             guard tokens[tokenKey] == nil, records[pollKey] == nil else {
                 throw TelegramAuthError(.invalidArgument, "a login with this token already exists")
             }
-            let expires = now + ttl * 1000
-            tokens[tokenKey] = Entry(value: pollKey, expires: expires)
-            records[pollKey] = Entry(value: record, expires: expires)
+            let live = now + ttl * 1000
+            let kept = live + max(0, keep) * 1000
+            tokens[tokenKey] = Entry(value: pollKey, liveUntil: live, keepUntil: kept)
+            records[pollKey] = Entry(value: record, liveUntil: live, keepUntil: kept)
+            pushQueue(Expiry(liveUntil: live, keepUntil: kept, pollKey: pollKey, tokenKey: tokenKey))
         }
     }
 
     public func pollKey(forToken tokenKey: String) throws(TelegramAuthError) -> String? {
         let now = clock()
         return try locked { () -> String? in
-            guard let e = tokens[tokenKey], e.expires > now else { return nil }
+            guard let e = tokens[tokenKey], e.keepUntil > now else { return nil }
             return e.value
         }
     }
@@ -121,21 +183,24 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     public func update<R>(_ key: String, _ body: (String?) -> (String?, R)) throws(TelegramAuthError) -> R {
         let now = clock()
         return try locked { () -> R in
-            let current = records[key].flatMap { $0.expires > now ? $0.value : nil }
+            let current = records[key].flatMap { $0.keepUntil > now ? $0.value : nil }
             let (next, result) = body(current)
-            if let next, let e = records[key], e.expires > now { records[key] = Entry(value: next, expires: e.expires) }
+            if let next, var e = records[key], e.keepUntil > now {
+                e.value = next
+                records[key] = e
+            }
             return result
         }
     }
 
     public func notify(_ key: String) throws(TelegramAuthError) {
-        let expires = clock() + 900_000
+        let expires = clock() + Self.notificationLifetime
         try locked {
             notifications[key] = ((notifications[key]?.count ?? 0) + 1, expires)
+            notificationOrder.append((key, expires))
             pthread_cond_broadcast(cond)
         }
     }
-
     private func takeNotification(_ key: String) -> Bool {
         guard let n = notifications[key], n.count > 0 else { return false }
         notifications[key] = n.count > 1 ? (n.count - 1, n.expires) : nil

@@ -199,7 +199,8 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
 
     // MARK: DeepLinkStore
 
-    public func create(tokenKey: String, pollKey: String, record: String, ttl: Int64) throws(TelegramAuthError) {
+    public func create(tokenKey: String, pollKey: String, record: String, ttl loginTTL: Int64, keep: Int64) throws(TelegramAuthError) {
+        let ttl = loginTTL + keep
         try withConnection { (c) throws(TelegramAuthError) in
             let replies = try pipeline(c, [
                 ["MULTI"], ["SET", tokenKey, pollKey, "NX", "EX", String(ttl)], ["SET", pollKey, record, "NX", "EX", String(ttl)],
