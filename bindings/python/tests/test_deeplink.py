@@ -32,7 +32,7 @@ def test_confirmed_login_in_memory():
     r = flow.handle_webhook(start_update(s.login_token), SECRET)
     assert r.outcome == "confirmation_requested" and r.user.id == 111
     ask = json.loads(r.response_body)
-    assert ask["method"] == "sendMessage" and "Acme on Chrome on Linux" in ask["text"]
+    assert ask["method"] == "sendMessage" and "Acme?\nDevice: “Chrome on Linux”\n" in ask["text"]
     ok = ask["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     assert flow.poll(s.poll_secret).status == "pending"
     mallory = dict(ALICE, id=666)
@@ -53,7 +53,7 @@ def test_bad_secret_group_chat_and_arguments():
         assert SECRET not in str(e.value) and isinstance(e.value, tgauth.AuthError)
     r = flow.handle_webhook(start_update(s.login_token, chat_type="group"), SECRET)
     assert r.outcome == "refused" and r.reason == "group_chat"
-    assert flow.poll(s.poll_secret).status == "pending"
+    assert flow.poll(s.poll_secret).status == "denied"  # posted in a group, the token is out: cancelled
     assert flow.handle_webhook(json.dumps({"update_id": 9}), SECRET).outcome == "ignored"
     with pytest.raises(tgauth.MalformedError):
         flow.handle_webhook(b"{", SECRET)

@@ -87,6 +87,17 @@ def _data(value: object, what: str) -> bytes:
 _DEFAULT_LIMITS = _ffi.check(DEFAULT_MAX_AGE, None, DEFAULT_MAX_BYTES)
 
 
+INT64_MAX = 2**63 - 1
+
+
+def _in_int64(name: str, value: int, low: int) -> int:
+    """`value` if it lies in low..2**63 - 1. ctypes would silently wrap a larger int into 64 bits (a bot id of
+    2**64 + 42 would become 42), so every int bound for the C library passes through here first."""
+    if not low <= value <= INT64_MAX:
+        raise ValueError(f"{name} must be between {low} and 2**63 - 1")
+    return value
+
+
 def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
     """The limits struct for these arguments, checked. The defaults (recognised by identity, as a call that
     leaves them alone passes them) are one prebuilt struct."""
@@ -103,7 +114,12 @@ def _limits(max_age: Optional[int], now: Optional[int], max_bytes: int):
         raise ValueError("max_age must not be negative (0 or None turns the age check off)")
     if now is not None and now <= 0:
         raise ValueError("now must be a positive Unix time")
-    return _ffi.check(max_age, now, max_bytes)
+    if max_age is not None:
+        _in_int64("max_age", max_age, 0)
+    if now is not None:
+        _in_int64("now", now, 1)
+    # a limit beyond what any buffer can hold is no limit: 2**63 and more all mean that to the library
+    return _ffi.check(max_age, now, min(max_bytes, INT64_MAX))
 
 
 def _validate_method(fn, owner: str):
@@ -166,10 +182,8 @@ class ThirdPartyValidator:
     ) -> None:
         if isinstance(bot_id, bool) or not isinstance(bot_id, int):
             raise TypeError("bot_id must be an int")
-        if bot_id <= 0:
-            raise ValueError("bot_id must be positive")
         _check_cache_size(cache_size)
-        self.bot_id = bot_id
+        self.bot_id = _in_int64("bot_id", bot_id, 1)
         try:
             if public_key is not None:
                 self._handle = _ffi.new_third_party_with_key(bot_id, _public_key(public_key))
@@ -320,9 +334,7 @@ def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]):
 def _auth_date(auth_date: int) -> int:
     if isinstance(auth_date, bool) or not isinstance(auth_date, int):
         raise TypeError("auth_date must be an int (Unix time)")
-    if auth_date < 0:
-        raise ValueError("auth_date must not be negative")
-    return auth_date
+    return _in_int64("auth_date", auth_date, 0)
 
 
 def sign_init_data(
@@ -338,6 +350,8 @@ def sign_init_data(
             raise ValueError("bot_id is required with ed25519_private_key")
     if bot_id is not None and (isinstance(bot_id, bool) or not isinstance(bot_id, int)):
         raise TypeError("bot_id must be an int")
+    if bot_id is not None:
+        _in_int64("bot_id", bot_id, 1)
     try:
         return _ffi.sign_init_data(_token(bot_token), _pairs(fields), _auth_date(auth_date), seed, bot_id or 0)
     except _ffi.Failure as failure:
@@ -440,8 +454,9 @@ class DeepLinkLogin:
         for name, value in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
             if isinstance(value, bool) or not isinstance(value, int):
                 raise TypeError(f"{name} must be an int")
-        if capacity <= 0:
-            raise ValueError("capacity must be positive")
+        _in_int64("capacity", capacity, 1)
+        _in_int64("ttl", ttl, -INT64_MAX)
+        _in_int64("interval", interval, -INT64_MAX)
         self.bot_username = bot_username.lstrip("@")
         try:
             self._handle = _ffi.new_deeplink(
