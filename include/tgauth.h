@@ -7,6 +7,12 @@
  * - Every function that can fail returns an int status: TGAUTH_OK (0) or one of the TGAUTH_E_* codes.
  *   A NULL pointer where one is required, or a (pointer, length) pair with a NULL pointer and a non-zero
  *   length, gives TGAUTH_E_INVALID_ARGUMENT; it never crashes.
+ * - Every length, count and capacity is checked before anything is read. A length of 2^63 or more, which no
+ *   buffer can have, gives TGAUTH_E_TOO_LARGE for data (initData, widget input, a webhook body, a device
+ *   name) and TGAUTH_E_INVALID_ARGUMENT for a key, token, secret or output capacity. Times (`now`, skews,
+ *   ages) may be any int64_t: they are compared without overflow.
+ * - Messages and `field` never contain a control character: those from the input are written out as
+ *   `\r`, `\n`, `\t`, `\xNN` or `\u{NNNN}`.
  * - Argument order: the handle first, then outputs, then inputs. A length follows the pointer it
  *   describes. Inputs are (pointer, length) and need not be NUL-terminated.
  * - An optional `tgauth_error *err` receives the code, the field at fault and a message. It may be NULL.
@@ -255,11 +261,12 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new_with_key(
 TGAUTH_API void tgauth_third_party_free(tgauth_third_party *validator);
 /** Validates initData by its `signature`. Out and In as tgauth_mini_app_validate.
  *
- *  Verified results are cached: a Mini App sends the same initData with every request of a session. The
- *  cache is keyed by a SHA-256 of the bot id, the public key and the exact input bytes (after a `tma `
- *  prefix); it holds the parsed result, and evicts the least recently used one when full. A hit skips the
- *  signature check and the parse, but the size limit and the time window of `check` are applied on every
- *  call, so the verdict is always the one a fresh validation would give. Rejections are never cached. */
+ *  Verified signatures are cached: a Mini App sends the same initData with every request of a session. The
+ *  cache is keyed by a SHA-256 of the public key, the signature and the signed message (which starts with
+ *  the bot id), not by the unsigned `hash`, so variants of one payload share one entry; the least recently
+ *  used one makes room. A hit skips only the Ed25519 check: the input is parsed and checked afresh on every
+ *  call, so the verdict and the result are always a fresh validation's. Rejections are never cached.
+ *  `signature` must be 86 base64url characters without padding (TGAUTH_E_MALFORMED otherwise). */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_validate(
     const tgauth_third_party *validator, tgauth_init_data **data, tgauth_error *err,
     const char *init_data, size_t init_data_len, const tgauth_check *check);
@@ -267,7 +274,7 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_validate(
 /** The cache size of a new validator, in results. */
 #define TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE 1024
 
-/** Sets how many verified results `validator` keeps (0 turns the cache off), keeping the most recently
+/** Sets how many verified signatures `validator` keeps (0 turns the cache off), keeping the most recently
  *  used ones. Thread-safe: it may run while other threads validate with the same validator.
  *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL validator or a size above 2^31. */
 TGAUTH_API int tgauth_third_party_set_cache_size(tgauth_third_party *validator, size_t entries);
@@ -334,7 +341,8 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_record(
     const tgauth_widget *verifier, char *out, size_t *out_len, tgauth_error *err,
     const char *input, size_t input_len, const tgauth_check *check);
 /** As tgauth_widget_verify_record, with the data as `pair_count` decoded pairs in one buffer:
- *  "key\0value\0key\0value" (no trailing NUL). A NUL inside a key or value is TGAUTH_E_MALFORMED. */
+ *  "key\0value\0key\0value" (no trailing NUL). A NUL inside a key or value is TGAUTH_E_MALFORMED, and so
+ *  is a `pair_count` that `pairs_len` bytes cannot hold (n pairs take at least 2n - 1 bytes). */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_pairs_record(
     const tgauth_widget *verifier, char *out, size_t *out_len, tgauth_error *err,
     const char *pairs, size_t pairs_len, size_t pair_count, const tgauth_check *check);

@@ -61,6 +61,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             "invalid UTF-8", "an embedded NUL", "oversize input", "a hash of the wrong length", "a hash in uppercase",
             "a signature that is not base64url", "bad JSON", "JSON nested 10,000 deep", "a number over 2^63",
             "a negative auth_date", "an auth_date from the future", "a bot token of the wrong shape", "a login token of the wrong shape",
+            "a padded signature", "a member given twice in user JSON", "a member given twice in chat JSON",
         ] {
             #expect(classes.contains(required), "no row for \(required)")
         }

@@ -110,9 +110,10 @@ func quickPassesAgree(_ input: UnsafeBufferPointer<UInt8>) {
 }
 
 /// Whatever user object the typed reader accepts, the general JSON reader accepts with the same id and
-/// first name, and with no member name twice.
+/// first name, and with no member name twice. (The typed reader is given valid UTF-8 only: the query
+/// decoder checks it first.)
 func userReadersAgree(_ input: UnsafeBufferPointer<UInt8>) {
-    guard let src = input.baseAddress, !input.isEmpty else { return }
+    guard let src = input.baseAddress, !input.isEmpty, Bytes.isValidUTF8(src, input.count) else { return }
     var parser = FieldParser(storage: FieldParser.storage(forQuery: input))
     guard let user = try? parser.parseUser((src, input.count), context: "user") else { return }
     guard let tree = try? JSONValue.parse(Array(input)), case .object(let members) = tree else {
