@@ -166,6 +166,34 @@ import Testing
             == .futureAuthDate)
     }
 
+    /// Times at the ends of 64 bits: exact verdicts and messages, no overflow trap.
+    @Test func extremeTimesGiveExactVerdicts() throws {
+        let s = signed([("user", userJSON)], authDate: 1_000_000)
+        let future = error { () throws(TelegramAuthError) in try validator.validate(s, options: ValidationOptions(maxAge: nil, now: .min)) }
+        #expect(future?.kind == .futureAuthDate)
+        #expect(future?.detail.contains("auth_date is \(Int128(1_000_000) - Int128(Int64.min)) s ahead of now") == true)
+        let old = error { () throws(TelegramAuthError) in try validator.validate(s, options: ValidationOptions(now: .max)) }
+        #expect(old?.kind == .expired && old?.detail.contains("auth_date is \(Int64.max - 1_000_000) s old") == true)
+        #expect(check(s, ValidationOptions(maxAge: .max, futureSkew: .max, now: .max, maxInputBytes: .max)) == nil)
+        #expect(check(s, ValidationOptions(maxAge: nil, futureSkew: .max, now: 1)) == nil)
+        #expect(check(s, ValidationOptions(maxAge: .min)) == .invalidArgument)
+        #expect(check(s, ValidationOptions(futureSkew: .min)) == .invalidArgument)
+    }
+
+    /// Control characters from the input are written out in every message and field.
+    @Test func messagesEscapeControlCharacters() throws {
+        let e = error { () throws(TelegramAuthError) in try validator.validate("a%0D%1B%5B31mFAKE=1&a%0D%1B%5B31mFAKE=2") }
+        #expect(e?.kind == .malformed && e?.detail.contains(#"a\r\x1b[31mFAKE"#) == true)
+        for input in ["a%0D%1B%5B31mFAKE", "x%7F%0A=%FF", "a%C2%85b=1&a%C2%85b=2", "a%E2%80%A8=1&a%E2%80%A8=2"] {
+            let e = error { () throws(TelegramAuthError) in try validator.validate(input) }
+            for text in [e?.detail ?? "", e?.field ?? ""] {
+                #expect(!text.unicodeScalars.contains { $0.value < 0x20 || (0x7F..<0xA0).contains($0.value) || $0 == "\u{2028}" }, "\(text)")
+            }
+        }
+        #expect(TelegramAuthError.escapingControlCharacters("a\tb\nc\rd\u{1B}e\u{7F}\u{85}\u{2029}é") == #"a\tb\nc\rd\x1be\x7f\u{85}\u{2029}é"#)
+        #expect(TelegramAuthError(.malformed, field: "x\ny", "ok").field == #"x\ny"#)
+    }
+
     @Test func negativeOrHugeAuthDateIsMalformed() {
         for value in ["-5", "9223372036854775808", "1e9", "", "01", " 1"] {
             // honestly signed, so that only the form of auth_date is at fault
