@@ -11,9 +11,9 @@
 #if TG_SIMD_X86
 
 /* 1 when the CPU has AVX2, BMI1 and POPCNT (x86-64-v3); read once at load time. */
-static int has_v3;
+static _Atomic int has_v3;
 /* 1 when it also has AVX-512 BW and VBMI2 (byte compression): 64 bytes per step. */
-static int has_v4;
+static _Atomic int has_v4;
 /* What the CPU has, before any limit. */
 static int cpu_v3, cpu_v4;
 /* For each 8-bit keep mask, the pshufb indices that gather the kept bytes of an 8-byte lane to its front. */
