@@ -43,8 +43,7 @@ public enum WallClock {
 public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     struct Entry {
         var value: String
-        /// When the login stops being live, and when it may go for good (Unix ms).
-        var liveUntil: Int64
+        /// When the login may go for good (Unix ms); when it stops being live, only the queue needs.
         var keepUntil: Int64
     }
 
@@ -166,8 +165,8 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
             }
             let live = now + ttl * 1000
             let kept = live + max(0, keep) * 1000
-            tokens[tokenKey] = Entry(value: pollKey, liveUntil: live, keepUntil: kept)
-            records[pollKey] = Entry(value: record, liveUntil: live, keepUntil: kept)
+            tokens[tokenKey] = Entry(value: pollKey, keepUntil: kept)
+            records[pollKey] = Entry(value: record, keepUntil: kept)
             pushQueue(Expiry(liveUntil: live, keepUntil: kept, pollKey: pollKey, tokenKey: tokenKey))
         }
     }

@@ -141,11 +141,12 @@ public final class VerifiedSignatureCache: Sendable {
     /// The digest of `publicKey` and `signature` (both fixed-size) followed by `message`.
     static func key(publicKey: [UInt8], signature: UnsafeRawBufferPointer, message: UnsafeRawBufferPointer) -> Key {
         var key = Key(w0: 0, w1: 0, w2: 0, w3: 0)
-        let head = publicKey + Array(signature)
-        head.withUnsafeBufferPointer { h in
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: publicKey.count + signature.count) { head in
+            _ = head.initialize(from: publicKey)
+            UnsafeMutableRawBufferPointer(rebasing: UnsafeMutableRawBufferPointer(head)[publicKey.count...]).copyMemory(from: signature)
             withUnsafeMutableBytes(of: &key) { out in
                 tg_sha256_pair(
-                    h.baseAddress, h.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
+                    head.baseAddress, head.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count,
                     out.baseAddress!.assumingMemoryBound(to: UInt8.self))
             }
         }
