@@ -29,11 +29,9 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(name: "CTGAuth"),
-        // Ed25519 verification from Crypto++ (apt libcrypto++-dev); key and S checks from libsodium
-        .target(name: "CDonna", linkerSettings: [.linkedLibrary("crypto++")]),
         // Vector kernels for the query parser (x86-64 AVX2, chosen at run time); the Swift parser stands behind them
         .target(name: "CSIMD"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CDonna", "CSIMD"]),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CSIMD"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

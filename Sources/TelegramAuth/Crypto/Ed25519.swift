@@ -1,4 +1,3 @@
-import CDonna
 import CSodium
 
 /// libsodium is initialised once per process, before the first key is made; `sodium_init` is itself
@@ -7,14 +6,11 @@ let sodiumReady: Bool = sodium_init() >= 0
 
 /// An Ed25519 public key.
 ///
-/// Verification is strict, and no arithmetic in it is ours:
-/// - the key is checked once, when it is imported, with libsodium's `crypto_core_ed25519_is_valid_point`:
-///   a small-order, mixed-order, non-canonical or off-curve key is refused;
-/// - `S` must be canonical (below the group order L), checked with libsodium's scalar reduction, so a
-///   signature cannot be altered into a second valid one;
-/// - the equation [S]B = R + [k]A is checked by Crypto++'s Donna (ed25519-donna), about 15 % faster than
-///   libsodium's verify here. It re-encodes R' and compares bytes, so a non-canonical `R` never matches,
-///   and with a prime-order key a small-order `R` cannot satisfy the equation.
+/// Verification is strict, and all of it is libsodium's:
+/// - the key is checked once, when it is imported, with `crypto_core_ed25519_is_valid_point`: a small-order,
+///   mixed-order, non-canonical or off-curve key is refused;
+/// - `crypto_sign_verify_detached` refuses a non-canonical `S` (so a signature cannot be altered into a second
+///   valid one) and a small-order `R`, and compares R's bytes with the canonical encoding it computes.
 public struct Ed25519PublicKey: Sendable, Hashable {
     /// The 32 raw key bytes.
     public let rawRepresentation: [UInt8]
@@ -51,25 +47,8 @@ public struct Ed25519PublicKey: Sendable, Hashable {
     /// Verifies a signature over `message`; anything but 64 signature bytes is refused.
     public func isValidSignature(_ signature: UnsafeRawBufferPointer, for message: UnsafeRawBufferPointer) -> Bool {
         guard signature.count == 64, let sig = signature.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return false }
-        guard Self.isCanonicalScalar(sig + 32) else { return false }
-        return rawRepresentation.withUnsafeBufferPointer { key in
-            tg_ed25519_donna_verify((message.baseAddress ?? signature.baseAddress!).assumingMemoryBound(to: UInt8.self), message.count,
-                                    key.baseAddress!, sig) == 0
-        }
-    }
-
-    /// Whether the 32-byte little-endian scalar is below the group order: reducing it (libsodium) must
-    /// give it back unchanged.
-    static func isCanonicalScalar(_ s: UnsafePointer<UInt8>) -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 96) { buffer in
-            let wide = buffer.baseAddress!, reduced = wide + 64
-            wide.update(from: s, count: 32)
-            (wide + 32).update(repeating: 0, count: 32)
-            crypto_core_ed25519_scalar_reduce(reduced, wide)
-            var same = true
-            for i in 0..<32 where reduced[i] != s[i] { same = false }
-            return same
-        }
+        let text = (message.baseAddress ?? signature.baseAddress!).assumingMemoryBound(to: UInt8.self)
+        return crypto_sign_verify_detached(sig, text, UInt64(message.count), rawRepresentation) == 0
     }
 
     /// Verifies a signature over `message` (convenience over byte collections).
