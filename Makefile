@@ -105,10 +105,15 @@ test-swift: deps
 	$(SWIFT) build --product tgauth-cli
 	$(SWIFT) test
 
-$(BUILD)/tests/test_tgauth: tests/c/test_tgauth.c lib
+$(BUILD)/tests/test_tgauth: tests/c/test_tgauth.c $(BUILD)/tests/vectors.tsv lib
 	@mkdir -p $(BUILD)/tests
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
+
+# the public vectors as path<TAB>value lines, for the C suite
+$(BUILD)/tests/vectors.tsv: tests/vectors/telegram-vectors.json tests/vectors/flatten.py
+	@mkdir -p $(BUILD)/tests
+	$(PYTHON) tests/vectors/flatten.py > $@
 
 $(BUILD)/tests/header_cxx: tests/c/header_cxx.cpp include/tgauth.h
 	@mkdir -p $(BUILD)/tests

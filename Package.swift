@@ -42,8 +42,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth", "CSIMD", "tgauth"],
-            exclude: ["Fixtures"]
+            dependencies: ["TelegramAuth", "CSIMD", "tgauth"]
         ),
     ]
 )

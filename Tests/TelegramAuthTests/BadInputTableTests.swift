@@ -18,8 +18,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     static let webhookSecret = "bad-input-secret"
 
     static let all: [BadInput] = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-        let text = try! String(contentsOf: root.appendingPathComponent("tests/bad-inputs/cases.tsv"), encoding: .utf8)
+        let text = try! String(contentsOf: repositoryRoot.appendingPathComponent("tests/bad-inputs/cases.tsv"), encoding: .utf8)
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             precondition(f.count == 6, "bad row: \(line.prefix(80))")

@@ -6,9 +6,8 @@ import Testing
 /// Runs the built `tgauth` binary as a user would.
 @Suite struct CLITests {
     static let binary: URL = {
-        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
         if let env = ProcessInfo.processInfo.environment["TGAUTH_CLI"] { return URL(fileURLWithPath: env) }
-        return root.appendingPathComponent(".build/debug/tgauth-cli")
+        return repositoryRoot.appendingPathComponent(".build/debug/tgauth-cli")
     }()
 
     struct Run {

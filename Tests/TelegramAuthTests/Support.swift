@@ -3,11 +3,14 @@ import Testing
 
 @testable import TelegramAuth
 
-/// The shared Telegram vectors, copied into this project's fixtures.
+/// The repository's root (tests read its `tests/` folder).
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The public Telegram vectors (`tests/vectors/telegram-vectors.json`, read by every suite).
 enum Vectors {
     nonisolated(unsafe) static let root: [String: Any] = {
-        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-            .appendingPathComponent("Fixtures/telegram-vectors.json")
+        let url = repositoryRoot.appendingPathComponent("tests/vectors/telegram-vectors.json")
         let data = try! Data(contentsOf: url)
         return try! JSONSerialization.jsonObject(with: data) as! [String: Any]
     }()

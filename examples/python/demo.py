@@ -6,7 +6,7 @@ import time
 
 import tgauth
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "bindings", "python", "tests", "fixtures", "telegram-vectors.json")
+FIXTURES = os.path.join(os.path.dirname(__file__), "..", "..", "tests", "vectors", "telegram-vectors.json")
 TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
 
 print(f"tgauth (Python) over libtgauth {tgauth.library_version()}")

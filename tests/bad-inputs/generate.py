@@ -23,7 +23,7 @@ DEFAULT = 16384
 DEEP = 10_000
 USER = '{"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}'
 
-with open(os.path.join(HERE, "..", "..", "bindings", "python", "tests", "fixtures", "telegram-vectors.json")) as f:
+with open(os.path.join(HERE, "..", "vectors", "telegram-vectors.json")) as f:
     REAL = json.load(f)["third_party_ed25519"][0]
 REAL_DATE = int(dict(p.split("=", 1) for p in REAL["init_data"].split("&"))["auth_date"])
 

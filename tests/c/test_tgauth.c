@@ -28,35 +28,66 @@ static int passed, failed;
 
 #define STREQ(a, b) ((a) != NULL && strcmp((a), (b)) == 0)
 
-static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
-static const char DOC_INIT_DATA[] =
-    "query_id=AAHdF6IQAAAAAN0XohDhrOrc&user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%22%2C%22last_"
-    "name%22%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C%22is_premium%22%"
-    "3Atrue%7D&auth_date=1662771648&hash=c501b71e775f74ce10e377dea85a7ea24ecd640b223ea86dfe453e0eaed2e2b2";
-static const char FULL_INIT_DATA[] =
-    "can_send_after=10000&chat=%7B%22id%22%3A1%2C%22type%22%3A%22group%22%2C%22username%22%3A%22my-chat%22%2C%22ti"
-    "tle%22%3A%22chat-title%22%2C%22photo_url%22%3A%22chat-photo%22%7D&chat_instance=888&chat_type=sender&query_id="
-    "QUERY&receiver=%7B%22added_to_attachment_menu%22%3Afalse%2C%22allows_write_to_pm%22%3Atrue%2C%22first_name%22%"
-    "3A%22receiver-first-name%22%2C%22id%22%3A991%2C%22is_bot%22%3Afalse%2C%22is_premium%22%3Atrue%2C%22language_co"
-    "de%22%3A%22ru%22%2C%22last_name%22%3A%22receiver-last-name%22%2C%22photo_url%22%3A%22receiver-photo%22%2C%22us"
-    "ername%22%3A%22receiver-username%22%7D&start_param=debug&user=%7B%22added_to_attachment_menu%22%3Afalse%2C%22a"
-    "llows_write_to_pm%22%3Afalse%2C%22first_name%22%3A%22user-first-name%22%2C%22id%22%3A222%2C%22is_bot%22%3Atrue"
-    "%2C%22is_premium%22%3Afalse%2C%22language_code%22%3A%22en%22%2C%22last_name%22%3A%22user-last-name%22%2C%22pho"
-    "to_url%22%3A%22user-photo%22%2C%22username%22%3A%22user-username%22%7D&auth_date=1&signature=&hash=cc10443c8ae"
-    "0ee6c7b97bac5db17c64ed07ef0755627b1ca70a72ac5c39d89e9";
-static const char REAL_INIT_DATA[] =
-    "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F%22%2C%22last_name%22"
-    "%3A%22Kibenko%22%2C%22username%22%3A%22vdkfrost%22%2C%22language_code%22%3A%22ru%22%2C%22is_premium%22%3Atrue"
-    "%2C%22allows_write_to_pm%22%3Atrue%2C%22photo_url%22%3A%22https%3A%5C%2F%5C%2Ft.me%5C%2Fi%5C%2Fuserpic%5C%2F320"
-    "%5C%2F4FPEE4tmP3ATHa57u6MqTDih13LTOiMoKoLDRG4PnSA.svg%22%7D&chat_instance=8134722200314281151&chat_type=private"
-    "&auth_date=1733584787&signature=zL-ucjNyREiHDE8aihFwpfR9aggP2xiAo3NSpfe-p7IbCisNlDKlo7Kb6G4D0Ao2mBrSgEk4maLSdv6"
-    "MLIlADQ&hash=2174df5b000556d044f3f020384e879c8efcab55ddea2ced4eb752e93e7080d6";
-static const char REAL_TOKEN[] = "7342037359:AAFZehRPBRs8Seg40oDjTMIW8uTGPuW1zfQ";
-static const char WIDGET_TOKEN[] = "123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11";
-static const char WIDGET_JSON[] =
-    "{\"id\":42,\"first_name\":\"John\",\"last_name\":\"Smith\",\"username\":\"username\",\"photo_url\":\"https://t."
-    "me/i/userpic/320/picname.jpg\",\"auth_date\":1565810688,\"hash\":\"c303db2b5a06fe41d23a9b14f7c545cfc11dcc7473c0"
-    "7c9c5034ae60062461ce\"}";
+/* ---- the public vectors: tests/vectors/telegram-vectors.json, flattened by tests/vectors/flatten.py into
+ * `path<TAB>value` lines (make writes build/tests/vectors.tsv; TGAUTH_VECTORS names another file) ---- */
+
+static char *vector_lines[256];
+static size_t vector_count;
+
+/* The value at `path`; exits when the vectors lack it, since every later check would be meaningless. */
+static const char *vector(const char *path) {
+    size_t i, n = strlen(path);
+    for (i = 0; i < vector_count; i++)
+        if (strncmp(vector_lines[i], path, n) == 0 && vector_lines[i][n] == '\t') return vector_lines[i] + n + 1;
+    fprintf(stderr, "vectors: no %s\n", path);
+    exit(2);
+}
+
+static void vector_bytes(uint8_t *out, size_t n, const char *path) {
+    const char *hex = vector(path);
+    size_t i;
+    for (i = 0; i < n; i++) {
+        unsigned byte;
+        if (sscanf(hex + 2 * i, "%2x", &byte) != 1) {
+            fprintf(stderr, "vectors: %s is not %zu bytes of hex\n", path, n);
+            exit(2);
+        }
+        out[i] = (uint8_t)byte;
+    }
+}
+
+static const char *TOKEN, *DOC_INIT_DATA, *FULL_INIT_DATA, *REAL_INIT_DATA, *REAL_TOKEN, *WIDGET_TOKEN, *WIDGET_JSON;
+
+static void load_vectors(void) {
+    const char *path = getenv("TGAUTH_VECTORS") ? getenv("TGAUTH_VECTORS") : "build/tests/vectors.tsv";
+    FILE *f = fopen(path, "r");
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t len;
+    if (f == NULL) {
+        fprintf(stderr, "vectors: cannot open %s (make writes it from tests/vectors/telegram-vectors.json)\n", path);
+        exit(2);
+    }
+    while ((len = getline(&line, &cap, f)) > 0 && vector_count < sizeof vector_lines / sizeof vector_lines[0]) {
+        if (line[len - 1] == '\n') line[len - 1] = 0;
+        vector_lines[vector_count++] = line;
+        line = NULL;
+        cap = 0;
+    }
+    free(line);
+    fclose(f);
+    TOKEN = vector("mini_app_hmac.0.bot_token");
+    DOC_INIT_DATA = vector("mini_app_hmac.0.init_data");
+    FULL_INIT_DATA = vector("mini_app_hmac.2.init_data");
+    REAL_TOKEN = vector("mini_app_hmac.1.bot_token");
+    REAL_INIT_DATA = vector("third_party_ed25519.0.init_data");
+    WIDGET_TOKEN = vector("login_widget.0.bot_token");
+    WIDGET_JSON = vector("login_widget.0.json");
+}
+
+static void free_vectors(void) {
+    while (vector_count > 0) free(vector_lines[--vector_count]);
+}
 
 static tgauth_check no_age(void) {
     tgauth_check c;
@@ -265,15 +296,8 @@ static void test_extras_and_signing(void) {
 
     /* Ed25519: sign with a seed, validate with its public key (the shared custom key pair) */
     {
-        static const char seed_hex[] = "c80e09dc60f5efcf2e1f8d0793358e0ea3371267bef0024588f7bf67cf48dfb9";
-        static const char pub_hex[] = "4112765021341e5415e772cd65903f6b94e3ea1c2ab669e6d3e18ee2db00da61";
-        for (i = 0; i < 32; i++) {
-            unsigned a, b;
-            sscanf(seed_hex + 2 * i, "%2x", &a);
-            sscanf(pub_hex + 2 * i, "%2x", &b);
-            seed[i] = (uint8_t)a;
-            pub[i] = (uint8_t)b;
-        }
+        vector_bytes(seed, 32, "third_party_ed25519.1.private_key_seed_hex");
+        vector_bytes(pub, 32, "third_party_ed25519.1.public_key_hex");
     }
     len = sizeof out;
     CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, seed, 32, 42) == TGAUTH_OK);
@@ -327,14 +351,20 @@ static void test_extras_and_signing(void) {
 
     /* secrets (shared vectors) */
     {
-        static const uint8_t mini[4] = {0xfe, 0x37, 0xf4, 0x90}, widget[4] = {0xea, 0x5a, 0xdd, 0x57};
-        CHECK(tgauth_mini_app_secret(secret, "my-secret-token", 15) == TGAUTH_OK && memcmp(secret, mini, 4) == 0);
-        CHECK(tgauth_widget_secret(secret, "my-secret-token", 15) == TGAUTH_OK && memcmp(secret, widget, 4) == 0);
+        uint8_t want[32];
+        const char *token = vector("secrets.0.bot_token");
+        vector_bytes(want, 32, "secrets.0.secret_key_hex");
+        CHECK(tgauth_mini_app_secret(secret, token, strlen(token)) == TGAUTH_OK && memcmp(secret, want, 32) == 0);
+        token = vector("secrets.1.bot_token");
+        vector_bytes(want, 32, "secrets.1.secret_key_hex");
+        CHECK(tgauth_widget_secret(secret, token, strlen(token)) == TGAUTH_OK && memcmp(secret, want, 32) == 0);
         CHECK(tgauth_mini_app_secret(NULL, "x", 1) == TGAUTH_E_INVALID_ARGUMENT);
         CHECK(tgauth_mini_app_secret(secret, "x", 0) == TGAUTH_E_INVALID_ARGUMENT);
         CHECK(tgauth_widget_secret(secret, NULL, 1) == TGAUTH_E_INVALID_ARGUMENT);
-        CHECK(tgauth_telegram_public_key(pub, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK && pub[0] == 0xe7 && pub[31] == 0x2d);
-        CHECK(tgauth_telegram_public_key(pub, TGAUTH_ENVIRONMENT_TEST) == TGAUTH_OK && pub[0] == 0x40 && pub[31] == 0xec);
+        vector_bytes(want, 32, "telegram_ed25519_public_keys.production");
+        CHECK(tgauth_telegram_public_key(pub, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK && memcmp(pub, want, 32) == 0);
+        vector_bytes(want, 32, "telegram_ed25519_public_keys.test");
+        CHECK(tgauth_telegram_public_key(pub, TGAUTH_ENVIRONMENT_TEST) == TGAUTH_OK && memcmp(pub, want, 32) == 0);
         CHECK(tgauth_telegram_public_key(pub, 7) == TGAUTH_E_INVALID_ARGUMENT);
         CHECK(tgauth_telegram_public_key(NULL, 0) == TGAUTH_E_INVALID_ARGUMENT);
     }
@@ -985,7 +1015,6 @@ static int hexval(int c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
 
 /* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row */
 static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap) {
-    static const char TOKEN[] = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8";
     static char rec[TGAUTH_DEEPLINK_RECORD_SIZE];
     tgauth_error err;
     int rc = TGAUTH_E_INVALID_ARGUMENT;
@@ -1062,6 +1091,7 @@ static void test_bad_input_table(void) {
 }
 
 int main(void) {
+    load_vectors();
     test_version_and_errors();
     test_mini_app();
     test_extras_and_signing();
@@ -1073,6 +1103,7 @@ int main(void) {
     test_bad_input_table();
     test_extreme_arguments();
     test_messages_escape_control_bytes();
+    free_vectors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

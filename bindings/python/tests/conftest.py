@@ -3,10 +3,10 @@ import os
 
 import pytest
 
-FIXTURES = os.path.join(os.path.dirname(__file__), "fixtures")
+VECTORS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "vectors")
 
 
 @pytest.fixture(scope="session")
 def vectors():
-    with open(os.path.join(FIXTURES, "telegram-vectors.json")) as f:
+    with open(os.path.join(VECTORS, "telegram-vectors.json")) as f:
         return json.load(f)
