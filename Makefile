@@ -17,7 +17,7 @@ CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 
-.PHONY: fuzz fuzz-build fuzz-smoke peers-venv test-differential sanitize
+.PHONY: fuzz fuzz-build fuzz-smoke fuzz-minimize peers-venv test-differential sanitize
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
@@ -163,6 +163,17 @@ fuzz: fuzz-build
 	        -artifact_prefix=$(BUILD)/fuzz-artifacts/$$t- $(BUILD)/fuzz-corpus/$$t fuzz/corpus/$$t 2>&1 | \
 	        grep -E "^#[0-9]+[[:space:]]+DONE|stat::number_of_executed_units|property violated|ERROR|SUMMARY" || exit 1; \
 	    test $${PIPESTATUS[0]} -eq 0 || exit 1; \
+	done
+
+# the committed seed corpus is minimized (a few dozen inputs per target: coverage of edges, not of hit
+# counts); the full corpus grows in build/fuzz-corpus. This folds the grown one back into fuzz/corpus.
+fuzz-minimize: fuzz-build
+	@for t in $(FUZZ_TARGETS); do \
+	    rm -rf $(BUILD)/fuzz-min/$$t; mkdir -p $(BUILD)/fuzz-min/$$t $(BUILD)/fuzz-corpus/$$t; \
+	    $(call FUZZ_RUN,$$t) -merge=1 -use_counters=0 -max_len=8192 $(BUILD)/fuzz-min/$$t \
+	        fuzz/corpus/$$t $(BUILD)/fuzz-corpus/$$t >$(BUILD)/fuzz-min-$$t.log 2>&1 || { tail -20 $(BUILD)/fuzz-min-$$t.log; exit 1; }; \
+	    rm -rf fuzz/corpus/$$t; mv $(BUILD)/fuzz-min/$$t fuzz/corpus/$$t; \
+	    echo "fuzz corpus $$t: $$(ls fuzz/corpus/$$t | wc -l) inputs"; \
 	done
 
 # make test: each target runs 2000 inputs from its seed corpus and mutations of them
