@@ -37,7 +37,7 @@ lib: deps
 	cp .build/release/libtgauth.so $(BUILD)/lib/$(LIBFILE)
 	ln -sf $(LIBFILE) $(BUILD)/lib/libtgauth.so.$(SOVERSION)
 	ln -sf libtgauth.so.$(SOVERSION) $(BUILD)/lib/libtgauth.so
-	cp include/tgauth.h $(BUILD)/include/tgauth.h
+	cp include/tgauth*.h $(BUILD)/include/
 	sed 's/@VERSION@/$(VERSION)/' scripts/tgauth.pc.in > $(BUILD)/lib/pkgconfig/tgauth.pc
 
 cli: deps
@@ -50,7 +50,7 @@ install: all
 	install -m 755 $(BUILD)/lib/$(LIBFILE) $(DESTDIR)$(PREFIX)/lib/$(LIBFILE)
 	ln -sf $(LIBFILE) $(DESTDIR)$(PREFIX)/lib/libtgauth.so.$(SOVERSION)
 	ln -sf libtgauth.so.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/libtgauth.so
-	install -m 644 include/tgauth.h $(DESTDIR)$(PREFIX)/include/tgauth.h
+	install -m 644 include/tgauth*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/lib/pkgconfig/tgauth.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tgauth.pc
 	install -m 755 $(BUILD)/bin/tgauth $(DESTDIR)$(PREFIX)/bin/tgauth
 
@@ -115,13 +115,16 @@ $(BUILD)/tests/vectors.tsv: tests/vectors/telegram-vectors.json tests/vectors/fl
 	@mkdir -p $(BUILD)/tests
 	$(PYTHON) tests/vectors/flatten.py > $@
 
-$(BUILD)/tests/header_cxx: tests/c/header_cxx.cpp include/tgauth.h
-	@mkdir -p $(BUILD)/tests
-	$(CXX) $(CXXWARN) -Iinclude -c -o $@ $<
+# the umbrella and each module header alone compile warning-free as C99 and C++17
+HEADERS := tgauth.h tgauth_verify.h tgauth_record.h tgauth_deeplink.h
 
-$(BUILD)/tests/header_c: tests/c/header_c.c include/tgauth.h
+$(BUILD)/tests/header_cxx: tests/c/header_cxx.cpp $(addprefix include/,$(HEADERS))
 	@mkdir -p $(BUILD)/tests
-	$(CC) $(CWARN) -Iinclude -c -o $@ $<
+	for h in $(HEADERS); do $(CXX) $(CXXWARN) -Iinclude -DTGAUTH_HEADER="<$$h>" -c -o $@ $< || exit 1; done
+
+$(BUILD)/tests/header_c: tests/c/header_c.c $(addprefix include/,$(HEADERS))
+	@mkdir -p $(BUILD)/tests
+	for h in $(HEADERS); do $(CC) $(CWARN) -Iinclude -DTGAUTH_HEADER="<$$h>" -c -o $@ $< || exit 1; done
 
 test-c: $(BUILD)/tests/test_tgauth $(BUILD)/tests/header_c $(BUILD)/tests/header_cxx
 	@scripts/ensure-deps.sh test

@@ -4,7 +4,10 @@ import PackageDescription
 let package = Package(
     name: "tgauth",
     products: [
+        // the verification core: Login Widget, Mini App, third-party, signing (libcrypto and libsodium)
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
+        // the bot deep-link login, its stores (in memory, Redis through hiredis)
+        .library(name: "TelegramAuthDeepLink", targets: ["TelegramAuthDeepLink"]),
         // The C ABI: built by `make` into build/lib/libtgauth.so.0.x.y with the Swift runtime linked statically.
         .library(name: "tgauth", type: .dynamic, targets: ["TelegramAuthC"]),
         .executable(name: "tgauth-cli", targets: ["tgauth"]),
@@ -31,8 +34,9 @@ let package = Package(
         .systemLibrary(name: "CTGAuth"),
         // Vector kernels for the query parser (x86-64 AVX2, chosen at run time); the Swift parser stands behind them
         .target(name: "CSIMD"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CHiredis", "CSIMD"]),
-        .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "CTGAuth"]),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CSIMD"]),
+        .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
+        .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
             dependencies: [
@@ -42,7 +46,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth", "CSIMD", "tgauth"]
+            dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CSIMD", "tgauth"]
         ),
     ]
 )

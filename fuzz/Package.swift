@@ -13,6 +13,10 @@ let package = Package(
     name: "tgauth-fuzz",
     dependencies: [.package(path: "..")],
     targets: [
-        .executableTarget(name: "tgauth-fuzz", dependencies: [.product(name: "TelegramAuth", package: root)])
+        .executableTarget(
+            name: "tgauth-fuzz",
+            dependencies: [
+                .product(name: "TelegramAuth", package: root), .product(name: "TelegramAuthDeepLink", package: root),
+            ])
     ]
 )

@@ -9,11 +9,11 @@ soname=$(readelf -d "$so" | sed -n 's/.*(SONAME).*\[\(.*\)\]/\1/p')
 exports=$(nm -D --defined-only "$so" | awk '{print $3}' | sed 's/@.*//' | sort -u)
 stray=$(echo "$exports" | grep -v '^tgauth_' || true)
 [ -z "$stray" ] || { echo "FAIL: exported symbols outside the C API:"; echo "$stray" | head; fail=1; }
-declared=$(grep -oE '\btgauth_[a-z0-9_]+\s*\(' include/tgauth.h | sed 's/\s*($//' | sort -u)
+declared=$(cat include/tgauth*.h | grep -oE '\btgauth_[a-z0-9_]+\s*\(' | sed 's/\s*($//' | sort -u)
 missing=$(comm -23 <(echo "$declared") <(echo "$exports"))
 extra=$(comm -13 <(echo "$declared") <(echo "$exports"))
-[ -z "$missing" ] || { echo "FAIL: declared in tgauth.h but not exported: $missing"; fail=1; }
-[ -z "$extra" ] || { echo "FAIL: exported but not declared in tgauth.h: $extra"; fail=1; }
+[ -z "$missing" ] || { echo "FAIL: declared in include/tgauth*.h but not exported: $missing"; fail=1; }
+[ -z "$extra" ] || { echo "FAIL: exported but not declared in include/tgauth*.h: $extra"; fail=1; }
 needed=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 for lib in $needed; do
     case "$lib" in

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthDeepLink
 
 /// One row of `tests/bad-inputs/cases.tsv` (the README's bad-input table; the C and Python suites read
 /// the same file).

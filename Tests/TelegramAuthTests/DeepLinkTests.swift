@@ -3,6 +3,7 @@ import Synchronization
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthDeepLink
 
 final class TestClock: Sendable {
     let ms = Atomic<Int64>(1_700_000_000_000)

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthDeepLink
 
 /// A real redis-server on loopback, started for one test and stopped after it.
 final class RedisServer {

@@ -170,10 +170,10 @@ enum SWAR {
 }
 
 /// Byte-level helpers shared by the parsers.
-enum Bytes {
+package enum Bytes {
     /// A byte of the base64url alphabet `A-Za-z0-9_-`: bot token secrets, login tokens, webhook secrets.
     @inline(__always)
-    static func isBase64URL(_ b: UInt8) -> Bool {
+    package static func isBase64URL(_ b: UInt8) -> Bool {
         (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F
     }
 

@@ -71,11 +71,3 @@ public struct ValidationOptions: Sendable, Hashable {
         }
     }
 }
-
-enum SystemClock {
-    static func unixTime() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec)
-    }
-}

@@ -6,6 +6,7 @@
 import Glibc
 #endif
 @testable import TelegramAuth
+@testable import TelegramAuthDeepLink
 
 /// One line on standard error.
 func say(_ line: String) {

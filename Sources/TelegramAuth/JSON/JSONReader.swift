@@ -1,5 +1,5 @@
-/// A strict, allocation-free JSON reader over bytes (RFC 8259), used for the objects inside initData, the
-/// widget's JSON callback and webhook updates. Strings are decoded into a ``FieldParser``'s region.
+/// The library's one JSON reader: strict (RFC 8259) and allocation-free over bytes. It reads the objects
+/// inside initData, the widget's JSON callback, and (through ``JSONValue``) webhook updates and login records. Strings are decoded into a ``FieldParser``'s region.
 struct JSONReader {
     /// Objects and arrays nested deeper than this are rejected rather than recursed into.
     static let maxDepth = 64
@@ -9,11 +9,15 @@ struct JSONReader {
     var position = 0
     /// Where the JSON came from, for error messages (`user`, `chat`, `JSON`…).
     let context: StaticString
+    /// Whether `\u0000` may appear in a string. Fields handed to C as NUL-terminated strings refuse it;
+    /// ``JSONValue`` trees, which keep Swift strings, take it.
+    let allowsNUL: Bool
 
-    init(_ base: UnsafePointer<UInt8>, _ count: Int, context: StaticString) {
+    init(_ base: UnsafePointer<UInt8>, _ count: Int, context: StaticString, allowsNUL: Bool = false) {
         self.base = base
         self.end = count
         self.context = context
+        self.allowsNUL = allowsNUL
     }
 
     var atEnd: Bool { position >= end }
@@ -54,7 +58,7 @@ struct JSONReader {
     }
 
     /// Decodes a JSON string into the parser's region, NUL-terminated; rejects control characters,
-    /// bad escapes, lone surrogates and `\u0000`.
+    /// bad escapes, lone surrogates and (unless ``allowsNUL``) `\u0000`.
     mutating func readString(into parser: inout FieldParser) throws(TelegramAuthError) -> Slice32 {
         try expect(UInt8(ascii: "\""))
         let out = parser.bytes + parser.cursor
@@ -112,7 +116,7 @@ struct JSONReader {
                 } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
                     throw error("lone surrogate")
                 }
-                if scalar == 0 { throw error("NUL character") }
+                if scalar == 0 && !allowsNUL { throw error("NUL character") }
                 o += encodeUTF8(scalar, into: out + o)
                 continue
             default:

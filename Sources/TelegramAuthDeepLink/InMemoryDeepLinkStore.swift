@@ -6,34 +6,7 @@ import Musl
 import Darwin
 #endif
 
-/// Where pending logins live. Keys are hashes of the login token and poll secret, never the secrets.
-///
-/// Implementations must make `update` atomic per key (no two bodies for one key interleave), keep
-/// `create`'s lifetime on updates, and make `notify`/`wait` behave like a queue: a notification
-/// sent before anyone waits is kept for the next `wait`.
-public protocol DeepLinkStore: Sendable {
-    /// Stores a new login: `tokenKey` → `pollKey`, and the record at `pollKey`. The login is live for `ttl`
-    /// seconds; afterwards both stay readable for `keep` more seconds (so a poll can still learn `expired`,
-    /// or collect an approval given just in time), where the store has room for them.
-    func create(tokenKey: String, pollKey: String, record: String, ttl: Int64, keep: Int64) throws(TelegramAuthError)
-    /// The poll key a token key leads to, or nil.
-    func pollKey(forToken tokenKey: String) throws(TelegramAuthError) -> String?
-    /// Reads the record at `key` and, atomically, replaces it with what `body` returns (nil: no write).
-    func update<R>(_ key: String, _ body: (String?) -> (String?, R)) throws(TelegramAuthError) -> R
-    /// Wakes one `wait` on `key` (now, or the next to come).
-    func notify(_ key: String) throws(TelegramAuthError)
-    /// Waits up to `timeout` seconds for a notification on `key`; true when one came.
-    func wait(_ key: String, timeout: Double) throws(TelegramAuthError) -> Bool
-}
-
-/// The system clock as Unix milliseconds, the default clock of the deep-link types.
-public enum WallClock {
-    public static func milliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec) * 1000 + Int64(ts.tv_nsec) / 1_000_000
-    }
-}
+import TelegramAuth
 
 /// The default store: in this process, thread-safe, bounded.
 ///
@@ -76,7 +49,7 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     /// - Parameters:
     ///   - capacity: the most logins; `create` beyond it, when none has expired, fails with `store_full`.
     ///   - clock: Unix time in milliseconds (for tests); the system clock by default.
-    public init(capacity: Int = 100_000, clock: @escaping @Sendable () -> Int64 = WallClock.milliseconds) {
+    public init(capacity: Int = 100_000, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.capacity = max(1, capacity)
         self.clock = clock
         pthread_mutex_init(mutex, nil)

@@ -1,4 +1,5 @@
 import COpenSSL
+import TelegramAuth
 
 /// Bot deep-link login: the app opens `tg://resolve?domain=BOT&start=TOKEN`, the user taps Start, the
 /// bot's webhook receives `/start TOKEN`, and the app, polling or waiting with its poll secret, receives
@@ -21,7 +22,7 @@ public final class DeepLinkLogin: Sendable {
         /// The app's name in the bot's messages.
         public var appName: String = "the app"
         /// Unix time in milliseconds (for tests); the system clock by default.
-        public var clock: @Sendable () -> Int64 = WallClock.milliseconds
+        public var clock: @Sendable () -> Int64 = SystemClock.milliseconds
 
         public init(botUsername: String) { self.botUsername = botUsername }
     }

@@ -1,4 +1,5 @@
 import CHiredis
+import TelegramAuth
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,0 +1,307 @@
+/*
+ * tgauth_verify.h: the verification core. Version, status codes and errors, the checks, the typed
+ * results, the Mini App, third-party and Login Widget verifiers, secrets and signing.
+ * The conventions, memory rules and thread safety of every tgauth header are stated once, in tgauth.h.
+ */
+#ifndef TGAUTH_VERIFY_H
+#define TGAUTH_VERIFY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- Version ----------------------------------------------------------------------------------- */
+
+#define TGAUTH_VERSION_MAJOR 0
+#define TGAUTH_VERSION_MINOR 1
+#define TGAUTH_VERSION_RELEASE 0
+#define TGAUTH_VERSION_NUMBER (TGAUTH_VERSION_MAJOR * 10000 + TGAUTH_VERSION_MINOR * 100 + TGAUTH_VERSION_RELEASE)
+#define TGAUTH_VERSION_STRING "0.1.0"
+
+#if defined(_WIN32)
+#define TGAUTH_API __declspec(dllimport)
+#elif defined(__GNUC__) || defined(__clang__)
+#define TGAUTH_API __attribute__((visibility("default")))
+#else
+#define TGAUTH_API
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define TGAUTH_WARN_UNUSED_RESULT __attribute__((warn_unused_result))
+#else
+#define TGAUTH_WARN_UNUSED_RESULT
+#endif
+
+/** Returns: TGAUTH_VERSION_NUMBER of the library actually loaded (compare it with the header's). */
+TGAUTH_API unsigned tgauth_version_number(void);
+
+/** Returns: TGAUTH_VERSION_STRING of the library actually loaded. */
+TGAUTH_API const char *tgauth_version_string(void);
+
+/* ---- Status codes (append-only) ---------------------------------------------------------------- */
+
+#define TGAUTH_OK 0
+/** The input does not follow the expected syntax (query string, JSON, hex, base64url, UTF-8). */
+#define TGAUTH_E_MALFORMED 1
+/** A required field is absent. */
+#define TGAUTH_E_MISSING_FIELD 2
+/** The HMAC-SHA256 `hash` does not match. */
+#define TGAUTH_E_BAD_HASH 3
+/** The Ed25519 `signature` does not verify. */
+#define TGAUTH_E_BAD_SIGNATURE 4
+/** `auth_date` is older than the allowed maximum age. */
+#define TGAUTH_E_EXPIRED 5
+/** `auth_date` lies further ahead of now than the allowed skew. */
+#define TGAUTH_E_FUTURE_AUTH_DATE 6
+/** The input is longer than the configured limit. */
+#define TGAUTH_E_TOO_LARGE 7
+/** A NULL pointer, a bad length, a bot token not of the form <bot id>:<secret>, a 31-byte key, an index out of range... */
+#define TGAUTH_E_INVALID_ARGUMENT 8
+/** An output buffer is too small; the required length was stored. */
+#define TGAUTH_E_BUFFER_TOO_SMALL 9
+/** A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong (deep-link login). */
+#define TGAUTH_E_BAD_WEBHOOK_SECRET 10
+/** The in-memory login store holds its maximum of pending logins. */
+#define TGAUTH_E_STORE_FULL 11
+/** The login store (Redis) cannot be reached or answered with an error. */
+#define TGAUTH_E_STORE_UNAVAILABLE 12
+
+/** Returns: a static English description of `code` ("unknown status" for an unknown code). */
+TGAUTH_API const char *tgauth_strerror(int code);
+
+/** Returns: the stable identifier of `code` ("ok", "malformed", "missing_field", "bad_hash", "bad_signature",
+ *  "expired", "future_auth_date", "too_large", "invalid_argument", "buffer_too_small"), the same the CLI
+ *  prints and the Python exceptions carry; "unknown" for an unknown code. */
+TGAUTH_API const char *tgauth_error_kind(int code);
+
+/** Detail of a failure. Filled by any function that takes a `tgauth_error *`, when it is not NULL. */
+typedef struct tgauth_error {
+    int code;          /* the status that was returned */
+    char field[64];    /* the field at fault ("hash", "user.id", ...), or "" when none; NUL-terminated */
+    char message[256]; /* a human-readable explanation, NUL-terminated, never containing secrets */
+} tgauth_error;
+
+/* ---- Sizes ------------------------------------------------------------------------------------- */
+
+#define TGAUTH_SECRET_BYTES 32
+#define TGAUTH_PUBLIC_KEY_BYTES 32
+#define TGAUTH_PRIVATE_KEY_BYTES 32
+TGAUTH_API size_t tgauth_secret_bytes(void);
+TGAUTH_API size_t tgauth_public_key_bytes(void);
+TGAUTH_API size_t tgauth_private_key_bytes(void);
+
+/* ---- Checks applied to every verification ----------------------------------------------------- */
+
+#define TGAUTH_DEFAULT_MAX_AGE 86400
+#define TGAUTH_DEFAULT_FUTURE_SKEW 60
+#define TGAUTH_DEFAULT_MAX_INPUT_BYTES 16384
+
+/** Time window and size limit. Pass NULL to a verify function for the defaults. */
+typedef struct tgauth_check {
+    int64_t max_age;        /* seconds; 0 turns the age check off. Default 86400 */
+    int64_t future_skew;    /* seconds auth_date may lie ahead of now. Default 60 */
+    int64_t now;            /* Unix time to check against; 0 reads the system clock. Default 0 */
+    size_t max_input_bytes; /* longer input is TGAUTH_E_TOO_LARGE before any parsing. Default 16384 */
+} tgauth_check;
+
+/** Fills `check` with the defaults.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT when `check` is NULL. */
+TGAUTH_API int tgauth_check_init(tgauth_check *check);
+
+/** A key/value pair given by the caller (for signing, or widget fields from a parsed request). */
+typedef struct tgauth_field {
+    const char *key;
+    size_t key_len;
+    const char *value;
+    size_t value_len;
+} tgauth_field;
+
+/* ---- Results ----------------------------------------------------------------------------------- */
+
+/** Verified Mini App initData (WebAppInitData). Free with tgauth_init_data_free. */
+typedef struct tgauth_init_data tgauth_init_data;
+/** Verified Login Widget data. Free with tgauth_widget_data_free. */
+typedef struct tgauth_widget_data tgauth_widget_data;
+/** A borrowed view of a user (WebAppUser, or the Login Widget user). */
+typedef struct tgauth_user tgauth_user;
+/** A borrowed view of a chat (WebAppChat). */
+typedef struct tgauth_chat tgauth_chat;
+
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_init_data_free(tgauth_init_data *data);
+/** Returns: `auth_date` (Unix time); 0 when `data` is NULL. */
+TGAUTH_API int64_t tgauth_init_data_auth_date(const tgauth_init_data *data);
+/** Out: *value = `can_send_after`. Returns: 1 when present, 0 when absent or `data`/`value` is NULL. */
+TGAUTH_API int tgauth_init_data_can_send_after(const tgauth_init_data *data, int64_t *value);
+/** String fields. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_query_id(const tgauth_init_data *data, size_t *len);
+TGAUTH_API const char *tgauth_init_data_chat_type(const tgauth_init_data *data, size_t *len);
+TGAUTH_API const char *tgauth_init_data_chat_instance(const tgauth_init_data *data, size_t *len);
+TGAUTH_API const char *tgauth_init_data_start_param(const tgauth_init_data *data, size_t *len);
+TGAUTH_API const char *tgauth_init_data_hash(const tgauth_init_data *data, size_t *len);
+TGAUTH_API const char *tgauth_init_data_signature(const tgauth_init_data *data, size_t *len);
+/** Returns: the user, receiver or chat view, or NULL when absent. */
+TGAUTH_API const tgauth_user *tgauth_init_data_user(const tgauth_init_data *data);
+TGAUTH_API const tgauth_user *tgauth_init_data_receiver(const tgauth_init_data *data);
+TGAUTH_API const tgauth_chat *tgauth_init_data_chat(const tgauth_init_data *data);
+/** Returns: the number of top-level fields this library version does not know (they were checked). */
+TGAUTH_API size_t tgauth_init_data_extra_count(const tgauth_init_data *data);
+/** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */
+TGAUTH_API int tgauth_init_data_extra(const tgauth_init_data *data, tgauth_field *field, size_t index);
+
+/** Returns: the user's id (exact 64-bit); 0 when `user` is NULL. */
+TGAUTH_API int64_t tgauth_user_id(const tgauth_user *user);
+TGAUTH_API const char *tgauth_user_first_name(const tgauth_user *user, size_t *len);
+TGAUTH_API const char *tgauth_user_last_name(const tgauth_user *user, size_t *len);
+TGAUTH_API const char *tgauth_user_username(const tgauth_user *user, size_t *len);
+TGAUTH_API const char *tgauth_user_language_code(const tgauth_user *user, size_t *len);
+TGAUTH_API const char *tgauth_user_photo_url(const tgauth_user *user, size_t *len);
+/** Flags. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
+TGAUTH_API int tgauth_user_is_bot(const tgauth_user *user);
+TGAUTH_API int tgauth_user_is_premium(const tgauth_user *user);
+TGAUTH_API int tgauth_user_added_to_attachment_menu(const tgauth_user *user);
+TGAUTH_API int tgauth_user_allows_write_to_pm(const tgauth_user *user);
+
+/** Returns: the chat id (negative for groups); 0 when `chat` is NULL. */
+TGAUTH_API int64_t tgauth_chat_id(const tgauth_chat *chat);
+TGAUTH_API const char *tgauth_chat_type(const tgauth_chat *chat, size_t *len);
+TGAUTH_API const char *tgauth_chat_title(const tgauth_chat *chat, size_t *len);
+TGAUTH_API const char *tgauth_chat_username(const tgauth_chat *chat, size_t *len);
+TGAUTH_API const char *tgauth_chat_photo_url(const tgauth_chat *chat, size_t *len);
+
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_widget_data_free(tgauth_widget_data *data);
+/** Returns: the verified user (never NULL for a non-NULL `data`). */
+TGAUTH_API const tgauth_user *tgauth_widget_data_user(const tgauth_widget_data *data);
+TGAUTH_API int64_t tgauth_widget_data_auth_date(const tgauth_widget_data *data);
+TGAUTH_API size_t tgauth_widget_data_extra_count(const tgauth_widget_data *data);
+TGAUTH_API int tgauth_widget_data_extra(const tgauth_widget_data *data, tgauth_field *field, size_t index);
+
+/* ---- Mini App initData (HMAC-SHA256 with the bot token) ---------------------------------------- */
+
+/** A validator for one bot token; derives the key once. Share it between threads freely. */
+typedef struct tgauth_mini_app tgauth_mini_app;
+
+/** Creates a validator.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL pointers or a token not of the form <bot id>:<secret>.
+ *  Out: *validator, to free with tgauth_mini_app_free.
+ *  In: bot_token, bot_token_len: the token from @BotFather. It is not kept; only the derived key is. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_new(
+    tgauth_mini_app **validator, const char *bot_token, size_t bot_token_len);
+/** Frees a validator. Accepts NULL. */
+TGAUTH_API void tgauth_mini_app_free(tgauth_mini_app *validator);
+
+/** Validates initData, or an Authorization header value `tma <initData>`.
+ *  Returns: TGAUTH_OK or the reason for rejection.
+ *  Out: *data: the verified result on success, NULL otherwise. err (may be NULL): the detail.
+ *  In: init_data, init_data_len; check: limits, or NULL for the defaults. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_validate(
+    const tgauth_mini_app *validator, tgauth_init_data **data, tgauth_error *err,
+    const char *init_data, size_t init_data_len, const tgauth_check *check);
+
+/* ---- Third-party validation (Ed25519 `signature`, bot id only) --------------------------------- */
+
+#define TGAUTH_ENVIRONMENT_PRODUCTION 0
+#define TGAUTH_ENVIRONMENT_TEST 1
+
+/** A validator for one bot id and public key. Share it between threads freely. */
+typedef struct tgauth_third_party tgauth_third_party;
+
+/** Creates a validator with Telegram's key for `environment` (TGAUTH_ENVIRONMENT_*).
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL pointer, a bot id <= 0 or an unknown environment. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new(
+    tgauth_third_party **validator, int64_t bot_id, int environment);
+/** Creates a validator with a caller's 32-byte Ed25519 public key.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL, a bot id <= 0 or a key that is not 32 bytes. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new_with_key(
+    tgauth_third_party **validator, int64_t bot_id, const uint8_t *public_key, size_t public_key_len);
+/** Frees a validator. Accepts NULL. */
+TGAUTH_API void tgauth_third_party_free(tgauth_third_party *validator);
+/** Validates initData by its `signature`. Out and In as tgauth_mini_app_validate.
+ *
+ *  Verified signatures are cached: a Mini App sends the same initData with every request of a session. The
+ *  cache is keyed by a SHA-256 of the public key, the signature and the signed message (which starts with
+ *  the bot id), not by the unsigned `hash`, so variants of one payload share one entry; the least recently
+ *  used one makes room. A hit skips only the Ed25519 check: the input is parsed and checked afresh on every
+ *  call, so the verdict and the result are always a fresh validation's. Rejections are never cached.
+ *  `signature` must be 86 base64url characters without padding (TGAUTH_E_MALFORMED otherwise). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_validate(
+    const tgauth_third_party *validator, tgauth_init_data **data, tgauth_error *err,
+    const char *init_data, size_t init_data_len, const tgauth_check *check);
+
+/** The cache size of a new validator, in results. */
+#define TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE 1024
+
+/** Sets how many verified signatures `validator` keeps (0 turns the cache off), keeping the most recently
+ *  used ones. Thread-safe: it may run while other threads validate with the same validator.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL validator or a size above 2^31. */
+TGAUTH_API int tgauth_third_party_set_cache_size(tgauth_third_party *validator, size_t entries);
+
+/** Reads the cache counters. Any out pointer may be NULL.
+ *  Out: *hits, *misses: lookups answered from the cache, and not; *entries: results held now;
+ *  *capacity: the cache size. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL validator. */
+TGAUTH_API int tgauth_third_party_cache_stats(
+    const tgauth_third_party *validator, uint64_t *hits, uint64_t *misses, size_t *entries, size_t *capacity);
+
+/* ---- Login Widget (HMAC-SHA256 with SHA256(bot token)) ----------------------------------------- */
+
+/** A verifier for one bot token. Share it between threads freely. */
+typedef struct tgauth_widget tgauth_widget;
+
+/** Creates a verifier. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or a token not of the form <bot id>:<secret>. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_new(
+    tgauth_widget **verifier, const char *bot_token, size_t bot_token_len);
+/** Frees a verifier. Accepts NULL. */
+TGAUTH_API void tgauth_widget_free(tgauth_widget *verifier);
+
+/** Verifies widget data given as a query string, a callback URL (`https://.../auth?...`,
+ *  `myapp://telegram-callback?...`, or with the data in the fragment or as `tgAuthResult`), or the JSON
+ *  object of the JavaScript callback; the form is detected.
+ *  Out: *data: the verified result on success, NULL otherwise. err (may be NULL). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify(
+    const tgauth_widget *verifier, tgauth_widget_data **data, tgauth_error *err,
+    const char *input, size_t input_len, const tgauth_check *check);
+
+/** Verifies widget data given as decoded key/value pairs (for example a framework's parsed parameters).
+ *  In: fields, field_count: the pairs; `fields` may be NULL only when `field_count` is 0. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_fields(
+    const tgauth_widget *verifier, tgauth_widget_data **data, tgauth_error *err,
+    const tgauth_field *fields, size_t field_count, const tgauth_check *check);
+
+/* ---- Secrets and signing (for tests and fixtures) ---------------------------------------------- */
+
+/** Out: secret = HMAC-SHA256(key "WebAppData", bot token), 32 bytes.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an empty token. */
+TGAUTH_API int tgauth_mini_app_secret(uint8_t secret[32], const char *bot_token, size_t bot_token_len);
+/** Out: secret = SHA256(bot token), 32 bytes. Returns as tgauth_mini_app_secret. */
+TGAUTH_API int tgauth_widget_secret(uint8_t secret[32], const char *bot_token, size_t bot_token_len);
+/** Out: key = Telegram's Ed25519 public key for `environment`. Returns: TGAUTH_OK or TGAUTH_E_INVALID_ARGUMENT. */
+TGAUTH_API int tgauth_telegram_public_key(uint8_t key[32], int environment);
+
+/** Signs Mini App initData: appends `auth_date`, a `signature` when `ed25519_seed` is given, and `hash`.
+ *  Returns: TGAUTH_OK; TGAUTH_E_BUFFER_TOO_SMALL (with *out_len set to the length needed, excluding the
+ *  NUL); TGAUTH_E_INVALID_ARGUMENT for NULL, a token not of the form <bot id>:<secret>, an empty, duplicate or reserved key, or a
+ *  seed without a positive bot id.
+ *  Out: out: the query string, NUL-terminated. In/Out: *out_len: the capacity of `out` on entry, the
+ *  length written (excluding the NUL) on return.
+ *  In: fields, field_count: the other fields; ed25519_seed, seed_len: NULL/0, or a 32-byte private key seed;
+ *  bot_id: the bot id the signature covers (ignored without a seed). */
+TGAUTH_API int tgauth_sign_init_data(
+    char *out, size_t *out_len, const char *bot_token, size_t bot_token_len, const tgauth_field *fields,
+    size_t field_count, int64_t auth_date, const uint8_t *ed25519_seed, size_t seed_len, int64_t bot_id);
+
+/** Signs Login Widget data: appends `auth_date` and `hash`, writing a query string.
+ *  Returns, Out and In as tgauth_sign_init_data. */
+TGAUTH_API int tgauth_sign_widget(
+    char *out, size_t *out_len, const char *bot_token, size_t bot_token_len, const tgauth_field *fields,
+    size_t field_count, int64_t auth_date);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TGAUTH_VERIFY_H */
