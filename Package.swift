@@ -32,9 +32,10 @@ let package = Package(
             providers: [.apt(["libhiredis-dev"])]
         ),
         .systemLibrary(name: "CTGAuth"),
-        // Vector kernels for the query parser (x86-64 AVX2, chosen at run time); the Swift parser stands behind them
-        .target(name: "CSIMD"),
-        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CSIMD"]),
+        // Kernels for the query parser, one file per instruction set behind one table chosen at load; the Swift
+        // parser stands behind them
+        .target(name: "CQueryKernel"),
+        .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CTGAuth"]),
         .executableTarget(
@@ -46,7 +47,7 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CSIMD", "tgauth"]
+            dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CQueryKernel", "tgauth"]
         ),
     ]
 )

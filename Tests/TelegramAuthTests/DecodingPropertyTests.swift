@@ -1,4 +1,4 @@
-import CSIMD
+import CQueryKernel
 import Testing
 
 @testable import TelegramAuth
@@ -55,10 +55,11 @@ import Testing
         let specials: [UInt8] = Array("%&=+\n\0".utf8) + [0x0A, 0x00, 0x09, 0xC3, 0x80, 0xFF] + Array("0aFg=".utf8)
         var fastAccepted = 0
         var fastRefused = 0
-        var vectorAccepted: [Int: Int] = [:]
-        // the kernels this machine runs: AVX-512 (4) includes AVX2 (3)
-        let best = Int(tg_simd_level())
-        let vectorLevels = [3, 4].filter { $0 <= best }
+        var vectorAccepted: [String: Int] = [:]
+        // every vector kernel this machine runs, each called directly (the generic one declines everything)
+        let kernels = Array((1...).lazy.map { tg_query_kernel_at($0) }.prefix { $0 != nil }.map { $0!.pointee })
+            .filter { $0.supported() != 0 }
+        let names = kernels.map { String(cString: $0.name) }
         for _ in 0..<4000 {
             var fields: [String] = []
             for _ in 0..<Int.random(in: 1...4, using: &g) {
@@ -81,18 +82,16 @@ import Testing
                 var exactError: TelegramAuthError?
                 do throws(TelegramAuthError) { try exactParser.parseQueryExact(input.baseAddress!, input.count) } catch { exactError = error }
                 // the word-at-a-time fast pass, then each vector kernel this CPU has
-                for level in [0] + vectorLevels {
-                    let vector = level != 0
-                    if vector { #expect(tg_simd_limit_level(Int32(level)) == level) }
-                    defer { if vector { _ = tg_simd_limit_level(4) } }
+                for pass in [nil] + kernels.indices.map(Optional.some) {
+                    let vector = pass != nil
+                    let name = pass.map { names[$0] } ?? "word-at-a-time"
                     let fast = FieldParser.storage(forQuery: input)
                     var fastParser = FieldParser(storage: fast)
-                    let accepted = vector
-                        ? fastParser.parseQueryVector(input.baseAddress!, input.count)
-                        : fastParser.parseQueryFast(input.baseAddress!, input.count)
+                    let accepted = pass.map { fastParser.parseQueryVector(input.baseAddress!, input.count, kernel: kernels[$0]) }
+                        ?? fastParser.parseQueryFast(input.baseAddress!, input.count)
                     if accepted {
-                        if vector { vectorAccepted[level, default: 0] += 1 } else { fastAccepted += 1 }
-                        #expect(exactError == nil, "pass \(level) accepted what the exact parser refuses: \(bytes)")
+                        if vector { vectorAccepted[name, default: 0] += 1 } else { fastAccepted += 1 }
+                        #expect(exactError == nil, "pass \(name) accepted what the exact parser refuses: \(bytes)")
                         #expect(fastParser.count == exactParser.count)
                         for i in 0..<min(fastParser.count, exactParser.count) {
                             #expect(Array(fast.bytes(fastParser.table[i].key)) == Array(exact.bytes(exactParser.table[i].key)), "\(bytes)")
@@ -114,7 +113,7 @@ import Testing
         // both outcomes must have been exercised for the test to mean anything
         #expect(fastAccepted > 500)
         #expect(fastRefused > 500)
-        for level in vectorLevels { #expect(vectorAccepted[level, default: 0] > 500, "kernel \(level)") }
+        for name in names { #expect(vectorAccepted[name, default: 0] > 500, "kernel \(name)") }
         print("query passes accepted: fast \(fastAccepted) of \(fastAccepted + fastRefused), vector \(vectorAccepted)")
     }
 

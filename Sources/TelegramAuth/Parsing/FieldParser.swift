@@ -1,4 +1,7 @@
-import CSIMD
+import CQueryKernel
+
+/// The query kernel chosen when the library loaded (a table of C function pointers, never written).
+nonisolated(unsafe) let queryKernel: tg_query_kernel = tg_query_kernel_chosen().pointee
 
 /// Fills a ``FieldStorage`` with the received fields, sorted by key, and writes data-check-strings.
 ///
@@ -33,7 +36,7 @@ struct FieldParser {
 
     /// A storage big enough for `input` parsed as a query string.
     static func storage(forQuery input: UnsafeBufferPointer<UInt8>, extraBytes: Int = 0) -> FieldStorage {
-        let separators = 1 &+ (input.baseAddress.map { tg_simd_count_byte($0, input.count, UInt8(ascii: "&")) } ?? 0)
+        let separators = 1 &+ (input.baseAddress.map { queryKernel.count_byte($0, input.count, UInt8(ascii: "&")) } ?? 0)
         return FieldStorage.make(fields: separators, byteCount: 2 * (input.count + separators + 1) + 64 + extraBytes)
     }
 
@@ -51,13 +54,16 @@ struct FieldParser {
         try parseQueryExact(src, n)
     }
 
-    /// The vector kernel (`tg_simd_decode_query`): 16 bytes per step, escapes decoded and squeezed out
-    /// in place. It declines anything but a plain valid query, and leaves UTF-8 to be checked here.
-    mutating func parseQueryVector(_ src: UnsafePointer<UInt8>, _ n: Int) -> Bool {
+    /// A query kernel (`tg_query_kernel.decode_query`; the one chosen at load unless a test names another):
+    /// escapes decoded and squeezed out in place, many bytes per step. It declines anything but a plain valid
+    /// query, and leaves UTF-8 to be checked here.
+    mutating func parseQueryVector(
+        _ src: UnsafePointer<UInt8>, _ n: Int, kernel: tg_query_kernel = queryKernel
+    ) -> Bool {
         var end = 0
         var nonASCII: Int32 = 0
-        let found = UnsafeMutableRawPointer(table + count).withMemoryRebound(to: tg_simd_field.self, capacity: tableCapacity &- count) {
-            tg_simd_decode_query(src, n, bytes, cursor, byteCapacity, $0, tableCapacity &- count, &end, &nonASCII)
+        let found = UnsafeMutableRawPointer(table + count).withMemoryRebound(to: tg_query_field.self, capacity: tableCapacity &- count) {
+            kernel.decode_query(src, n, bytes, cursor, byteCapacity, $0, tableCapacity &- count, &end, &nonASCII)
         }
         guard found > 0 else { return false }
         if nonASCII != 0 && !Bytes.isValidUTF8(bytes + cursor, end &- 1 &- cursor) { return false }
