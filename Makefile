@@ -1,6 +1,7 @@
 # tgauth: `make` builds into build/, `make test` runs every suite, `make demo` shows every verification kind.
 SHELL      := /bin/bash
-VERSION    := 0.1.0
+# the version is written once for C, in the header
+VERSION    := $(shell sed -n 's/^#define TGAUTH_VERSION_STRING "\(.*\)"/\1/p' include/tgauth_verify.h)
 SOVERSION  := 0
 PREFIX     ?= /usr/local
 BUILD      := build

@@ -23,13 +23,17 @@
 
 typedef struct build {
     const char *path;
-    int (*mini_app_new)(tgauth_mini_app **, const char *, size_t);
+    unsigned (*version_number)(void);
+    /* before 0.2.0 the constructors took no tgauth_error (the one difference this bench has to bridge) */
+    int (*mini_app_new)(tgauth_mini_app **, tgauth_error *, const char *, size_t);
+    int (*old_mini_app_new)(tgauth_mini_app **, const char *, size_t);
     int (*mini_app_validate)(const tgauth_mini_app *, tgauth_init_data **, tgauth_error *, const char *, size_t,
                              const tgauth_check *);
     void (*init_data_free)(tgauth_init_data *);
     const tgauth_user *(*init_data_user)(const tgauth_init_data *);
     int64_t (*user_id)(const tgauth_user *);
-    int (*widget_new)(tgauth_widget **, const char *, size_t);
+    int (*widget_new)(tgauth_widget **, tgauth_error *, const char *, size_t);
+    int (*old_widget_new)(tgauth_widget **, const char *, size_t);
     int (*widget_verify)(const tgauth_widget *, tgauth_widget_data **, tgauth_error *, const char *, size_t,
                          const tgauth_check *);
     void (*widget_data_free)(tgauth_widget_data *);
@@ -56,17 +60,22 @@ static void load(build *b, const char *path) {
         exit(1);
     }
     b->path = path;
+    *(void **)&b->version_number = symbol(h, path, "tgauth_version_number");
     *(void **)&b->mini_app_new = symbol(h, path, "tgauth_mini_app_new");
+    *(void **)&b->old_mini_app_new = symbol(h, path, "tgauth_mini_app_new");
     *(void **)&b->mini_app_validate = symbol(h, path, "tgauth_mini_app_validate");
     *(void **)&b->init_data_free = symbol(h, path, "tgauth_init_data_free");
     *(void **)&b->init_data_user = symbol(h, path, "tgauth_init_data_user");
     *(void **)&b->user_id = symbol(h, path, "tgauth_user_id");
     *(void **)&b->widget_new = symbol(h, path, "tgauth_widget_new");
+    *(void **)&b->old_widget_new = symbol(h, path, "tgauth_widget_new");
     *(void **)&b->widget_verify = symbol(h, path, "tgauth_widget_verify");
     *(void **)&b->widget_data_free = symbol(h, path, "tgauth_widget_data_free");
     *(void **)&b->sign_init_data = symbol(h, path, "tgauth_sign_init_data");
     *(void **)&b->sign_widget = symbol(h, path, "tgauth_sign_widget");
-    if (b->mini_app_new(&b->app, TOKEN, strlen(TOKEN)) || b->widget_new(&b->widget, TOKEN, strlen(TOKEN))) {
+    const int old = b->version_number() < 200;
+    if (old ? b->old_mini_app_new(&b->app, TOKEN, strlen(TOKEN)) || b->old_widget_new(&b->widget, TOKEN, strlen(TOKEN))
+            : b->mini_app_new(&b->app, NULL, TOKEN, strlen(TOKEN)) || b->widget_new(&b->widget, NULL, TOKEN, strlen(TOKEN))) {
         fprintf(stderr, "bench-ab: %s refused the fixture token\n", path);
         exit(1);
     }
@@ -143,6 +152,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "bench-ab: signing the fixtures failed\n");
         return 1;
     }
+    init_len = strlen(init_data), widget_len = strlen(widget_data);
     printf("base %s\nnew  %s\n(%d runs of %d calls, alternating which build goes first; medians)\n", base.path,
            next.path, RUNS, CALLS);
     compare_builds(&base, &next, 1, "Mini App validate + result");

@@ -91,6 +91,7 @@ int main(void) {
     if (tgauth_sign_init_data(init_data, &init_len, TOKEN, strlen(TOKEN), fields, 5, now, NULL, 0, 0) != TGAUTH_OK) return 1;
     if (tgauth_sign_init_data(third_data, &third_len, TOKEN, strlen(TOKEN), fields, 4, now, seed, 32, 42) != TGAUTH_OK) return 1;
     if (tgauth_sign_widget(widget_data, &widget_len, TOKEN, strlen(TOKEN), sample_widget_fields, 5, now) != TGAUTH_OK) return 1;
+    init_len = strlen(init_data), third_len = strlen(third_data), widget_len = strlen(widget_data);
 
     tgauth_mini_app *app;
     tgauth_widget *widget;
@@ -98,8 +99,8 @@ int main(void) {
     EVP_PKEY *priv = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, seed, 32);
     size_t publen = 32;
     EVP_PKEY_get_raw_public_key(priv, pub, &publen);
-    if (tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) || tgauth_widget_new(&widget, TOKEN, strlen(TOKEN)) ||
-        tgauth_third_party_new_with_key(&third, 42, pub, 32))
+    if (tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) || tgauth_widget_new(&widget, NULL, TOKEN, strlen(TOKEN)) ||
+        tgauth_third_party_new_with_key(&third, NULL, 42, pub, 32))
         return 1;
 
     /* the floors' inputs: the same data-check-strings the library computes */
@@ -220,7 +221,7 @@ int main(void) {
         if (crypto_sign_verify_detached(fresh_sig + i * 64, (const uint8_t *)m, fresh_msg_len[i], pub) != 0) return 1;
     }
     tgauth_third_party *third_off;
-    if (tgauth_third_party_new_with_key(&third_off, 42, pub, 32) || tgauth_third_party_set_cache_size(third_off, 0)) return 1;
+    if (tgauth_third_party_new_with_key(&third_off, NULL, 42, pub, 32) || tgauth_third_party_set_cache_size(third_off, 0)) return 1;
     long next_fresh = 0;
     double ed_runs[4][3 * RUNS];
     for (int r = 0; r < 3 * RUNS; r++) {

@@ -22,6 +22,11 @@
  *   describes. Inputs are (pointer, length) and need not be NUL-terminated.
  * - An optional `tgauth_error *err` receives the code, the field at fault and a message. It may be NULL.
  *   No message ever contains a bot token or a key derived from one.
+ * - Output buffers, one rule for every function that writes into a caller's buffer (signing, records,
+ *   deep-link): it takes `char *out, size_t *out_len`, with the capacity of `out` in *out_len on entry.
+ *   On return *out_len is the size of the output including its final NUL: of what was written
+ *   (TGAUTH_OK), or of what is needed (TGAUTH_E_BUFFER_TOO_SMALL, after which nothing has changed; call
+ *   again with that much). `out` may be NULL with a capacity of 0, to learn the size.
  *
  * Memory
  * ------

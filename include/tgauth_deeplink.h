@@ -16,10 +16,11 @@ extern "C" {
 /* The app asks its backend to start a login, opens `tg://resolve?domain=BOT&start=TOKEN`, the user taps
  * Start, Telegram delivers `/start TOKEN` to the webhook, and the app, polling or waiting with its poll
  * secret, receives the user (the OAuth device flow of RFC 8628, adapted). Results are records:
- * NUL-terminated UTF-8 strings in a caller buffer of at least TGAUTH_DEEPLINK_RECORD_SIZE bytes, checked
- * before anything changes, so no result (such as a one-time approval) is ever lost to a short buffer. */
+ * NUL-terminated UTF-8 strings in a caller buffer, under the output-buffer rule of tgauth.h. The buffer is
+ * checked before anything changes, so no result (such as a one-time approval) is ever lost to a short one:
+ * a capacity below TGAUTH_DEEPLINK_RECORD_SIZE is TGAUTH_E_BUFFER_TOO_SMALL with *out_len set to it. */
 
-/** The buffer size every deep-link call needs. */
+/** The buffer size every deep-link call needs (the largest record any of them writes). */
 #define TGAUTH_DEEPLINK_RECORD_SIZE 16384
 
 /** A login flow for one bot. Share it between threads (and, with Redis, between processes) freely. */

@@ -29,9 +29,10 @@ extern "C" {
  * - widget shape: 'W' and a user shape. Values: auth_date, id, first_name, the present strings.
  * Integers are decimal. New fields are only ever added at the end of a shape.
  *
- * Returns: as the handle variants, plus TGAUTH_E_BUFFER_TOO_SMALL with *out_len set to the size needed
- * (the data was valid; call again with a larger buffer).
- * Out: out: the record. In/Out: *out_len: the capacity of `out` on entry, the record's size on return. */
+ * Returns: as the handle variants, plus TGAUTH_E_BUFFER_TOO_SMALL (the data was valid; call again with the
+ * size now in *out_len, as the output-buffer rule of tgauth.h says).
+ * Out: out: the record. In/Out: *out_len: the capacity of `out` on entry, the record's size (its last
+ * string's NUL included) on return. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_validate_record(
     const tgauth_mini_app *validator, char *out, size_t *out_len, tgauth_error *err,
     const char *init_data, size_t init_data_len, const tgauth_check *check);

@@ -16,10 +16,10 @@ extern "C" {
 /* ---- Version ----------------------------------------------------------------------------------- */
 
 #define TGAUTH_VERSION_MAJOR 0
-#define TGAUTH_VERSION_MINOR 1
+#define TGAUTH_VERSION_MINOR 2
 #define TGAUTH_VERSION_RELEASE 0
 #define TGAUTH_VERSION_NUMBER (TGAUTH_VERSION_MAJOR * 10000 + TGAUTH_VERSION_MINOR * 100 + TGAUTH_VERSION_RELEASE)
-#define TGAUTH_VERSION_STRING "0.1.0"
+#define TGAUTH_VERSION_STRING "0.2.0"
 
 #if defined(_WIN32)
 #define TGAUTH_API __declspec(dllimport)
@@ -188,10 +188,10 @@ typedef struct tgauth_mini_app tgauth_mini_app;
 
 /** Creates a validator.
  *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL pointers or a token not of the form <bot id>:<secret>.
- *  Out: *validator, to free with tgauth_mini_app_free.
+ *  Out: *validator, to free with tgauth_mini_app_free (NULL on failure). err (may be NULL): why it failed.
  *  In: bot_token, bot_token_len: the token from @BotFather. It is not kept; only the derived key is. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_new(
-    tgauth_mini_app **validator, const char *bot_token, size_t bot_token_len);
+    tgauth_mini_app **validator, tgauth_error *err, const char *bot_token, size_t bot_token_len);
 /** Frees a validator. Accepts NULL. */
 TGAUTH_API void tgauth_mini_app_free(tgauth_mini_app *validator);
 
@@ -212,13 +212,16 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_validate(
 typedef struct tgauth_third_party tgauth_third_party;
 
 /** Creates a validator with Telegram's key for `environment` (TGAUTH_ENVIRONMENT_*).
- *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL pointer, a bot id <= 0 or an unknown environment. */
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for a NULL pointer, a bot id <= 0 or an unknown environment.
+ *  Out: *validator (NULL on failure); err (may be NULL): why it failed. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new(
-    tgauth_third_party **validator, int64_t bot_id, int environment);
+    tgauth_third_party **validator, tgauth_error *err, int64_t bot_id, int environment);
 /** Creates a validator with a caller's 32-byte Ed25519 public key.
- *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL, a bot id <= 0 or a key that is not 32 bytes. */
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL, a bot id <= 0, or a key that is not 32 bytes
+ *  or not a usable point. Out: as tgauth_third_party_new. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_third_party_new_with_key(
-    tgauth_third_party **validator, int64_t bot_id, const uint8_t *public_key, size_t public_key_len);
+    tgauth_third_party **validator, tgauth_error *err, int64_t bot_id, const uint8_t *public_key,
+    size_t public_key_len);
 /** Frees a validator. Accepts NULL. */
 TGAUTH_API void tgauth_third_party_free(tgauth_third_party *validator);
 /** Validates initData by its `signature`. Out and In as tgauth_mini_app_validate.
@@ -252,9 +255,10 @@ TGAUTH_API int tgauth_third_party_cache_stats(
 /** A verifier for one bot token. Share it between threads freely. */
 typedef struct tgauth_widget tgauth_widget;
 
-/** Creates a verifier. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or a token not of the form <bot id>:<secret>. */
+/** Creates a verifier. Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or a token not of the form
+ *  <bot id>:<secret>. Out: *verifier (NULL on failure); err (may be NULL): why it failed. */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_new(
-    tgauth_widget **verifier, const char *bot_token, size_t bot_token_len);
+    tgauth_widget **verifier, tgauth_error *err, const char *bot_token, size_t bot_token_len);
 /** Frees a verifier. Accepts NULL. */
 TGAUTH_API void tgauth_widget_free(tgauth_widget *verifier);
 
@@ -283,11 +287,11 @@ TGAUTH_API int tgauth_widget_secret(uint8_t secret[32], const char *bot_token, s
 TGAUTH_API int tgauth_telegram_public_key(uint8_t key[32], int environment);
 
 /** Signs Mini App initData: appends `auth_date`, a `signature` when `ed25519_seed` is given, and `hash`.
- *  Returns: TGAUTH_OK; TGAUTH_E_BUFFER_TOO_SMALL (with *out_len set to the length needed, excluding the
- *  NUL); TGAUTH_E_INVALID_ARGUMENT for NULL, a token not of the form <bot id>:<secret>, an empty, duplicate or reserved key, or a
+ *  Returns: TGAUTH_OK; TGAUTH_E_BUFFER_TOO_SMALL (the output-buffer rule of tgauth.h);
+ *  TGAUTH_E_INVALID_ARGUMENT for NULL, a token not of the form <bot id>:<secret>, an empty, duplicate or reserved key, or a
  *  seed without a positive bot id.
  *  Out: out: the query string, NUL-terminated. In/Out: *out_len: the capacity of `out` on entry, the
- *  length written (excluding the NUL) on return.
+ *  size of the output including its NUL on return.
  *  In: fields, field_count: the other fields; ed25519_seed, seed_len: NULL/0, or a 32-byte private key seed;
  *  bot_id: the bot id the signature covers (ignored without a seed). */
 TGAUTH_API int tgauth_sign_init_data(

@@ -58,10 +58,12 @@ func deepLinkRecord(
     _ flow: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
     _ err: UnsafeMutablePointer<tgauth_error>?, _ run: (DeepLinkLogin) throws(TelegramAuthError) -> [String]
 ) -> Int32 {
-    guard let flow, let out, let outLen else { return invalid(err, "NULL flow, buffer or length pointer") }
+    guard let flow, let outLen else { return invalid(err, "NULL flow or length pointer") }
     do {
-        guard try capacity(outLen.pointee) >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
-            return invalid(err, "the buffer must hold TGAUTH_DEEPLINK_RECORD_SIZE bytes")
+        // checked before anything changes: a short buffer must never cost a one-time result
+        let room = try capacity(outLen.pointee)
+        guard let out, room >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
+            return finishOutput(needed: Int(TGAUTH_DEEPLINK_RECORD_SIZE), capacity: out == nil ? 0 : room, outLen, err)
         }
         let strings = try run(unboxed(flow, as: DeepLinkLogin.self))
         var bytes: [UInt8] = []
@@ -69,12 +71,11 @@ func deepLinkRecord(
             bytes.append(contentsOf: s.utf8.map { $0 == 0 ? 0x20 : $0 })
             bytes.append(0)
         }
-        guard bytes.count <= outLen.pointee else {
+        guard bytes.count <= room else {
             return report(err, TelegramAuthError(.invalidArgument, "the result does not fit TGAUTH_DEEPLINK_RECORD_SIZE"))
         }
         bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        outLen.pointee = bytes.count
-        return succeed(err)
+        return finishOutput(needed: bytes.count, capacity: room, outLen, err)
     } catch {
         return report(err, error)
     }

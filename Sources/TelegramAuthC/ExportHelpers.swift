@@ -27,21 +27,9 @@ func release<V: Sendable>(_ handle: OpaquePointer?, as: V.Type) {
 
 // MARK: Status codes
 
-func statusCode(_ kind: TelegramAuthError.Kind) -> Int32 {
-    switch kind {
-    case .malformed: TGAUTH_E_MALFORMED
-    case .missingField: TGAUTH_E_MISSING_FIELD
-    case .badHash: TGAUTH_E_BAD_HASH
-    case .badSignature: TGAUTH_E_BAD_SIGNATURE
-    case .expired: TGAUTH_E_EXPIRED
-    case .futureAuthDate: TGAUTH_E_FUTURE_AUTH_DATE
-    case .tooLarge: TGAUTH_E_TOO_LARGE
-    case .invalidArgument: TGAUTH_E_INVALID_ARGUMENT
-    case .badWebhookSecret: TGAUTH_E_BAD_WEBHOOK_SECRET
-    case .storeFull: TGAUTH_E_STORE_FULL
-    case .storeUnavailable: TGAUTH_E_STORE_UNAVAILABLE
-    }
-}
+/// The C code of a kind: its place in `TelegramAuthError.Kind`, the one table (the suites hold the header's
+/// `TGAUTH_E_*` values to it).
+func statusCode(_ kind: TelegramAuthError.Kind) -> Int32 { kind.code }
 
 /// Copies `text` into a fixed C buffer, cut at a UTF-8 character boundary, NUL-terminated.
 func copyTruncated<T>(_ text: String, into tuple: inout T) {
@@ -134,15 +122,16 @@ func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointe
 
 /// Stores a new handle made by `make` in `out`; NULL `out` or a thrown error gives its status.
 func createHandle<V: Sendable>(
-    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ make: () throws(TelegramAuthError) -> V
+    _ out: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ make: () throws(TelegramAuthError) -> V
 ) -> Int32 {
-    guard let out else { return TGAUTH_E_INVALID_ARGUMENT }
+    guard let out else { return invalid(err, "NULL output pointer") }
     out.pointee = nil
     do {
         out.pointee = retained(try make())
-        return TGAUTH_OK
+        return succeed(err)
     } catch {
-        return statusCode(error.kind)
+        return report(err, error)
     }
 }
 
@@ -169,3 +158,19 @@ func telegramEnvironment(_ code: Int32) -> TelegramEnvironment? {
     default: nil
     }
 }
+
+// MARK: The one output-buffer rule
+
+/// Ends every function that writes into a caller's buffer (tgauth.h, "Output buffers"): `*out_len` becomes
+/// `needed`, the output's size including its final NUL, and a `needed` above `capacity` is
+/// `TGAUTH_E_BUFFER_TOO_SMALL`, with a message naming the size.
+func finishOutput(
+    needed: Int, capacity: Int, _ outLen: UnsafeMutablePointer<Int>, _ err: UnsafeMutablePointer<tgauth_error>?
+) -> Int32 {
+    outLen.pointee = needed
+    guard needed <= capacity else {
+        return report(err, TelegramAuthError(.bufferTooSmall, "the output needs \(needed) bytes; the buffer holds \(capacity)"))
+    }
+    return succeed(err)
+}
+

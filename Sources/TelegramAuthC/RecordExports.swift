@@ -15,17 +15,7 @@ func verifyRecord<V: Sendable>(
     do {
         let capacity = out == nil ? 0 : try capacity(outLen.pointee)
         let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), capacity)
-        outLen.pointee = needed
-        guard needed <= capacity else {
-            let code = TGAUTH_E_BUFFER_TOO_SMALL
-            if let err {
-                err.pointee.code = code
-                err.pointee.field.0 = 0
-                copyTruncated("the record needs \(needed) bytes", into: &err.pointee.message)
-            }
-            return code
-        }
-        return succeed(err)
+        return finishOutput(needed: needed, capacity: capacity, outLen, err)
     } catch {
         return report(err, error)
     }

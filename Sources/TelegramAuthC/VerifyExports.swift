@@ -11,18 +11,11 @@ import TelegramAuth
     StaticStrings.version
 }
 
+/// Static C strings, made once from the one table of kinds (`TelegramAuthError.Kind`): index 0 is success.
 enum StaticStrings {
     nonisolated(unsafe) static let version = permanent(TelegramAuthVersion.string)
-    nonisolated(unsafe) static let kinds: [UnsafePointer<CChar>] = [
-        "ok", "malformed", "missing_field", "bad_hash", "bad_signature", "expired", "future_auth_date", "too_large",
-        "invalid_argument", "buffer_too_small", "bad_webhook_secret", "store_full", "store_unavailable",
-    ].map(permanent)
-    nonisolated(unsafe) static let messages: [UnsafePointer<CChar>] = [
-        "success", "malformed input", "a required field is missing", "the hash does not match",
-        "the signature does not verify", "auth_date is too old", "auth_date is in the future",
-        "the input is too large", "invalid argument", "the output buffer is too small",
-        "the webhook secret header is missing or wrong", "the login store is full", "the login store is unavailable",
-    ].map(permanent)
+    nonisolated(unsafe) static let kinds = (["ok"] + TelegramAuthError.Kind.allCases.map(\.rawValue)).map(permanent)
+    nonisolated(unsafe) static let messages = (["success"] + TelegramAuthError.Kind.allCases.map(\.message)).map(permanent)
     nonisolated(unsafe) static let unknownKind = permanent("unknown")
     nonisolated(unsafe) static let unknownMessage = permanent("unknown status")
 
@@ -58,9 +51,9 @@ enum StaticStrings {
 // MARK: Mini App
 
 @c @implementation public func tgauth_mini_app_new(
-    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
-    createHandle(validator) { () throws(TelegramAuthError) in
+    createHandle(validator, err) { () throws(TelegramAuthError) in
         try MiniAppValidator(botToken: try argumentText(botToken, botTokenLen, "the bot token"))
     }
 }
@@ -81,19 +74,19 @@ enum StaticStrings {
 // MARK: Third party
 
 @c @implementation public func tgauth_third_party_new(
-    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ environment: Int32
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?, _ botID: Int64, _ environment: Int32
 ) -> Int32 {
-    createHandle(validator) { () throws(TelegramAuthError) in
+    createHandle(validator, err) { () throws(TelegramAuthError) in
         guard let env = telegramEnvironment(environment) else { throw .invalidArgument("unknown environment") }
         return try ThirdPartyValidator(botID: botID, environment: env)
     }
 }
 
 @c @implementation public func tgauth_third_party_new_with_key(
-    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ botID: Int64, _ publicKey: UnsafePointer<UInt8>?,
+    _ validator: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?, _ botID: Int64, _ publicKey: UnsafePointer<UInt8>?,
     _ publicKeyLen: Int
 ) -> Int32 {
-    createHandle(validator) { () throws(TelegramAuthError) in
+    createHandle(validator, err) { () throws(TelegramAuthError) in
         guard publicKey != nil else { throw .invalidArgument("NULL public key") }
         let key = try Ed25519PublicKey(rawRepresentation: try argument(publicKey, publicKeyLen, "the public key"))
         return try ThirdPartyValidator(botID: botID, publicKey: key)
@@ -272,9 +265,9 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
 // MARK: Login Widget
 
 @c @implementation public func tgauth_widget_new(
-    _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
+    _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?, _ botToken: UnsafePointer<CChar>?, _ botTokenLen: Int
 ) -> Int32 {
-    createHandle(verifier) { () throws(TelegramAuthError) in
+    createHandle(verifier, err) { () throws(TelegramAuthError) in
         try LoginWidgetVerifier(botToken: try argumentText(botToken, botTokenLen, "the bot token"))
     }
 }
@@ -375,13 +368,11 @@ func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CCh
 }
 
 func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>) -> Int32 {
-    let bytes = Array(text.utf8)
-    guard let capacity = try? capacity(outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
-    outLen.pointee = bytes.count
-    guard let out, capacity > bytes.count else { return TGAUTH_E_BUFFER_TOO_SMALL }
-    bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-    out[bytes.count] = 0
-    return TGAUTH_OK
+    let bytes = Array(text.utf8CString)
+    guard let room = try? capacity(outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
+    let capacity = out == nil ? 0 : room
+    if bytes.count <= capacity, let out { out.update(from: bytes, count: bytes.count) }
+    return finishOutput(needed: bytes.count, capacity: capacity, outLen, nil)
 }
 
 @c @implementation public func tgauth_sign_init_data(

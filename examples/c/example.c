@@ -63,7 +63,7 @@ int main(void) {
         if (rc != TGAUTH_OK) return fail("sign widget", rc, &err);
         snprintf(url, sizeof url, "myapp://telegram-callback?%s", signed_data);
 
-        rc = tgauth_widget_new(&widget, BOT_TOKEN, strlen(BOT_TOKEN));
+        rc = tgauth_widget_new(&widget, NULL, BOT_TOKEN, strlen(BOT_TOKEN));
         if (rc != TGAUTH_OK) return fail("widget", rc, &err);
         rc = tgauth_widget_verify(widget, &login, &err, url, strlen(url), NULL);
         if (rc != TGAUTH_OK) return fail("widget verify", rc, &err);
@@ -95,7 +95,7 @@ int main(void) {
         if (rc != TGAUTH_OK) return fail("sign init data", rc, &err);
         snprintf(header, sizeof header, "tma %s", signed_data);
 
-        rc = tgauth_mini_app_new(&app, BOT_TOKEN, strlen(BOT_TOKEN));
+        rc = tgauth_mini_app_new(&app, NULL, BOT_TOKEN, strlen(BOT_TOKEN));
         if (rc != TGAUTH_OK) return fail("mini app", rc, &err);
         rc = tgauth_mini_app_validate(app, &data, &err, header, strlen(header), NULL);
         if (rc != TGAUTH_OK) return fail("mini app validate", rc, &err);
@@ -115,7 +115,7 @@ int main(void) {
         tgauth_check check;
         tgauth_check_init(&check);
         check.max_age = 0; /* a recorded payload from 2024: turn the age check off for this demo */
-        rc = tgauth_third_party_new(&third, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION);
+        rc = tgauth_third_party_new(&third, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION);
         if (rc != TGAUTH_OK) return fail("third party", rc, &err);
         rc = tgauth_third_party_validate(third, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check);
         if (rc != TGAUTH_OK) return fail("third party validate", rc, &err);

@@ -3,6 +3,7 @@
 #include <tgauth.h>
 
 #include <cstdio>
+#include <cstring>
 #include <ctime>
 #include <memory>
 #include <optional>
@@ -51,7 +52,7 @@ class MiniAppValidator {
   public:
     explicit MiniAppValidator(std::string_view token) {
         tgauth_mini_app *raw = nullptr;
-        if (int rc = tgauth_mini_app_new(&raw, token.data(), token.size()); rc != TGAUTH_OK)
+        if (int rc = tgauth_mini_app_new(&raw, NULL, token.data(), token.size()); rc != TGAUTH_OK)
             throw std::invalid_argument(tgauth_strerror(rc));
         handle_.reset(raw);
     }
@@ -74,11 +75,11 @@ std::string sign_init_data(std::string_view token, const std::vector<tgauth_fiel
     int rc = tgauth_sign_init_data(nullptr, &len, token.data(), token.size(), fields.data(), fields.size(), auth_date,
                                    nullptr, 0, 0);
     if (rc != TGAUTH_E_BUFFER_TOO_SMALL) throw std::runtime_error(tgauth_strerror(rc));
-    std::string out(len, '\0');
-    len += 1;
+    std::string out(len, '\0');  // the size reported includes the NUL
     rc = tgauth_sign_init_data(out.data(), &len, token.data(), token.size(), fields.data(), fields.size(), auth_date,
                                nullptr, 0, 0);
     if (rc != TGAUTH_OK) throw std::runtime_error(tgauth_strerror(rc));
+    out.resize(len - 1);
     return out;
 }
 
@@ -116,7 +117,7 @@ int main() {
     // Login Widget: the JSON object of the JavaScript callback
     {
         tgauth_widget *raw = nullptr;
-        if (tgauth_widget_new(&raw, token.data(), token.size()) != TGAUTH_OK) return 1;
+        if (tgauth_widget_new(&raw, NULL, token.data(), token.size()) != TGAUTH_OK) return 1;
         tg::Widget widget(raw);
         tgauth_field fields[] = {{"id", 2, "42", 2}, {"first_name", 10, "John", 4}};
         char query[512];
@@ -124,7 +125,7 @@ int main() {
         if (tgauth_sign_widget(query, &len, token.data(), token.size(), fields, 2, now) != TGAUTH_OK) return 1;
         tgauth_widget_data *data_raw = nullptr;
         tgauth_error err;
-        if (int rc = tgauth_widget_verify(widget.get(), &data_raw, &err, query, len, nullptr); rc != TGAUTH_OK)
+        if (int rc = tgauth_widget_verify(widget.get(), &data_raw, &err, query, strlen(query), nullptr); rc != TGAUTH_OK)
             throw tg::AuthError(rc, err);
         tg::WidgetData data(data_raw);
         auto u = tg::User::from(tgauth_widget_data_user(data.get()));
@@ -134,7 +135,7 @@ int main() {
     // Third party: Telegram's production key, bot id only
     {
         tgauth_third_party *raw = nullptr;
-        if (tgauth_third_party_new(&raw, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) != TGAUTH_OK) return 1;
+        if (tgauth_third_party_new(&raw, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) != TGAUTH_OK) return 1;
         tg::ThirdParty third(raw);
         const std::string real =
             "user=%7B%22id%22%3A279058397%2C%22first_name%22%3A%22Vladislav%20%2B%20-%20%3F%20%5C%2F%22%2C%22last_name%22"

@@ -129,6 +129,56 @@ static void test_version_and_errors(void) {
     }
 }
 
+/* The header's TGAUTH_E_* values against the library's one table of kinds (TelegramAuthError.Kind): every
+ * code the header defines has the kind its name says and a message, and the library knows no other. */
+static void test_status_codes_match_the_header(void) {
+    const char *path = getenv("TGAUTH_HEADER_DIR") ? getenv("TGAUTH_HEADER_DIR") : "include";
+    char file[512], *line = NULL;
+    size_t cap = 0;
+    int codes = 0, highest = 0;
+    FILE *f;
+    snprintf(file, sizeof file, "%s/tgauth_verify.h", path);
+    f = fopen(file, "r");
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    while (getline(&line, &cap, f) > 0) {
+        char name[64], kind[64];
+        int code;
+        size_t i;
+        if (sscanf(line, "#define TGAUTH_E_%63s %d", name, &code) != 2) continue;
+        for (i = 0; name[i]; i++) kind[i] = (char)(name[i] >= 'A' && name[i] <= 'Z' ? name[i] + 32 : name[i]);
+        kind[i] = 0;
+        if (!STREQ(tgauth_error_kind(code), kind)) fprintf(stderr, "TGAUTH_E_%s = %d: the library calls it %s\n", name, code, tgauth_error_kind(code));
+        CHECK(STREQ(tgauth_error_kind(code), kind));
+        CHECK(strcmp(tgauth_strerror(code), "unknown status") != 0);
+        codes++;
+        if (code > highest) highest = code;
+    }
+    free(line);
+    fclose(f);
+    CHECK(codes >= 12 && codes == highest); /* 1..highest, none skipped */
+    CHECK(STREQ(tgauth_error_kind(highest + 1), "unknown")); /* and no kind the header lacks */
+}
+
+/* Every constructor says why it failed, through its tgauth_error. */
+static void test_constructors_report_why(void) {
+    tgauth_mini_app *app = (tgauth_mini_app *)&app;
+    tgauth_widget *w = NULL;
+    tgauth_third_party *t = NULL;
+    tgauth_error err;
+    static const uint8_t zero_key[32];
+    CHECK(tgauth_mini_app_new(&app, &err, "no-colon", 8) == TGAUTH_E_INVALID_ARGUMENT && app == NULL);
+    CHECK(err.code == TGAUTH_E_INVALID_ARGUMENT && strlen(err.message) > 10 && strstr(err.message, "no-colon") == NULL);
+    CHECK(tgauth_widget_new(&w, &err, NULL, 3) == TGAUTH_E_INVALID_ARGUMENT && w == NULL && strlen(err.message) > 0);
+    CHECK(tgauth_third_party_new(&t, &err, 42, 7) == TGAUTH_E_INVALID_ARGUMENT && strstr(err.message, "environment") != NULL);
+    CHECK(tgauth_third_party_new(&t, &err, 0, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_E_INVALID_ARGUMENT && strlen(err.message) > 0);
+    CHECK(tgauth_third_party_new_with_key(&t, &err, 42, zero_key, 32) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "Ed25519") != NULL && t == NULL);
+    CHECK(tgauth_mini_app_new(NULL, &err, "1:a", 3) == TGAUTH_E_INVALID_ARGUMENT && strlen(err.message) > 0);
+    CHECK(tgauth_mini_app_new(&app, &err, "1:a", 3) == TGAUTH_OK && app != NULL && err.code == TGAUTH_OK && err.message[0] == 0);
+    tgauth_mini_app_free(app);
+}
+
 static void test_mini_app(void) {
     tgauth_mini_app *app = NULL;
     tgauth_init_data *data = NULL;
@@ -140,10 +190,10 @@ static void test_mini_app(void) {
     size_t len = 0;
     tgauth_field extra;
 
-    CHECK(tgauth_mini_app_new(NULL, TOKEN, strlen(TOKEN)) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_mini_app_new(&app, NULL, 5) == TGAUTH_E_INVALID_ARGUMENT && app == NULL);
-    CHECK(tgauth_mini_app_new(&app, TOKEN, 0) == TGAUTH_E_INVALID_ARGUMENT && app == NULL);
-    CHECK(tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK && app != NULL);
+    CHECK(tgauth_mini_app_new(NULL, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_mini_app_new(&app, NULL, NULL, 5) == TGAUTH_E_INVALID_ARGUMENT && app == NULL);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, 0) == TGAUTH_E_INVALID_ARGUMENT && app == NULL);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK && app != NULL);
 
     CHECK(tgauth_mini_app_validate(app, &data, &err, DOC_INIT_DATA, strlen(DOC_INIT_DATA), &check) == TGAUTH_OK);
     CHECK(err.code == TGAUTH_OK);
@@ -265,8 +315,9 @@ static void test_extras_and_signing(void) {
     int i;
 
     CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_OK);
-    CHECK(len == strlen(out));
-    CHECK(tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(len == strlen(out) + 1); /* the output-buffer rule: the size includes the NUL */
+    len = strlen(out);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
     tgauth_check_init(&check);
     check.now = 1700000005;
     CHECK(tgauth_mini_app_validate(app, &data, &err, out, len, &check) == TGAUTH_OK);
@@ -282,9 +333,17 @@ static void test_extras_and_signing(void) {
     len = 10;
     CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_E_BUFFER_TOO_SMALL);
     CHECK(len > 10);
-    len = 0;
-    CHECK(tgauth_sign_init_data(NULL, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_E_BUFFER_TOO_SMALL);
-    CHECK(len > 100);
+    {
+        size_t needed = len;
+        len = 0;
+        CHECK(tgauth_sign_init_data(NULL, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_E_BUFFER_TOO_SMALL);
+        CHECK(len == needed && len > 100);
+        len = needed - 1; /* room for everything but the NUL is too small */
+        CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_E_BUFFER_TOO_SMALL);
+        CHECK(len == needed);
+        CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, NULL, 0, 0) == TGAUTH_OK);
+        CHECK(len == needed && strlen(out) + 1 == needed);
+    }
     len = sizeof out;
     CHECK(tgauth_sign_init_data(out, NULL, TOKEN, strlen(TOKEN), fields, 2, 1, NULL, 0, 0) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(tgauth_sign_init_data(out, &len, NULL, 3, fields, 2, 1, NULL, 0, 0) == TGAUTH_E_INVALID_ARGUMENT);
@@ -302,12 +361,13 @@ static void test_extras_and_signing(void) {
     len = sizeof out;
     CHECK(tgauth_sign_init_data(out, &len, TOKEN, strlen(TOKEN), fields, 2, 1700000000, seed, 32, 42) == TGAUTH_OK);
     CHECK(strstr(out, "signature=") != NULL);
-    CHECK(tgauth_third_party_new_with_key(&third, 42, pub, 32) == TGAUTH_OK);
+    len = strlen(out);
+    CHECK(tgauth_third_party_new_with_key(&third, NULL, 42, pub, 32) == TGAUTH_OK);
     CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &check) == TGAUTH_OK);
     CHECK(tgauth_user_id(tgauth_init_data_user(data)) == 5);
     tgauth_init_data_free(data);
     tgauth_third_party_free(third);
-    CHECK(tgauth_third_party_new_with_key(&third, 43, pub, 32) == TGAUTH_OK);
+    CHECK(tgauth_third_party_new_with_key(&third, NULL, 43, pub, 32) == TGAUTH_OK);
     CHECK(tgauth_third_party_validate(third, &data, &err, out, len, &check) == TGAUTH_E_BAD_SIGNATURE);
     CHECK(STREQ(err.field, "signature"));
     tgauth_third_party_free(third);
@@ -319,7 +379,7 @@ static void test_extras_and_signing(void) {
         tgauth_check late = no_age();
         late.max_age = 60;
         late.now = 1700000000 + 3600;
-        CHECK(tgauth_third_party_new_with_key(&third, 42, pub, 32) == TGAUTH_OK);
+        CHECK(tgauth_third_party_new_with_key(&third, NULL, 42, pub, 32) == TGAUTH_OK);
         CHECK(tgauth_third_party_cache_stats(third, &hits, &misses, &entries, &capacity) == TGAUTH_OK);
         CHECK(hits == 0 && misses == 0 && entries == 0 && capacity == TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE);
         for (i = 0; i < 3; i++) {
@@ -344,10 +404,10 @@ static void test_extras_and_signing(void) {
         tgauth_third_party_free(third);
     }
     third = NULL;
-    CHECK(tgauth_third_party_new_with_key(&third, 42, pub, 31) == TGAUTH_E_INVALID_ARGUMENT && third == NULL);
-    CHECK(tgauth_third_party_new_with_key(&third, 42, NULL, 32) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_third_party_new_with_key(&third, 0, pub, 32) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_third_party_new_with_key(NULL, 42, pub, 32) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_third_party_new_with_key(&third, NULL, 42, pub, 31) == TGAUTH_E_INVALID_ARGUMENT && third == NULL);
+    CHECK(tgauth_third_party_new_with_key(&third, NULL, 42, NULL, 32) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_third_party_new_with_key(&third, NULL, 0, pub, 32) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_third_party_new_with_key(NULL, NULL, 42, pub, 32) == TGAUTH_E_INVALID_ARGUMENT);
 
     /* secrets (shared vectors) */
     {
@@ -391,7 +451,7 @@ static void test_records(void) {
     const char *p[64];
     size_t len, n;
 
-    CHECK(tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
     len = sizeof rec;
     CHECK(tgauth_mini_app_validate_record(app, rec, &len, &err, DOC_INIT_DATA, strlen(DOC_INIT_DATA), &check) == TGAUTH_OK);
     n = record_parts(rec, len, p, 64);
@@ -423,7 +483,7 @@ static void test_records(void) {
     CHECK(n > 10 && p[0][0] == 'I' && strchr(p[0], 'c') != NULL);
     tgauth_mini_app_free(app);
 
-    CHECK(tgauth_third_party_new(&third, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
+    CHECK(tgauth_third_party_new(&third, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
     len = sizeof rec;
     CHECK(tgauth_third_party_validate_record(third, rec, &len, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check) == TGAUTH_OK);
     n = record_parts(rec, len, p, 64);
@@ -437,7 +497,7 @@ static void test_records(void) {
     CHECK(tgauth_third_party_validate_record(NULL, rec, &len, &err, DOC_INIT_DATA, 1, &check) == TGAUTH_E_INVALID_ARGUMENT);
     tgauth_third_party_free(third);
 
-    CHECK(tgauth_widget_new(&w, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_widget_new(&w, NULL, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
     len = sizeof rec;
     CHECK(tgauth_widget_verify_record(w, rec, &len, &err, WIDGET_JSON, strlen(WIDGET_JSON), &check) == TGAUTH_OK);
     n = record_parts(rec, len, p, 64);
@@ -473,10 +533,10 @@ static void test_third_party(void) {
     tgauth_check check = no_age();
     tgauth_mini_app *app = NULL;
 
-    CHECK(tgauth_third_party_new(&third, 7342037359LL, 5) == TGAUTH_E_INVALID_ARGUMENT && third == NULL);
-    CHECK(tgauth_third_party_new(&third, -1, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_third_party_new(NULL, 1, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_third_party_new(&third, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
+    CHECK(tgauth_third_party_new(&third, NULL, 7342037359LL, 5) == TGAUTH_E_INVALID_ARGUMENT && third == NULL);
+    CHECK(tgauth_third_party_new(&third, NULL, -1, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_third_party_new(NULL, NULL, 1, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_third_party_new(&third, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
     CHECK(tgauth_third_party_validate(third, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check) == TGAUTH_OK);
     CHECK(tgauth_user_id(tgauth_init_data_user(data)) == 279058397);
     CHECK(STREQ(tgauth_user_first_name(tgauth_init_data_user(data), NULL), "Vladislav + - ? /"));
@@ -490,13 +550,13 @@ static void test_third_party(void) {
     CHECK(tgauth_third_party_validate(third, NULL, &err, REAL_INIT_DATA, 10, &check) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(tgauth_third_party_validate(third, &data, &err, NULL, 10, &check) == TGAUTH_E_INVALID_ARGUMENT);
     tgauth_third_party_free(third);
-    CHECK(tgauth_third_party_new(&third, 7342037359LL, TGAUTH_ENVIRONMENT_TEST) == TGAUTH_OK);
+    CHECK(tgauth_third_party_new(&third, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_TEST) == TGAUTH_OK);
     CHECK(tgauth_third_party_validate(third, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check) == TGAUTH_E_BAD_SIGNATURE);
     tgauth_third_party_free(third);
     tgauth_third_party_free(NULL);
 
     /* the same real payload also carries a valid hash for its bot token */
-    CHECK(tgauth_mini_app_new(&app, REAL_TOKEN, strlen(REAL_TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_mini_app_new(&app, NULL, REAL_TOKEN, strlen(REAL_TOKEN)) == TGAUTH_OK);
     CHECK(tgauth_mini_app_validate(app, &data, &err, REAL_INIT_DATA, strlen(REAL_INIT_DATA), &check) == TGAUTH_OK);
     CHECK(STREQ(tgauth_init_data_chat_instance(data, NULL), "8134722200314281151"));
     tgauth_init_data_free(data);
@@ -520,10 +580,10 @@ static void test_widget(void) {
     tgauth_field extra;
     const tgauth_user *u;
 
-    CHECK(tgauth_widget_new(&w, NULL, 3) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_widget_new(&w, WIDGET_TOKEN, 0) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_widget_new(NULL, WIDGET_TOKEN, 3) == TGAUTH_E_INVALID_ARGUMENT);
-    CHECK(tgauth_widget_new(&w, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_widget_new(&w, NULL, NULL, 3) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_widget_new(&w, NULL, WIDGET_TOKEN, 0) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_widget_new(NULL, NULL, WIDGET_TOKEN, 3) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_widget_new(&w, NULL, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
 
     CHECK(tgauth_widget_verify(w, &data, &err, WIDGET_JSON, strlen(WIDGET_JSON), &check) == TGAUTH_OK);
     u = tgauth_widget_data_user(data);
@@ -609,7 +669,7 @@ static void test_threads(void) {
     long t, bad = 0;
     const char *env = getenv("TGAUTH_TEST_THREAD_ITERATIONS");
     iterations_per_thread = env ? atol(env) : 12500; /* 8 x 12,500 = 100,000 validations */
-    CHECK(tgauth_mini_app_new(&shared_app, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_mini_app_new(&shared_app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
     for (t = 0; t < SAMPLES; t++) {
         char user[128];
         tgauth_field f[2];
@@ -618,7 +678,7 @@ static void test_threads(void) {
         f[0].key = "user"; f[0].key_len = 4; f[0].value = user; f[0].value_len = strlen(user);
         f[1].key = "query_id"; f[1].key_len = 8; f[1].value = "AAHdF6IQAAAAAN0XohDhrOrc"; f[1].value_len = 24;
         CHECK(tgauth_sign_init_data(samples[t], &len, TOKEN, strlen(TOKEN), f, 2, 1700000000, NULL, 0, 0) == TGAUTH_OK);
-        sample_len[t] = len;
+        sample_len[t] = strlen(samples[t]);
         if (t % 2 == 1) samples[t][10] = samples[t][10] == 'A' ? 'B' : 'A';
     }
     for (t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, worker, (void *)(intptr_t)t);
@@ -655,8 +715,12 @@ static void test_deeplink(void) {
     CHECK(tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, "", 0, &o) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, wh, strlen(wh), &o) == TGAUTH_OK && flow != NULL);
 
-    len = 100; /* too small: refused before anything happens */
-    CHECK(tgauth_deeplink_start(flow, rec, &len, &err, "C test", 6) == TGAUTH_E_INVALID_ARGUMENT);
+    len = 100; /* too small: refused before anything happens, with the size every deep-link call needs */
+    CHECK(tgauth_deeplink_start(flow, rec, &len, &err, "C test", 6) == TGAUTH_E_BUFFER_TOO_SMALL);
+    CHECK(len == TGAUTH_DEEPLINK_RECORD_SIZE && err.code == TGAUTH_E_BUFFER_TOO_SMALL);
+    len = 0;
+    CHECK(tgauth_deeplink_start(flow, NULL, &len, &err, "C test", 6) == TGAUTH_E_BUFFER_TOO_SMALL);
+    CHECK(len == TGAUTH_DEEPLINK_RECORD_SIZE);
     len = sizeof rec;
     CHECK(tgauth_deeplink_start(flow, rec, &len, &err, "C test", 6) == TGAUTH_OK);
     snprintf(token, sizeof token, "%s", nth(rec, 0));
@@ -781,17 +845,17 @@ static int x_pairs_len_huge(void) { return pairs_with(HUGE_LEN, 2); }
 static int x_pairs_count_huge(void) { return pairs_with(sizeof "id\0" "42\0" "first_name\0" "John" - 1, HUGE_LEN); }
 static int x_pairs_count_max(void) { return pairs_with(sizeof "id\0" "42\0" "first_name\0" "John" - 1, SIZE_MAX); }
 static int x_pairs_count_big(void) { return pairs_with(sizeof "id\0" "42\0" "first_name\0" "John" - 1, (size_t)1 << 40); }
-static int x_mini_app_new_huge(void) { tgauth_mini_app *v = NULL; int rc = tgauth_mini_app_new(&v, TOKEN, HUGE_LEN); tgauth_mini_app_free(v); return rc; }
-static int x_widget_new_huge(void) { tgauth_widget *v = NULL; int rc = tgauth_widget_new(&v, TOKEN, SIZE_MAX); tgauth_widget_free(v); return rc; }
+static int x_mini_app_new_huge(void) { tgauth_mini_app *v = NULL; int rc = tgauth_mini_app_new(&v, NULL, TOKEN, HUGE_LEN); tgauth_mini_app_free(v); return rc; }
+static int x_widget_new_huge(void) { tgauth_widget *v = NULL; int rc = tgauth_widget_new(&v, NULL, TOKEN, SIZE_MAX); tgauth_widget_free(v); return rc; }
 static int x_key_huge(void) {
     static const uint8_t key[32] = {1};
     tgauth_third_party *v = NULL;
-    int rc = tgauth_third_party_new_with_key(&v, 1, key, HUGE_LEN);
+    int rc = tgauth_third_party_new_with_key(&v, NULL, 1, key, HUGE_LEN);
     tgauth_third_party_free(v);
     return rc;
 }
-static int x_bot_id_min(void) { tgauth_third_party *v = NULL; int rc = tgauth_third_party_new(&v, INT64_MIN, 0); tgauth_third_party_free(v); return rc; }
-static int x_environment_min(void) { tgauth_third_party *v = NULL; int rc = tgauth_third_party_new(&v, 1, INT32_MIN); tgauth_third_party_free(v); return rc; }
+static int x_bot_id_min(void) { tgauth_third_party *v = NULL; int rc = tgauth_third_party_new(&v, NULL, INT64_MIN, 0); tgauth_third_party_free(v); return rc; }
+static int x_environment_min(void) { tgauth_third_party *v = NULL; int rc = tgauth_third_party_new(&v, NULL, 1, INT32_MIN); tgauth_third_party_free(v); return rc; }
 static int x_cache_size_max(void) { return tgauth_third_party_set_cache_size(x_third, SIZE_MAX); }
 static int x_extra_index_max(void) {
     tgauth_check c = no_age();
@@ -939,9 +1003,9 @@ static void test_extreme_arguments(void) {
     tgauth_check c = check_with(0, 60, INT64_MIN, 16384);
     tgauth_error err;
     tgauth_init_data *d = NULL;
-    CHECK(tgauth_mini_app_new(&x_app, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
-    CHECK(tgauth_third_party_new(&x_third, 7342037359, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
-    CHECK(tgauth_widget_new(&x_widget, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_mini_app_new(&x_app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_third_party_new(&x_third, NULL, 7342037359, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
+    CHECK(tgauth_widget_new(&x_widget, NULL, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
     CHECK(tgauth_deeplink_new(&x_flow, NULL, "TgAuthBot", 9, "wh-secret", 9, NULL) == TGAUTH_OK);
     fflush(NULL);
     for (size_t i = 0; i < sizeof extreme_cases / sizeof extreme_cases[0]; i++) {
@@ -991,8 +1055,8 @@ static void test_messages_escape_control_bytes(void) {
     tgauth_mini_app *app = NULL;
     tgauth_widget *widget = NULL;
     tgauth_error err;
-    CHECK(tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
-    CHECK(tgauth_widget_new(&widget, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_widget_new(&widget, NULL, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
     for (size_t i = 0; i < sizeof inputs / sizeof inputs[0]; i++) {
         tgauth_init_data *d = NULL;
         tgauth_widget_data *w = NULL;
@@ -1022,25 +1086,25 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
     if (!strcmp(target, "mini_app")) {
         tgauth_mini_app *app = NULL;
         tgauth_init_data *data = NULL;
-        if (tgauth_mini_app_new(&app, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_mini_app_validate(app, &data, &err, in, n, check);
+        if (tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_mini_app_validate(app, &data, &err, in, n, check);
         tgauth_init_data_free(data);
         tgauth_mini_app_free(app);
     } else if (!strcmp(target, "widget")) {
         tgauth_widget *w = NULL;
         tgauth_widget_data *data = NULL;
-        if (tgauth_widget_new(&w, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_widget_verify(w, &data, &err, in, n, check);
+        if (tgauth_widget_new(&w, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_widget_verify(w, &data, &err, in, n, check);
         tgauth_widget_data_free(data);
         tgauth_widget_free(w);
     } else if (!strcmp(target, "third_party")) {
         tgauth_third_party *t = NULL;
         tgauth_init_data *data = NULL;
-        if (tgauth_third_party_new(&t, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK)
+        if (tgauth_third_party_new(&t, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK)
             rc = tgauth_third_party_validate(t, &data, &err, in, n, check);
         tgauth_init_data_free(data);
         tgauth_third_party_free(t);
     } else if (!strcmp(target, "bot_token")) {
         tgauth_mini_app *app = NULL;
-        rc = tgauth_mini_app_new(&app, in, n);
+        rc = tgauth_mini_app_new(&app, NULL, in, n);
         tgauth_mini_app_free(app);
     } else if (!strcmp(target, "webhook")) {
         tgauth_deeplink *flow = NULL;
@@ -1093,6 +1157,8 @@ static void test_bad_input_table(void) {
 int main(void) {
     load_vectors();
     test_version_and_errors();
+    test_status_codes_match_the_header();
+    test_constructors_report_why();
     test_mini_app();
     test_extras_and_signing();
     test_third_party();

@@ -4,7 +4,10 @@
 /// print the same identifiers. `detail` is for people; it names the field or byte position at fault and
 /// never contains a bot token or a key derived from one.
 public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConvertible {
-    /// The stable error kinds. New kinds are only ever added.
+    /// The stable error kinds: the one table of them. A kind's C status code is its place in this list
+    /// (`malformed` is 1), its name is the raw value, its message ``message``; the C exports, the CLI and
+    /// Python all derive theirs from here, and tests hold the header to it. New kinds are only ever added
+    /// at the end.
     public enum Kind: String, Sendable, Hashable, CaseIterable {
         /// The input does not follow the expected syntax (query string, JSON, hex, base64url, UTF-8).
         case malformed
@@ -22,12 +25,41 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case tooLarge = "too_large"
         /// The caller passed an unusable argument, such as an empty bot token or a 31-byte key.
         case invalidArgument = "invalid_argument"
+        /// The caller's output buffer is too small; the size needed is reported (C ABI only).
+        case bufferTooSmall = "buffer_too_small"
         /// A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong.
         case badWebhookSecret = "bad_webhook_secret"
         /// The in-memory login store holds its maximum of pending logins.
         case storeFull = "store_full"
         /// The login store (Redis) cannot be reached or answered with an error.
         case storeUnavailable = "store_unavailable"
+
+        /// The C status code (`TGAUTH_E_…`): the kind's place in ``allCases``, counting from 1 (0 is success).
+        public var code: Int32 { Int32(Self.allCases.firstIndex(of: self)!) + 1 }
+
+        /// The kind of a C status code, or nil for 0 and unknown codes.
+        public init?(code: Int32) {
+            guard code >= 1, code <= Self.allCases.count else { return nil }
+            self = Self.allCases[Int(code) - 1]
+        }
+
+        /// The static message of the kind (`tgauth_strerror`).
+        public var message: String {
+            switch self {
+            case .malformed: "malformed input"
+            case .missingField: "a required field is missing"
+            case .badHash: "the hash does not match"
+            case .badSignature: "the signature does not verify"
+            case .expired: "auth_date is too old"
+            case .futureAuthDate: "auth_date is in the future"
+            case .tooLarge: "the input is too large"
+            case .invalidArgument: "invalid argument"
+            case .bufferTooSmall: "the output buffer is too small"
+            case .badWebhookSecret: "the webhook secret header is missing or wrong"
+            case .storeFull: "the login store is full"
+            case .storeUnavailable: "the login store is unavailable"
+            }
+        }
     }
 
     /// The stable kind of the error.

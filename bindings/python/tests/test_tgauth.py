@@ -238,7 +238,8 @@ def test_sign_widget_and_verify_every_form():
 
 
 def test_library_version():
-    assert tgauth.library_version() == "0.1.0"
+    assert tgauth.library_version() == tgauth.__version__
+    assert tgauth.__version__.count(".") == 2
 
 
 # ---- threads ------------------------------------------------------------------------------------------

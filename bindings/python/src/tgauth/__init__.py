@@ -39,7 +39,7 @@ __all__ = [
     "StoreError", "StoreFullError", "StoreUnavailableError",
 ]
 
-__version__ = "0.1.0"
+from ._version import __version__  # noqa: E402
 DEFAULT_MAX_AGE = 86400
 #: input longer than this many bytes raises TooLargeError before any parsing (the `max_bytes` argument)
 DEFAULT_MAX_BYTES = 16384

@@ -42,7 +42,7 @@ def _load() -> ctypes.CDLL:
             continue
         lib.tgauth_version_number.restype = ctypes.c_uint
         lib.tgauth_version_number.argtypes = []
-        major = lib.tgauth_version_number() // 1_000_000
+        major = lib.tgauth_version_number() // 10000  # TGAUTH_VERSION_NUMBER is major * 10000 + minor * 100 + patch
         if major != ABI_MAJOR:
             tried.append(f"{how}: {path}: library major version {major}, this binding needs {ABI_MAJOR}")
             continue
@@ -80,10 +80,11 @@ def _declare(name: str, restype, argtypes: Sequence) -> Callable:
 
 version_string = _declare("tgauth_version_string", c_char_p, [])
 error_kind = _declare("tgauth_error_kind", c_char_p, [c_int])
-_mini_app_new = _declare("tgauth_mini_app_new", c_int, [P(c_void_p), c_char_p, c_size_t])
+_mini_app_new = _declare("tgauth_mini_app_new", c_int, [P(c_void_p), c_void_p, c_char_p, c_size_t])
 _mini_app_free = _declare("tgauth_mini_app_free", None, [c_void_p])
-_third_party_new = _declare("tgauth_third_party_new", c_int, [P(c_void_p), c_int64, c_int])
-_third_party_new_with_key = _declare("tgauth_third_party_new_with_key", c_int, [P(c_void_p), c_int64, c_char_p, c_size_t])
+_third_party_new = _declare("tgauth_third_party_new", c_int, [P(c_void_p), c_void_p, c_int64, c_int])
+_third_party_new_with_key = _declare(
+    "tgauth_third_party_new_with_key", c_int, [P(c_void_p), c_void_p, c_int64, c_char_p, c_size_t])
 _third_party_free = _declare("tgauth_third_party_free", None, [c_void_p])
 _third_party_set_cache_size = _declare("tgauth_third_party_set_cache_size", c_int, [c_void_p, c_size_t])
 _third_party_cache_stats = _declare(
@@ -108,7 +109,7 @@ _deeplink_start = _declare("tgauth_deeplink_start", c_int, _DL_OUT + [c_char_p, 
 _deeplink_webhook = _declare("tgauth_deeplink_handle_webhook", c_int, _DL_OUT + [c_char_p, c_size_t, c_char_p, c_size_t])
 _deeplink_poll = _declare("tgauth_deeplink_poll", c_int, _DL_OUT + [c_char_p, c_size_t])
 _deeplink_wait = _declare("tgauth_deeplink_wait", c_int, _DL_OUT + [c_char_p, c_size_t, ctypes.c_double])
-_widget_new = _declare("tgauth_widget_new", c_int, [P(c_void_p), c_char_p, c_size_t])
+_widget_new = _declare("tgauth_widget_new", c_int, [P(c_void_p), c_void_p, c_char_p, c_size_t])
 _widget_free = _declare("tgauth_widget_free", None, [c_void_p])
 
 
@@ -132,9 +133,21 @@ _sign_init_data = _declare(
 _sign_widget = _declare("tgauth_sign_widget", c_int, [c_char_p, P(c_size_t), c_char_p, c_size_t, P(Field), c_size_t, c_int64])
 
 OK = 0
-BUFFER_TOO_SMALL = 9
 ENVIRONMENTS = {"production": 0, "test": 1}
-KINDS = {code: error_kind(code).decode() for code in range(1, 13)}
+
+
+
+def _kinds() -> dict:
+    """Every status code the library knows and its kind, asked of the library (its one table), not listed here."""
+    kinds, code = {}, 1
+    while (kind := error_kind(code).decode()) != "unknown":
+        kinds[code] = kind
+        code += 1
+    return kinds
+
+
+KINDS = _kinds()
+BUFFER_TOO_SMALL = next(code for code, kind in KINDS.items() if kind == "buffer_too_small")
 
 
 class Failure(Exception):
@@ -167,9 +180,10 @@ class Handle:
 
 def _new_handle(create: Callable, free: Callable, *args) -> Handle:
     ptr = c_void_p()
-    code = create(ctypes.byref(ptr), *args)
+    err = Error()
+    code = create(ctypes.byref(ptr), ctypes.byref(err), *args)
     if code != OK:
-        raise _failure(code, None)
+        raise _failure(code, err)
     return Handle(ptr, free)
 
 
@@ -380,13 +394,12 @@ def _sign(call: Callable) -> str:
     size = c_size_t(4096)
     out = ctypes.create_string_buffer(size.value)
     code = call(out, size)
-    if code == BUFFER_TOO_SMALL:
-        out = ctypes.create_string_buffer(size.value + 1)
-        size.value += 1
+    if code == BUFFER_TOO_SMALL:  # the size needed, its NUL included
+        out = ctypes.create_string_buffer(size.value)
         code = call(out, size)
     if code != OK:
         raise _failure(code, None)
-    return out.raw[: size.value].decode()
+    return out.raw[: size.value - 1].decode()
 
 
 def sign_init_data(token: bytes, pairs, auth_date: int, seed: Optional[bytes], bot_id: int) -> str:

@@ -1,0 +1,2 @@
+"""The package version (pyproject.toml reads it here); the suite holds it to the library's."""
+__version__ = "0.2.0"
