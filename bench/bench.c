@@ -207,6 +207,7 @@ int main(void) {
         f[0].value_len = (size_t)snprintf(qid, sizeof qid, "AAHdF6IQAAAAAN0X%09ld", i);
         fresh_len[i] = 1024;
         if (tgauth_sign_init_data(fresh + i * 1024, &fresh_len[i], TOKEN, strlen(TOKEN), f, 4, now, seed, 32, 42)) return 1;
+        fresh_len[i] = strlen(fresh + i * 1024);
         /* the same message and signature for the raw verifies (Ed25519 signing is deterministic) */
         tgauth_field with_date[5];
         memcpy(with_date, f, sizeof f);

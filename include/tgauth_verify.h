@@ -132,54 +132,84 @@ typedef struct tgauth_chat tgauth_chat;
 
 /** Frees a result. Accepts NULL. */
 TGAUTH_API void tgauth_init_data_free(tgauth_init_data *data);
-/** Returns: `auth_date` (Unix time); 0 when `data` is NULL. */
-TGAUTH_API int64_t tgauth_init_data_auth_date(const tgauth_init_data *data);
-/** Out: *value = `can_send_after`. Returns: 1 when present, 0 when absent or `data`/`value` is NULL. */
-TGAUTH_API int tgauth_init_data_can_send_after(const tgauth_init_data *data, int64_t *value);
-/** String fields. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
-TGAUTH_API const char *tgauth_init_data_query_id(const tgauth_init_data *data, size_t *len);
-TGAUTH_API const char *tgauth_init_data_chat_type(const tgauth_init_data *data, size_t *len);
-TGAUTH_API const char *tgauth_init_data_chat_instance(const tgauth_init_data *data, size_t *len);
-TGAUTH_API const char *tgauth_init_data_start_param(const tgauth_init_data *data, size_t *len);
-TGAUTH_API const char *tgauth_init_data_hash(const tgauth_init_data *data, size_t *len);
-TGAUTH_API const char *tgauth_init_data_signature(const tgauth_init_data *data, size_t *len);
-/** Returns: the user, receiver or chat view, or NULL when absent. */
-TGAUTH_API const tgauth_user *tgauth_init_data_user(const tgauth_init_data *data);
-TGAUTH_API const tgauth_user *tgauth_init_data_receiver(const tgauth_init_data *data);
-TGAUTH_API const tgauth_chat *tgauth_init_data_chat(const tgauth_init_data *data);
 /** Returns: the number of top-level fields this library version does not know (they were checked). */
 TGAUTH_API size_t tgauth_init_data_extra_count(const tgauth_init_data *data);
 /** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.
  *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */
 TGAUTH_API int tgauth_init_data_extra(const tgauth_init_data *data, tgauth_field *field, size_t index);
 
-/** Returns: the user's id (exact 64-bit); 0 when `user` is NULL. */
-TGAUTH_API int64_t tgauth_user_id(const tgauth_user *user);
-TGAUTH_API const char *tgauth_user_first_name(const tgauth_user *user, size_t *len);
-TGAUTH_API const char *tgauth_user_last_name(const tgauth_user *user, size_t *len);
-TGAUTH_API const char *tgauth_user_username(const tgauth_user *user, size_t *len);
-TGAUTH_API const char *tgauth_user_language_code(const tgauth_user *user, size_t *len);
-TGAUTH_API const char *tgauth_user_photo_url(const tgauth_user *user, size_t *len);
-/** Flags. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
-TGAUTH_API int tgauth_user_is_bot(const tgauth_user *user);
-TGAUTH_API int tgauth_user_is_premium(const tgauth_user *user);
-TGAUTH_API int tgauth_user_added_to_attachment_menu(const tgauth_user *user);
-TGAUTH_API int tgauth_user_allows_write_to_pm(const tgauth_user *user);
-
-/** Returns: the chat id (negative for groups); 0 when `chat` is NULL. */
-TGAUTH_API int64_t tgauth_chat_id(const tgauth_chat *chat);
-TGAUTH_API const char *tgauth_chat_type(const tgauth_chat *chat, size_t *len);
-TGAUTH_API const char *tgauth_chat_title(const tgauth_chat *chat, size_t *len);
-TGAUTH_API const char *tgauth_chat_username(const tgauth_chat *chat, size_t *len);
-TGAUTH_API const char *tgauth_chat_photo_url(const tgauth_chat *chat, size_t *len);
-
 /** Frees a result. Accepts NULL. */
 TGAUTH_API void tgauth_widget_data_free(tgauth_widget_data *data);
-/** Returns: the verified user (never NULL for a non-NULL `data`). */
-TGAUTH_API const tgauth_user *tgauth_widget_data_user(const tgauth_widget_data *data);
-TGAUTH_API int64_t tgauth_widget_data_auth_date(const tgauth_widget_data *data);
+/** As tgauth_init_data_extra_count and tgauth_init_data_extra, for widget data. */
 TGAUTH_API size_t tgauth_widget_data_extra_count(const tgauth_widget_data *data);
 TGAUTH_API int tgauth_widget_data_extra(const tgauth_widget_data *data, tgauth_field *field, size_t index);
+
+/* One accessor per field, named tgauth_<result>_<field>: an integer that must be present returns int64_t;
+ * an optional one returns 1 and writes *value when present; a string returns NUL-terminated UTF-8 or NULL;
+ * a flag returns 1, 0 or -1 (absent); a nested object returns a borrowed view or NULL. */
+/* ---- Generated field accessors (scripts/generate.py from schema/results.json; do not edit) ---- */
+
+/** `id`: The user's id. Exact: ids above 2^53 are not rounded. Returns: 0 when `user` is NULL. */
+TGAUTH_API int64_t tgauth_user_id(const tgauth_user *user);
+/** `first_name`: The user's first name. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_user_first_name(const tgauth_user *user, size_t *len);
+/** `last_name`: The user's last name. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_user_last_name(const tgauth_user *user, size_t *len);
+/** `username`: The user's username, without @. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_user_username(const tgauth_user *user, size_t *len);
+/** `language_code`: The IETF language tag of the user's language. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_user_language_code(const tgauth_user *user, size_t *len);
+/** `photo_url`: A URL of the user's profile photo. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_user_photo_url(const tgauth_user *user, size_t *len);
+/** `is_bot`: Whether the user is a bot. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
+TGAUTH_API int tgauth_user_is_bot(const tgauth_user *user);
+/** `is_premium`: Whether the user has Telegram Premium. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
+TGAUTH_API int tgauth_user_is_premium(const tgauth_user *user);
+/** `added_to_attachment_menu`: Whether the user added the bot to the attachment menu. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
+TGAUTH_API int tgauth_user_added_to_attachment_menu(const tgauth_user *user);
+/** `allows_write_to_pm`: Whether the user allowed the bot to message them. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
+TGAUTH_API int tgauth_user_allows_write_to_pm(const tgauth_user *user);
+
+/** `id`: The chat's id (negative for groups). Returns: 0 when `chat` is NULL. */
+TGAUTH_API int64_t tgauth_chat_id(const tgauth_chat *chat);
+/** `type`: `group`, `supergroup` or `channel`. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_chat_type(const tgauth_chat *chat, size_t *len);
+/** `title`: The chat's title. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_chat_title(const tgauth_chat *chat, size_t *len);
+/** `username`: The chat's username, without @. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_chat_username(const tgauth_chat *chat, size_t *len);
+/** `photo_url`: A URL of the chat's photo. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_chat_photo_url(const tgauth_chat *chat, size_t *len);
+
+/** `auth_date`: `auth_date`, Unix time. Returns: 0 when `data` is NULL. */
+TGAUTH_API int64_t tgauth_init_data_auth_date(const tgauth_init_data *data);
+/** `query_id`: `query_id`, present when the Mini App was opened from an inline keyboard button. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_query_id(const tgauth_init_data *data, size_t *len);
+/** `chat_type`: `chat_type`: `sender`, `private`, `group`, `supergroup` or `channel`. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_chat_type(const tgauth_init_data *data, size_t *len);
+/** `chat_instance`: `chat_instance`, a global identifier of the chat; kept as a string, it is an opaque 64-bit value. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_chat_instance(const tgauth_init_data *data, size_t *len);
+/** `start_param`: `start_param` from a direct link. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_start_param(const tgauth_init_data *data, size_t *len);
+/** `hash`: `hash`, as received (absent only in third-party data that carries no hash). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_hash(const tgauth_init_data *data, size_t *len);
+/** `signature`: `signature`, as received. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_init_data_signature(const tgauth_init_data *data, size_t *len);
+/** `can_send_after`: `can_send_after`: seconds after which `answerWebAppQuery` may be called. Out: *value. Returns: 1 when present, 0 when absent or a pointer is NULL. */
+TGAUTH_API int tgauth_init_data_can_send_after(const tgauth_init_data *data, int64_t *value);
+/** `user`: The current user. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_user *tgauth_init_data_user(const tgauth_init_data *data);
+/** `receiver`: The chat partner, in private chats opened from the attachment menu. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_user *tgauth_init_data_receiver(const tgauth_init_data *data);
+/** `chat`: The chat, in groups and channels opened from the attachment menu. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_chat *tgauth_init_data_chat(const tgauth_init_data *data);
+
+/** `auth_date`: `auth_date`, Unix time. Returns: 0 when `data` is NULL. */
+TGAUTH_API int64_t tgauth_widget_data_auth_date(const tgauth_widget_data *data);
+/** `user`: The verified user, whose fields the widget sends at the top level. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_user *tgauth_widget_data_user(const tgauth_widget_data *data);
+
+/* ---- End of generated field accessors ---- */
 
 /* ---- Mini App initData (HMAC-SHA256 with the bot token) ---------------------------------------- */
 

@@ -8,6 +8,7 @@ static const tg_query_kernel *const kernels[] = {
     &tg_query_kernel_generic,
 #if TG_QUERY_X86
     &tg_query_kernel_avx2,
+    &tg_query_kernel_avx512,
 #endif
 };
 

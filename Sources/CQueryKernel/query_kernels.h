@@ -14,6 +14,7 @@
 extern const tg_query_kernel tg_query_kernel_generic;
 #if TG_QUERY_X86
 extern const tg_query_kernel tg_query_kernel_avx2;
+extern const tg_query_kernel tg_query_kernel_avx512;
 #endif
 
 /* Whether a decode may run at all: some input, room for a field, and an output region the offsets of

@@ -115,11 +115,6 @@ func options(_ check: UnsafePointer<tgauth_check>?) -> ValidationOptions {
         maxInputBytes: c.max_input_bytes < 0 ? Int.max : c.max_input_bytes)
 }
 
-func stringOut(_ value: (UnsafePointer<CChar>, Int)?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    len?.pointee = value?.1 ?? 0
-    return value?.0
-}
-
 /// Stores a new handle made by `make` in `out`; NULL `out` or a thrown error gives its status.
 func createHandle<V: Sendable>(
     _ out: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,

@@ -67,7 +67,7 @@ enum StaticStrings {
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(validator, as: MiniAppValidator.self, data, err) { (v) throws(TelegramAuthError) in
-        ResultHandle.retain(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
+        retainResult(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
     }
 }
 
@@ -102,7 +102,7 @@ enum StaticStrings {
     _ initData: UnsafePointer<CChar>?, _ initDataLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(validator, as: ThirdPartyValidator.self, data, err) { (v) throws(TelegramAuthError) in
-        ResultHandle.retain(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
+        retainResult(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)))
     }
 }
 
@@ -125,143 +125,6 @@ enum StaticStrings {
     return TGAUTH_OK
 }
 
-// MARK: Init data results
-
-@c @implementation public func tgauth_init_data_free(_ data: OpaquePointer?) {
-    if let data { ResultHandle.release(data) }
-}
-
-@c @implementation public func tgauth_init_data_auth_date(_ data: OpaquePointer?) -> Int64 {
-    data.map(ResultHandle.authDate) ?? 0
-}
-
-@c @implementation public func tgauth_init_data_can_send_after(_ data: OpaquePointer?, _ value: UnsafeMutablePointer<Int64>?) -> Int32 {
-    guard let data, let value, let v = ResultHandle.canSendAfter(data) else { return 0 }
-    value.pointee = v
-    return 1
-}
-
-func topField(_ data: OpaquePointer?, _ field: ResultHandle.TopField, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    stringOut(data.flatMap { ResultHandle.string($0, field) }, len)
-}
-
-@c @implementation public func tgauth_init_data_query_id(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .queryID, len)
-}
-
-@c @implementation public func tgauth_init_data_chat_type(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .chatType, len)
-}
-
-@c @implementation public func tgauth_init_data_chat_instance(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .chatInstance, len)
-}
-
-@c @implementation public func tgauth_init_data_start_param(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .startParam, len)
-}
-
-@c @implementation public func tgauth_init_data_hash(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .hash, len)
-}
-
-@c @implementation public func tgauth_init_data_signature(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    topField(data, .signature, len)
-}
-
-@c @implementation public func tgauth_init_data_user(_ data: OpaquePointer?) -> OpaquePointer? {
-    data.flatMap { ResultHandle.record($0, .user) }
-}
-
-@c @implementation public func tgauth_init_data_receiver(_ data: OpaquePointer?) -> OpaquePointer? {
-    data.flatMap { ResultHandle.record($0, .receiver) }
-}
-
-@c @implementation public func tgauth_init_data_chat(_ data: OpaquePointer?) -> OpaquePointer? {
-    data.flatMap { ResultHandle.record($0, .chat) }
-}
-
-@c @implementation public func tgauth_init_data_extra_count(_ data: OpaquePointer?) -> Int {
-    data.map(ResultHandle.extraCount) ?? 0
-}
-
-func extra(_ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int, widget: Bool) -> Int32 {
-    guard let data, let field, let pair = ResultHandle.extra(data, at: index, widget: widget) else {
-        return TGAUTH_E_INVALID_ARGUMENT
-    }
-    field.pointee = tgauth_field(key: pair.key.0, key_len: pair.key.1, value: pair.value.0, value_len: pair.value.1)
-    return TGAUTH_OK
-}
-
-@c @implementation public func tgauth_init_data_extra(
-    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
-) -> Int32 {
-    extra(data, field, index, widget: false)
-}
-
-// MARK: User and chat views
-
-@c @implementation public func tgauth_user_id(_ user: OpaquePointer?) -> Int64 { user.map(RecordView.userID) ?? 0 }
-
-func userString(_ user: OpaquePointer?, _ f: RecordView.UserString, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    stringOut(user.flatMap { RecordView.userString($0, f) }, len)
-}
-
-@c @implementation public func tgauth_user_first_name(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    userString(user, .firstName, len)
-}
-
-@c @implementation public func tgauth_user_last_name(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    userString(user, .lastName, len)
-}
-
-@c @implementation public func tgauth_user_username(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    userString(user, .username, len)
-}
-
-@c @implementation public func tgauth_user_language_code(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    userString(user, .languageCode, len)
-}
-
-@c @implementation public func tgauth_user_photo_url(_ user: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    userString(user, .photoURL, len)
-}
-
-func userFlag(_ user: OpaquePointer?, _ f: RecordView.UserFlag) -> Int32 {
-    user.map { Int32(RecordView.userFlag($0, f)) } ?? -1
-}
-
-@c @implementation public func tgauth_user_is_bot(_ user: OpaquePointer?) -> Int32 { userFlag(user, .isBot) }
-@c @implementation public func tgauth_user_is_premium(_ user: OpaquePointer?) -> Int32 { userFlag(user, .isPremium) }
-@c @implementation public func tgauth_user_added_to_attachment_menu(_ user: OpaquePointer?) -> Int32 {
-    userFlag(user, .addedToAttachmentMenu)
-}
-@c @implementation public func tgauth_user_allows_write_to_pm(_ user: OpaquePointer?) -> Int32 {
-    userFlag(user, .allowsWriteToPM)
-}
-
-@c @implementation public func tgauth_chat_id(_ chat: OpaquePointer?) -> Int64 { chat.map(RecordView.chatID) ?? 0 }
-
-func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    stringOut(chat.flatMap { RecordView.chatString($0, f) }, len)
-}
-
-@c @implementation public func tgauth_chat_type(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    chatString(chat, .type, len)
-}
-
-@c @implementation public func tgauth_chat_title(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    chatString(chat, .title, len)
-}
-
-@c @implementation public func tgauth_chat_username(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    chatString(chat, .username, len)
-}
-
-@c @implementation public func tgauth_chat_photo_url(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
-    chatString(chat, .photoURL, len)
-}
-
 // MARK: Login Widget
 
 @c @implementation public func tgauth_widget_new(
@@ -281,7 +144,7 @@ func chatString(_ chat: OpaquePointer?, _ f: RecordView.ChatString, _ len: Unsaf
     _ inputText: UnsafePointer<CChar>?, _ inputLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(verifier, as: LoginWidgetVerifier.self, data, err) { (v) throws(TelegramAuthError) in
-        ResultHandle.retain(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)))
+        retainResult(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)))
     }
 }
 
@@ -317,30 +180,8 @@ func pairs(
         let o = options(check)
         let tooLarge = TelegramAuthError(.tooLarge, "the fields are longer than the limit of \(o.maxInputBytes) bytes")
         let list = try pairs(fields, fieldCount, budget: o.maxInputBytes, overBudget: tooLarge)
-        return ResultHandle.retain(try v.verify(fields: list, options: o))
+        return retainResult(try v.verify(fields: list, options: o))
     }
-}
-
-@c @implementation public func tgauth_widget_data_free(_ data: OpaquePointer?) {
-    if let data { ResultHandle.release(data) }
-}
-
-@c @implementation public func tgauth_widget_data_user(_ data: OpaquePointer?) -> OpaquePointer? {
-    data.flatMap { ResultHandle.record($0, .user) }
-}
-
-@c @implementation public func tgauth_widget_data_auth_date(_ data: OpaquePointer?) -> Int64 {
-    data.map(ResultHandle.authDate) ?? 0
-}
-
-@c @implementation public func tgauth_widget_data_extra_count(_ data: OpaquePointer?) -> Int {
-    data.map(ResultHandle.extraCount) ?? 0
-}
-
-@c @implementation public func tgauth_widget_data_extra(
-    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
-) -> Int32 {
-    extra(data, field, index, widget: true)
 }
 
 // MARK: Secrets and signing

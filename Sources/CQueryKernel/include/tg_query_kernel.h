@@ -19,7 +19,8 @@ typedef struct tg_query_field {
 } tg_query_field;
 
 typedef struct tg_query_kernel {
-    /* "generic" (declines every query: the Swift parser does all) or "avx2" (16 bytes per step) */
+    /* "generic" (declines every query: the Swift parser does all), "avx2" (16 bytes per step) or "avx512"
+     * (AVX-512 VBMI2, 64 bytes per step) */
     const char *name;
     /* whether this CPU can run it */
     int (*supported)(void);

@@ -37,6 +37,14 @@ struct JSONWriter {
 
     func finished() -> String { text + "}" }
 
+    /// Appends the members `inner` wrote, as members of this object.
+    mutating func rawMembers(_ inner: JSONWriter) {
+        guard !inner.first else { return }
+        if !first { text += "," }
+        first = false
+        text += inner.text.dropFirst()
+    }
+
     static func appendString(_ s: String, to out: inout String) {
         out += "\""
         defer { out += "\"" }

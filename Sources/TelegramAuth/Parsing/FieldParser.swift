@@ -561,22 +561,10 @@ struct FieldParser {
     func keyString(_ index: Int) -> String { storage.string(table[index].key) ?? "" }
 
     /// Reads a field as a non-negative decimal integer.
-    func unsignedInteger(_ index: Int, name: String) throws(TelegramAuthError) -> Int64 {
+    func unsignedInteger(_ index: Int, name: StaticString) throws(TelegramAuthError) -> Int64 {
         let (p, n) = valuePointer(index)
         guard let v = Bytes.parseUnsignedDecimal(p, n) else {
-            throw .malformed("'\(name)' must be a non-negative decimal integer below 2^63", field: name)
-        }
-        return v
-    }
-
-    /// Reads a field as a decimal integer that may be negative.
-    func signedInteger(_ index: Int, name: String) throws(TelegramAuthError) -> Int64 {
-        let (p, n) = valuePointer(index)
-        if n > 1, p[0] == UInt8(ascii: "-"), p[1] != UInt8(ascii: "0"), let v = Bytes.parseUnsignedDecimal(p + 1, n - 1) {
-            return -v
-        }
-        guard let v = Bytes.parseUnsignedDecimal(p, n) else {
-            throw .malformed("'\(name)' must be a decimal integer within 64 bits", field: name)
+            throw .malformed("'\(name)' must be a non-negative decimal integer below 2^63", field: "\(name)")
         }
         return v
     }

@@ -7,75 +7,44 @@ import Darwin
 #endif
 
 /// A byte range inside a ``FieldStorage`` region. `start == .max` marks an absent value.
-struct Slice32: Sendable, Hashable {
-    var start: UInt32
-    var count: UInt32
+package struct Slice32: Sendable, Hashable {
+    @usableFromInline package var start: UInt32
+    @usableFromInline package var count: UInt32
 
-    static let absent = Slice32(start: .max, count: 0)
-    var isPresent: Bool { start != .max }
+    @inlinable
+    package init(start: UInt32, count: UInt32) {
+        self.start = start
+        self.count = count
+    }
+
+    package static let absent = Slice32(start: .max, count: 0)
+    package var isPresent: Bool { start != .max }
 }
 
 /// One received `key=value` field, both sides decoded and NUL-terminated in the storage region.
-struct FieldEntry {
-    var key: Slice32
-    var value: Slice32
-}
-
-/// A Telegram user object (`WebAppUser`, a Login Widget user, or a webhook `from`).
-struct UserRecord {
-    var present = false
-    var id: Int64 = 0
-    /// Tri-state flags: -1 absent, 0 false, 1 true.
-    var isBot: Int8 = -1
-    var isPremium: Int8 = -1
-    var addedToAttachmentMenu: Int8 = -1
-    var allowsWriteToPM: Int8 = -1
-    var firstName = Slice32.absent
-    var lastName = Slice32.absent
-    var username = Slice32.absent
-    var languageCode = Slice32.absent
-    var photoURL = Slice32.absent
-    /// The storage region the slices point into; lets a C caller hold a pointer to this record alone.
-    var base: UnsafePointer<UInt8>? = nil
-}
-
-/// A `WebAppChat`.
-struct ChatRecord {
-    var present = false
-    var id: Int64 = 0
-    var type = Slice32.absent
-    var title = Slice32.absent
-    var username = Slice32.absent
-    var photoURL = Slice32.absent
-    var base: UnsafePointer<UInt8>? = nil
+package struct FieldEntry {
+    package var key: Slice32
+    package var value: Slice32
 }
 
 /// Everything a verification learned, in fixed-size form; strings are slices of the byte region.
-struct StorageHeader {
-    var bytes: UnsafeMutablePointer<UInt8>
+package struct StorageHeader {
+    package var bytes: UnsafeMutablePointer<UInt8>
     var byteCapacity: Int
-    var table: UnsafeMutablePointer<FieldEntry>
+    package var table: UnsafeMutablePointer<FieldEntry>
     var tableCapacity: Int
-    var fieldCount = 0
+    package var fieldCount = 0
     var used = 0
 
-    var authDate: Int64 = 0
-    var canSendAfter: Int64? = nil
-    var queryID = Slice32.absent
-    var chatType = Slice32.absent
-    var chatInstance = Slice32.absent
-    var startParam = Slice32.absent
-    var hash = Slice32.absent
-    var signature = Slice32.absent
-    var user = UserRecord()
-    var receiver = UserRecord()
-    var chat = ChatRecord()
-    var extraCount = 0
+    /// The members of the result (``Schema``'s `InitData` or `WidgetUser`), and its nested objects.
+    package var top = ObjectRecord()
+    package var objects = InlineArray<3, ObjectRecord>(repeating: ObjectRecord())
+    package var extraCount = 0
 }
 
 /// The single heap object behind a verified result: a header plus a tail holding the field table
 /// (sorted by key) followed by the decoded bytes. Immutable once verification returns it.
-final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
+package final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
     /// Allocates room for `fields` table entries and `byteCount` bytes.
     static func make(fields: Int, byteCount: Int) -> FieldStorage {
         let tableBytes = fields * MemoryLayout<FieldEntry>.stride
@@ -97,11 +66,11 @@ final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
     }
 
     @inline(__always)
-    var headerPointer: UnsafeMutablePointer<StorageHeader> {
+    package var headerPointer: UnsafeMutablePointer<StorageHeader> {
         withUnsafeMutablePointerToHeader { $0 }
     }
 
-    func string(_ slice: Slice32) -> String? {
+    package func string(_ slice: Slice32) -> String? {
         guard slice.isPresent else { return nil }
         return withUnsafeMutablePointerToHeader { header in
             String(
@@ -114,199 +83,5 @@ final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {
         withUnsafeMutablePointerToHeader { header in
             UnsafeBufferPointer(start: header.pointee.bytes + Int(slice.start), count: Int(slice.count))
         }
-    }
-}
-
-/// Word-at-a-time byte tests (a match may also flag bytes after it, never before; zero means no match).
-enum SWAR {
-    static let ones: UInt64 = 0x0101_0101_0101_0101
-    static let high: UInt64 = 0x8080_8080_8080_8080
-
-    @inline(__always)
-    static func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & high }
-
-    @inline(__always)
-    static func hasByte(_ v: UInt64, _ b: UInt8) -> UInt64 { hasZero(v ^ (ones &* UInt64(b))) }
-
-    /// Non-zero when some byte is below `n` (n <= 128).
-    @inline(__always)
-    static func hasLess(_ v: UInt64, _ n: UInt8) -> UInt64 { (v &- ones &* UInt64(n)) & ~v & high }
-
-    /// Copies the plain bytes of `src[k..<end]` to `out[o...]` a word at a time, up to the first byte that
-    /// `special` flags in its word (`isSpecial` for the last bytes), or to `end`; advances `k` and `o`, and ORs
-    /// the copied bytes into `high` for the non-ASCII test. Words are stored whole: `out` needs eight bytes
-    /// of slack, which the storage's capacity provides.
-    @inline(__always)
-    static func copyPlain(
-        _ src: UnsafePointer<UInt8>, _ k: inout Int, _ end: Int, _ out: UnsafeMutablePointer<UInt8>, _ o: inout Int,
-        _ high: inout UInt64, special: (UInt64) -> UInt64, isSpecial: (UInt8) -> Bool
-    ) {
-        while k &+ 8 <= end {
-            let word = UnsafeRawPointer(src + k).loadUnaligned(as: UInt64.self)
-            let flags = special(word)
-            UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-            if flags == 0 {
-                high |= word
-                k &+= 8
-                o &+= 8
-                continue
-            }
-            let plain = flags.trailingZeroBitCount &>> 3
-            // only the plain bytes before the special one count towards the non-ASCII test
-            high |= word & ((1 &<< (UInt64(plain) &<< 3)) &- 1)
-            k &+= plain
-            o &+= plain
-            return
-        }
-        while k < end {
-            let c = src[k]
-            if isSpecial(c) { return }
-            high |= UInt64(c)
-            out[o] = c
-            k &+= 1
-            o &+= 1
-        }
-    }
-}
-
-/// Byte-level helpers shared by the parsers.
-package enum Bytes {
-    /// A byte of the base64url alphabet `A-Za-z0-9_-`: bot token secrets, login tokens, webhook secrets.
-    @inline(__always)
-    package static func isBase64URL(_ b: UInt8) -> Bool {
-        (b >= 0x30 && b <= 0x39) || (b | 0x20 >= 0x61 && b | 0x20 <= 0x7A) || b == 0x2D || b == 0x5F
-    }
-
-    /// Index of the first `byte` in `p[from..<to]` (glibc's vectorised memchr).
-    @inline(__always)
-    static func find(_ byte: UInt8, _ p: UnsafePointer<UInt8>, from: Int, to: Int) -> Int? {
-        guard from < to, let hit = memchr(p + from, Int32(byte), to - from) else { return nil }
-        return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
-    }
-
-    /// Copies `count` bytes from `src` to a later, non-overlapping `dst` sixteen at a time, inline (most
-    /// fields are short, and a call to memcpy costs more than copying them). The last step may write up
-    /// to 15 bytes past `dst + count`, which the storage's slack allows.
-    @inline(__always)
-    static func copyForward(_ src: UnsafePointer<UInt8>, _ count: Int, to dst: UnsafeMutablePointer<UInt8>) {
-        if count >= 64 {  // long values (the user JSON): libc's vector copy
-            memcpy(dst, src, count)
-            return
-        }
-        var i = 0
-        while i < count {
-            let a = UnsafeRawPointer(src + i).loadUnaligned(as: (UInt64, UInt64).self)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: a, as: (UInt64, UInt64).self)
-            i &+= 16
-        }
-    }
-
-    @inline(__always)
-    static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
-        count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
-    }
-
-    /// Whether `a[0..<n]` equals `b[0..<n]`, a word at a time (the last word overlapping the one before),
-    /// reading no byte outside either range.
-    @inline(__always)
-    static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        @inline(__always) func word<T: FixedWidthInteger>(_ p: UnsafePointer<UInt8>, _ at: Int, _: T.Type) -> T {
-            UnsafeRawPointer(p + at).loadUnaligned(as: T.self)
-        }
-        if n >= 8 {
-            var i = 0
-            while i &+ 8 < n {
-                if word(a, i, UInt64.self) != word(b, i, UInt64.self) { return false }
-                i &+= 8
-            }
-            return word(a, n &- 8, UInt64.self) == word(b, n &- 8, UInt64.self)
-        }
-        if n >= 4 {
-            return (word(a, 0, UInt32.self) ^ word(b, 0, UInt32.self)) | (word(a, n &- 4, UInt32.self) ^ word(b, n &- 4, UInt32.self)) == 0
-        }
-        var i = 0
-        while i < n {
-            if a[i] != b[i] { return false }
-            i &+= 1
-        }
-        return true
-    }
-
-    /// Lexicographic byte order, shorter first on a common prefix (the order Telegram sorts keys in).
-    @inline(__always)
-    static func less(_ a: UnsafePointer<UInt8>, _ an: Int, _ b: UnsafePointer<UInt8>, _ bn: Int) -> Bool {
-        let n = min(an, bn)
-        var i = 0
-        while i < n {
-            if a[i] != b[i] { return a[i] < b[i] }
-            i += 1
-        }
-        return an < bn
-    }
-
-    /// Parses a non-negative decimal integer with no sign, no leading zeros beyond "0" itself, and no overflow.
-    static func parseUnsignedDecimal(_ p: UnsafePointer<UInt8>, _ count: Int) -> Int64? {
-        guard count > 0, count <= 19 else { return nil }
-        if count > 1, p[0] == UInt8(ascii: "0") { return nil }
-        var value: Int64 = 0
-        if count <= 18 {  // below 10^18 < 2^63: no overflow test needed
-            var bad: UInt8 = 0
-            for i in 0..<count {
-                let d = p[i] &- UInt8(ascii: "0")
-                bad |= d < 10 ? 0 : 1
-                value = value &* 10 &+ Int64(d)
-            }
-            return bad == 0 ? value : nil
-        }
-        for i in 0..<count {
-            let d = p[i] &- UInt8(ascii: "0")
-            guard d < 10 else { return nil }
-            let (m, o1) = value.multipliedReportingOverflow(by: 10)
-            let (s, o2) = m.addingReportingOverflow(Int64(d))
-            guard !o1, !o2 else { return nil }
-            value = s
-        }
-        return value
-    }
-
-    /// Validates UTF-8: no overlong forms, no surrogates, nothing above U+10FFFF.
-    static func isValidUTF8(_ p: UnsafePointer<UInt8>, _ count: Int) -> Bool {
-        var i = 0
-        // ASCII fast path, eight bytes at a time
-        while i + 8 <= count {
-            let word = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-            if word & 0x8080_8080_8080_8080 != 0 { break }
-            i += 8
-        }
-        while i < count {
-            let b0 = p[i]
-            if b0 < 0x80 {
-                i += 1
-                continue
-            }
-            let need: Int
-            var lower: UInt8 = 0x80
-            var upper: UInt8 = 0xBF
-            switch b0 {
-            case 0xC2...0xDF: need = 1
-            case 0xE0: need = 2; lower = 0xA0
-            case 0xE1...0xEC, 0xEE...0xEF: need = 2
-            case 0xED: need = 2; upper = 0x9F
-            case 0xF0: need = 3; lower = 0x90
-            case 0xF1...0xF3: need = 3
-            case 0xF4: need = 3; upper = 0x8F
-            default: return false
-            }
-            guard i + need < count else { return false }
-            let b1 = p[i + 1]
-            guard b1 >= lower, b1 <= upper else { return false }
-            var k = 2
-            while k <= need {
-                guard p[i + k] & 0xC0 == 0x80 else { return false }
-                k += 1
-            }
-            i += need + 1
-        }
-        return true
     }
 }

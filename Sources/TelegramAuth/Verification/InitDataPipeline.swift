@@ -25,39 +25,13 @@ enum InitDataPipeline {
         return parser
     }
 
-    /// Reads `auth_date`, checks the time window, and decodes every known field into the header.
+    /// Reads `auth_date`, checks the time window, and decodes every known field into the header (``Schema``).
     static func finish(_ parser: inout FieldParser, options: ValidationOptions) throws(TelegramAuthError) -> InitData {
         guard let authIndex = parser.find("auth_date") else { throw .missing("auth_date") }
         let authDate = try parser.unsignedInteger(authIndex, name: "auth_date")
         try options.checkTime(authDate: authDate)
 
-        // written in place: the header is a few hundred bytes, too big to copy out and back
-        let header = parser.storage.headerPointer
-        header.pointee.authDate = authDate
-        var extras = 0
-        for i in 0..<parser.count {
-            let key = parser.table[i].key
-            guard let kind = InitDataKey.classify(parser.bytes + Int(key.start), Int(key.count)) else {
-                extras += 1
-                continue
-            }
-            switch kind {
-            case .queryID: header.pointee.queryID = parser.value(i)
-            case .chatType: header.pointee.chatType = parser.value(i)
-            case .chatInstance: header.pointee.chatInstance = parser.value(i)
-            case .startParam: header.pointee.startParam = parser.value(i)
-            case .hash: header.pointee.hash = parser.value(i)
-            case .signature: header.pointee.signature = parser.value(i)
-            case .authDate: break
-            case .canSendAfter: header.pointee.canSendAfter = try parser.unsignedInteger(i, name: "can_send_after")
-            case .user: header.pointee.user = try parser.parseUser(parser.valuePointer(i), context: "user")
-            case .receiver: header.pointee.receiver = try parser.parseUser(parser.valuePointer(i), context: "receiver")
-            case .chat: header.pointee.chat = try parser.parseChat(parser.valuePointer(i), context: "chat")
-            }
-        }
-        header.pointee.extraCount = extras
-        header.pointee.fieldCount = parser.count
-        header.pointee.used = parser.cursor
+        try parser.decodeResult(Schema.initData)
         return InitData(storage: parser.storage)
     }
 }

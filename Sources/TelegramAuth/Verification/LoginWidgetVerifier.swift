@@ -145,27 +145,7 @@ public struct LoginWidgetVerifier: Sendable {
         guard let authIndex = parser.find("auth_date") else { throw .missing("auth_date") }
         let authDate = try parser.unsignedInteger(authIndex, name: "auth_date")
         try options.checkTime(authDate: authDate)
-        guard let idIndex = parser.find("id") else { throw .missing("id") }
-        var user = UserRecord()
-        user.id = try parser.unsignedInteger(idIndex, name: "id")
-        guard let firstIndex = parser.find("first_name") else { throw .missing("first_name") }
-        user.firstName = parser.value(firstIndex)
-        if let i = parser.find("last_name") { user.lastName = parser.value(i) }
-        if let i = parser.find("username") { user.username = parser.value(i) }
-        if let i = parser.find("photo_url") { user.photoURL = parser.value(i) }
-        user.present = true
-        user.base = UnsafePointer(parser.bytes)
-        parser.commit()
-        let header = parser.storage.headerPointer
-        header.pointee.user = user
-        header.pointee.authDate = authDate
-        header.pointee.hash = parser.value(hashIndex)
-        var extras = 0
-        for i in 0..<parser.count {
-            let k = parser.table[i].key
-            if !WidgetKey.isKnown(parser.bytes + Int(k.start), Int(k.count)) { extras += 1 }
-        }
-        header.pointee.extraCount = extras
+        try parser.decodeResult(Schema.widgetUser)
         return WidgetUser(storage: parser.storage)
     }
 }

@@ -120,7 +120,7 @@ func userReadersAgree(_ input: UnsafeBufferPointer<UInt8>) {
     guard let tree = try? JSONValue.parse(Array(input)), case .object(let members) = tree else {
         return check(false, "the user reader accepted what JSONValue refuses: \(Array(input))")
     }
-    check(tree["id"]?.int64Value == user.id && tree["first_name"]?.stringValue == parser.storage.string(user.firstName)
+    check(tree["id"]?.int64Value == user.int(0) && tree["first_name"]?.stringValue == parser.storage.string(user.slice(1))
           && Set(members.map { Array($0.0.utf8) }).count == members.count,
           "the user reader disagrees with JSONValue on \(Array(input))")
 }

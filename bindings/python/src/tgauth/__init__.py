@@ -10,23 +10,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Iterable, Mapping, Optional, Tuple, Union
 
 from . import _ffi
-from ._records import build as _build
+from ._results import InitData, WebAppChat, WebAppUser, WidgetUser, read as _build
 
 _widget_call, _widget_pairs_call = _ffi.verifiers(_build)
 _chain = chain.from_iterable  # a mapping's items, flattened to key, value, key, value…
-from ._types import (
+from ._errors import (
     AuthError,
     BadHashError,
     BadSignatureError,
     ExpiredError,
     FutureAuthDateError,
-    InitData,
     MalformedError,
     MissingFieldError,
     TooLargeError,
-    WebAppChat,
-    WebAppUser,
-    WidgetUser,
     ERRORS_BY_KIND as _ERRORS_BY_KIND,
 )
 
@@ -54,7 +50,7 @@ def library_version() -> str:
     return _ffi.version_string().decode()
 
 
-from ._types import BadWebhookSecretError, StoreError, StoreFullError, StoreUnavailableError  # noqa: E402
+from ._errors import BadWebhookSecretError, StoreError, StoreFullError, StoreUnavailableError  # noqa: E402
 
 
 def _raise(failure: _ffi.Failure):
