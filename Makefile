@@ -19,6 +19,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-minimize peers-venv test-differential sanitize
+.PHONY: generate check-generated
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
@@ -98,8 +99,15 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: test-swift test-c test-valgrind test-examples test-python test-differential fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential fuzz-smoke
 	@echo "== all suites passed"
+
+# the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale
+generate:
+	$(PYTHON) scripts/generate.py
+
+check-generated:
+	$(PYTHON) scripts/generate.py --check
 
 test-swift: deps
 	@scripts/ensure-deps.sh test
@@ -144,8 +152,8 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	@echo "examples: 2 passed, 0 failed"
 
 # the installed package (not the source tree) is what the suites import
-test-python: venv
-	cd bindings/python && $(call PYTEST_RUN,tests)
+test-python: venv cli
+	cd bindings/python && TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
 
 # ---- fuzzing ------------------------------------------------------------------------------------

@@ -311,6 +311,31 @@ def python(objects, by_name):
     return "\n".join(out)
 
 
+# ---- Swift tests: every view property by its Telegram name ---------------------------------------------
+
+def swift_test_views(objects, by_name):
+    """For the schema test: each view's properties as a dictionary keyed by Telegram name, read through the
+    generated properties (so a property the generator or a hand drops fails that test)."""
+    out = [f"// {NOTICE}", "@testable import TelegramAuth", "", "/// Every property of each result view, by Telegram field name.",
+           "enum SchemaViews {"]
+    for o in objects:
+        out.append(f"    static func values(_ v: {o['name']}) -> [String: Any?] {{")
+        out.append("        var d: [String: Any?] = [:]")
+        for f in o["fields"]:
+            if f.get("flatten"):
+                nested = by_name[f["type"]]
+                for n in f["flatten"]:
+                    g = next(g for g in nested["fields"] if g["name"] == n)
+                    out.append(f'        d["{n}"] = v.{swift_name(g)}')
+            elif f["type"] in by_name:
+                out.append(f'        d["{f["name"]}"] = v.{swift_name(f)}.map {{ values($0) }}')
+            else:
+                out.append(f'        d["{f["name"]}"] = v.{swift_name(f)}')
+        out += ["        return d", "    }", ""]
+    out[-1:] = ["}", ""]
+    return "\n".join(out)
+
+
 # ---- writing or checking ----------------------------------------------------------------------------
 
 def outputs():
@@ -321,6 +346,7 @@ def outputs():
         "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports),
         "include/tgauth_verify.h": header_with(header_lines),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
+        "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),
     }
 
 

@@ -1,0 +1,164 @@
+"""Walks schema/results.json and checks that every declared field reaches the surfaces outside Swift: the
+record and the Python dataclasses (validate), each C accessor (called by its derived name through ctypes),
+and the CLI's JSON. The Swift suite's SchemaTests does the same for the Swift views and JSON output.
+
+Every suite gives a field the same value: ints 100 + its index, strings naming the field (with a space and a
+non-ASCII letter), flags true, objects every field of theirs.
+"""
+import ctypes
+import json
+import os
+import subprocess
+
+import tgauth
+from tgauth import _ffi
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+with open(os.path.join(ROOT, "schema", "results.json")) as f:
+    OBJECTS = {o["name"]: o for o in json.load(f)["objects"]}
+TOKEN = "123456:schema-test-token"
+NOW = 200
+
+
+def value(obj, index, field):
+    if field["type"] == "int":
+        return 100 + index
+    if field["type"] == "string":
+        return f"{obj}.{field['name']} ü"
+    if field["type"] == "bool":
+        return True
+    return full(field["type"])
+
+
+def full(name):
+    return {f["name"]: value(name, i, f) for i, f in enumerate(OBJECTS[name]["fields"])}
+
+
+def top_fields(name):
+    """The query-string fields of a top-level result (a flattened object's fields at the top level)."""
+    out = {}
+    for i, f in enumerate(OBJECTS[name]["fields"]):
+        if f["name"] == "hash":
+            continue
+        if f.get("flatten"):
+            nested = OBJECTS[f["type"]]["fields"]
+            for n in f["flatten"]:
+                k = next(j for j, g in enumerate(nested) if g["name"] == n)
+                out[n] = value(f["type"], k, nested[k])
+        else:
+            out[f["name"]] = value(name, i, f)
+    return out
+
+
+def text(v):
+    if isinstance(v, dict):
+        return json.dumps(v, ensure_ascii=False, separators=(",", ":"))
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    return str(v)
+
+
+def signed_init_data():
+    fields = {k: text(v) for k, v in top_fields("InitData").items() if k != "auth_date"}
+    return tgauth.sign_init_data(TOKEN, fields, 100)
+
+
+def expected_init_data(data):
+    want = full("InitData")
+    want["hash"] = data.hash  # the signer's
+    return want
+
+
+def as_dict(obj):
+    if hasattr(obj, "__dataclass_fields__"):
+        return {k: as_dict(getattr(obj, k)) for k in obj.__dataclass_fields__ if k != "extras"}
+    return obj
+
+
+def test_every_init_data_field_reaches_python_through_the_record():
+    data = tgauth.MiniAppValidator(TOKEN).validate(signed_init_data(), max_age=0, now=NOW)
+    assert len(data.hash) == 64
+    assert as_dict(data) == expected_init_data(data)
+    assert data.extras == {}
+
+
+def test_every_widget_field_reaches_python_through_the_record():
+    fields = {k: text(v) for k, v in top_fields("WidgetUser").items() if k != "auth_date"}
+    signed = tgauth.sign_widget(TOKEN, fields, 100)
+    user = tgauth.LoginWidgetVerifier(TOKEN).verify(signed, max_age=0, now=NOW)
+    assert as_dict(user) == top_fields("WidgetUser")
+
+
+# ---- C accessors, by the names the schema implies ------------------------------------------------------
+
+lib = _ffi.lib
+
+
+def c_accessor(obj, field):
+    fn = getattr(lib, f"tgauth_{OBJECTS[obj]['c']}_{field['name']}")
+    fn.argtypes = [ctypes.c_void_p] + ([ctypes.POINTER(ctypes.c_size_t)] if field["type"] == "string" else [])
+    if field["type"] == "int" and not field.get("required"):
+        fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
+    fn.restype = {"int": ctypes.c_int64 if field.get("required") else ctypes.c_int, "string": ctypes.c_void_p,
+                  "bool": ctypes.c_int}.get(field["type"], ctypes.c_void_p)
+    return fn
+
+
+def read_c(obj, handle):
+    """Every field of `obj` read through its C accessors, as a dict."""
+    out = {}
+    for f in OBJECTS[obj]["fields"]:
+        fn = c_accessor(obj, f)
+        if f["type"] == "string":
+            n = ctypes.c_size_t()
+            p = fn(handle, ctypes.byref(n))
+            out[f["name"]] = None if p is None else ctypes.string_at(p, n.value).decode()
+        elif f["type"] == "int" and not f.get("required"):
+            v = ctypes.c_int64()
+            out[f["name"]] = v.value if fn(handle, ctypes.byref(v)) == 1 else None
+        elif f["type"] == "int":
+            out[f["name"]] = fn(handle)
+        elif f["type"] == "bool":
+            out[f["name"]] = {1: True, 0: False, -1: None}[fn(handle)]
+        else:
+            view = fn(handle)
+            out[f["name"]] = None if view is None else read_c(f["type"], view)
+    return out
+
+
+def test_every_init_data_field_reaches_its_c_accessor():
+    raw = signed_init_data().encode()
+    validator, data, err = ctypes.c_void_p(), ctypes.c_void_p(), _ffi.Error()
+    assert lib.tgauth_mini_app_new(ctypes.byref(validator), None, TOKEN.encode(), len(TOKEN)) == 0
+    check = _ffi.Check(0, 60, NOW, 16384)
+    lib.tgauth_mini_app_validate.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
+                                             ctypes.c_size_t, ctypes.c_void_p]
+    code = lib.tgauth_mini_app_validate(validator, ctypes.byref(data), ctypes.byref(err), raw, len(raw), ctypes.byref(check))
+    assert code == 0, err.message
+    try:
+        got = read_c("InitData", data)
+        want = full("InitData")
+        want["hash"] = got["hash"]
+        assert len(got["hash"]) == 64
+        assert got == want
+    finally:
+        lib.tgauth_init_data_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_init_data_free(data)
+        lib.tgauth_mini_app_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_mini_app_free(validator)
+
+
+# ---- the CLI -----------------------------------------------------------------------------------------
+
+CLI = os.environ.get("TGAUTH_CLI") or os.path.join(ROOT, "build", "bin", "tgauth")
+
+
+def test_every_init_data_field_reaches_the_cli_json():
+    assert os.path.exists(CLI), f"no CLI at {CLI} (make test-python builds it)"
+    run = subprocess.run([CLI, "verify", "init-data", "--bot-token", TOKEN, "--max-age", "0", "--now", str(NOW)],
+                         input=signed_init_data(), capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    got = json.loads(run.stdout)
+    want = full("InitData")
+    want["hash"] = got["hash"]
+    assert got == want
