@@ -63,24 +63,7 @@ struct JSONReader {
         try expect(UInt8(ascii: "\""))
         let out = parser.bytes + parser.cursor
         var o = 0
-        let quote = SWAR.ones &* 0x22
-        let backslash = SWAR.ones &* 0x5C
         while true {
-            // eight bytes at a time: store the word whole, then step past its plain bytes up to the first
-            // quote, backslash or control character
-            if position &+ 8 <= end {
-                let word = UnsafeRawPointer(base + position).loadUnaligned(as: UInt64.self)
-                let special = SWAR.hasZero(word ^ quote) | SWAR.hasZero(word ^ backslash) | SWAR.hasLess(word, 0x20)
-                UnsafeMutableRawPointer(out + o).storeBytes(of: word, as: UInt64.self)
-                if special == 0 {
-                    position &+= 8
-                    o &+= 8
-                    continue
-                }
-                let plain = special.trailingZeroBitCount &>> 3
-                position &+= plain
-                o &+= plain
-            }
             guard position < end else { throw error("unterminated string") }
             let c = base[position]
             if c == UInt8(ascii: "\"") {
@@ -323,22 +306,7 @@ struct JSONReader {
         try expect(UInt8(ascii: "\""))
         let start = position
         var p = start
-        // find the closing quote a word at a time; a backslash or control character first means the slow path
-        while p &+ 8 <= end {
-            let word = UnsafeRawPointer(base + p).loadUnaligned(as: UInt64.self)
-            let special = SWAR.hasZero(word ^ (SWAR.ones &* 0x22)) | SWAR.hasZero(word ^ (SWAR.ones &* 0x5C))
-                | SWAR.hasLess(word, 0x20)
-            if special == 0 {
-                p &+= 8
-                continue
-            }
-            p &+= special.trailingZeroBitCount &>> 3
-            if base[p] == UInt8(ascii: "\"") {
-                position = p &+ 1
-                return (base + start, p &- start)
-            }
-            p = end
-        }
+        // a backslash or control character before the closing quote means the decoding path
         while p < end {
             let c = base[p]
             if c == UInt8(ascii: "\"") {

@@ -21,53 +21,14 @@ package enum Bytes {
         return UnsafeRawPointer(hit) - UnsafeRawPointer(p)
     }
 
-    /// Copies `count` bytes from `src` to a later, non-overlapping `dst` sixteen at a time, inline (most
-    /// fields are short, and a call to memcpy costs more than copying them). The last step may write up
-    /// to 15 bytes past `dst + count`, which the storage's slack allows.
-    @inline(__always)
-    static func copyForward(_ src: UnsafePointer<UInt8>, _ count: Int, to dst: UnsafeMutablePointer<UInt8>) {
-        if count >= 64 {  // long values (the user JSON): libc's vector copy
-            memcpy(dst, src, count)
-            return
-        }
-        var i = 0
-        while i < count {
-            let a = UnsafeRawPointer(src + i).loadUnaligned(as: (UInt64, UInt64).self)
-            UnsafeMutableRawPointer(dst + i).storeBytes(of: a, as: (UInt64, UInt64).self)
-            i &+= 16
-        }
-    }
-
     @inline(__always)
     static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
     }
 
-    /// Whether `a[0..<n]` equals `b[0..<n]`, a word at a time (the last word overlapping the one before),
-    /// reading no byte outside either range.
+    /// Whether `a[0..<n]` equals `b[0..<n]`.
     @inline(__always)
-    static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        @inline(__always) func word<T: FixedWidthInteger>(_ p: UnsafePointer<UInt8>, _ at: Int, _: T.Type) -> T {
-            UnsafeRawPointer(p + at).loadUnaligned(as: T.self)
-        }
-        if n >= 8 {
-            var i = 0
-            while i &+ 8 < n {
-                if word(a, i, UInt64.self) != word(b, i, UInt64.self) { return false }
-                i &+= 8
-            }
-            return word(a, n &- 8, UInt64.self) == word(b, n &- 8, UInt64.self)
-        }
-        if n >= 4 {
-            return (word(a, 0, UInt32.self) ^ word(b, 0, UInt32.self)) | (word(a, n &- 4, UInt32.self) ^ word(b, n &- 4, UInt32.self)) == 0
-        }
-        var i = 0
-        while i < n {
-            if a[i] != b[i] { return false }
-            i &+= 1
-        }
-        return true
-    }
+    static func memcmpEqual(_ a: UnsafePointer<UInt8>, _ b: UnsafePointer<UInt8>, _ n: Int) -> Bool { memcmp(a, b, n) == 0 }
 
     /// Lexicographic byte order, shorter first on a common prefix (the order Telegram sorts keys in).
     @inline(__always)

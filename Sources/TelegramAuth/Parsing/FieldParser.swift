@@ -432,25 +432,8 @@ struct FieldParser {
         @inline(__always) func less(_ x: FieldEntry, _ y: FieldEntry) -> Bool {
             Bytes.less(b + Int(x.key.start), Int(x.key.count), b + Int(y.key.start), Int(y.key.count))
         }
-        if count <= 8 && sortSmall() { return }
-        if count <= 32 {
-            // insertion sort on each key's eight-byte prefix (most keys differ within it), bytes on a tie
-            withUnsafeTemporaryAllocation(of: (UInt64, FieldEntry).self, capacity: count) { items in
-                for i in 0..<count {
-                    let item = (keyPrefix(table[i].key, bytes: 8), table[i])
-                    var j = i &- 1
-                    while j >= 0 && (item.0 < items[j].0 || (item.0 == items[j].0 && less(item.1, items[j].1))) {
-                        items[j &+ 1] = items[j]
-                        j &-= 1
-                    }
-                    items[j &+ 1] = item
-                }
-                for i in 0..<count { table[i] = items[i].1 }
-            }
-        } else {
-            var entries = UnsafeMutableBufferPointer(start: table, count: count)
-            entries.sort(by: less)
-        }
+        var entries = UnsafeMutableBufferPointer(start: table, count: count)
+        entries.sort(by: less)
         var i = 1
         while i < count {
             let a = table[i - 1].key
@@ -460,54 +443,6 @@ struct FieldParser {
                 throw .malformed("duplicate key '\(name)'", field: name)
             }
             i += 1
-        }
-    }
-
-    /// A key's first `width` bytes (at most 8) as a big-endian number, zero-padded: keys hold no NUL byte,
-    /// so these numbers order as the keys' bytes do, as far as they reach. The eight-byte read is safe for
-    /// a short key at the region's end because of the region's slack.
-    @inline(__always)
-    private func keyPrefix(_ key: Slice32, bytes width: Int) -> UInt64 {
-        let word = UInt64(littleEndian: UnsafeRawPointer(bytes + Int(key.start)).loadUnaligned(as: UInt64.self))
-        let n = min(Int(key.count), width)
-        let kept: UInt64 = n >= 8 ? .max : (1 &<< (UInt64(n) &<< 3)) &- 1
-        return (word & kept).byteSwapped
-    }
-
-    /// Sorts up to eight fields without a branch on the data: each key's first seven bytes (big-endian,
-    /// zero-padded; keys hold no NUL) above its index, through a 19-comparator sorting network. Returns
-    /// false, leaving the table as it was, when two keys share their first seven bytes: the general sort
-    /// then decides, duplicates included. Distinct prefixes also mean distinct keys, so no duplicate check.
-    private func sortSmall() -> Bool {
-        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 8) { items in
-            for i in 0..<8 {
-                guard i < count else {
-                    items[i] = .max
-                    continue
-                }
-                items[i] = keyPrefix(table[i].key, bytes: 7) | UInt64(i)
-            }
-            @inline(__always) func exchange(_ i: Int, _ j: Int) {
-                let (x, y) = (items[i], items[j])
-                items[i] = min(x, y)
-                items[j] = max(x, y)
-            }
-            exchange(0, 2); exchange(1, 3); exchange(4, 6); exchange(5, 7)
-            exchange(0, 4); exchange(1, 5); exchange(2, 6); exchange(3, 7)
-            exchange(0, 1); exchange(2, 3); exchange(4, 5); exchange(6, 7)
-            exchange(2, 4); exchange(3, 5)
-            exchange(1, 4); exchange(3, 6)
-            exchange(1, 2); exchange(3, 4); exchange(5, 6)
-            var i = 1
-            while i < count {
-                if items[i - 1] &>> 8 == items[i] &>> 8 { return false }
-                i &+= 1
-            }
-            withUnsafeTemporaryAllocation(of: FieldEntry.self, capacity: 8) { sorted in
-                for i in 0..<count { sorted[i] = table[Int(items[i] & 0xFF)] }
-                for i in 0..<count { table[i] = sorted[i] }
-            }
-            return true
         }
     }
 
@@ -539,11 +474,11 @@ struct FieldParser {
             }
             firstLine = false
             let e = table[i]
-            Bytes.copyForward(bytes + Int(e.key.start), Int(e.key.count), to: bytes + o)
+            (bytes + o).update(from: bytes + Int(e.key.start), count: Int(e.key.count))
             o += Int(e.key.count)
             bytes[o] = UInt8(ascii: "=")
             o += 1
-            Bytes.copyForward(bytes + Int(e.value.start), Int(e.value.count), to: bytes + o)
+            (bytes + o).update(from: bytes + Int(e.value.start), count: Int(e.value.count))
             o += Int(e.value.count)
         }
         return UnsafeRawBufferPointer(start: bytes + start, count: o - start)
