@@ -19,8 +19,8 @@ typedef struct tg_query_field {
 } tg_query_field;
 
 typedef struct tg_query_kernel {
-    /* "generic" (declines every query: the Swift parser does all), "avx2" (16 bytes per step) or "avx512"
-     * (AVX-512 VBMI2, 64 bytes per step) */
+    /* "generic" (a byte per step, any CPU), "avx2" (16 bytes per step) or "avx512" (AVX-512 VBMI2, 64 bytes
+     * per step) */
     const char *name;
     /* whether this CPU can run it */
     int (*supported)(void);

@@ -2,6 +2,8 @@ import CQueryKernel
 
 /// The query kernel chosen when the library loaded (a table of C function pointers, never written).
 nonisolated(unsafe) let queryKernel: tg_query_kernel = tg_query_kernel_chosen().pointee
+/// The kernel every CPU runs (the first of the table), for the fuzz target to hold to the exact parser too.
+nonisolated(unsafe) let genericQueryKernel: tg_query_kernel = tg_query_kernel_at(0)!.pointee
 
 /// Fills a ``FieldStorage`` with the received fields, sorted by key, and writes data-check-strings.
 ///
@@ -42,14 +44,13 @@ struct FieldParser {
 
     /// Parses `key=value&key=value…` strictly: no empty field, no field without `=`, no empty key, valid
     /// percent-escapes (`+` is a space), no NUL byte or line break, valid UTF-8 after decoding. Plain valid
-    /// input takes the vector kernel (where the CPU has one) or else the fast pass; anything they decline is
-    /// decided by the exact parser.
+    /// input takes the query kernel (where the CPU has a vector one); anything it declines is decided by the
+    /// exact parser.
     mutating func parseQuery(_ input: UnsafeBufferPointer<UInt8>) throws(TelegramAuthError) {
         let n = input.count
         guard n > 0, let src = input.baseAddress else { throw .malformed("empty input") }
         let (fields, mark) = (count, cursor)
         if parseQueryVector(src, n) { return }
-        if parseQueryFast(src, n) { return }
         (count, cursor) = (fields, mark)
         try parseQueryExact(src, n)
     }
@@ -69,92 +70,6 @@ struct FieldParser {
         if nonASCII != 0 && !Bytes.isValidUTF8(bytes + cursor, end &- 1 &- cursor) { return false }
         count &+= found
         cursor = end
-        return true
-    }
-
-    /// One pass over the whole query string: keys and values are decoded in a single loop that tests each
-    /// word for five things (`%`, `&`, `=`, `+`, a byte below 0x0B), and every check is deferred to one test
-    /// at the end. Returns false for anything wrong or unusual, and the exact parser then decides (and names
-    /// the problem); so valid input is read once, and invalid input is never accepted here.
-    mutating func parseQueryFast(_ src: UnsafePointer<UInt8>, _ n: Int) -> Bool {
-        let out = bytes
-        let hex = hexValues
-        let percent = SWAR.ones &* 0x25
-        let amp = SWAR.ones &* 0x26
-        let eqs = SWAR.ones &* 0x3D
-        let plus = SWAR.ones &* 0x2B
-        var k = 0
-        var o = cursor
-        var high: UInt64 = 0
-        var decodedHigh: UInt8 = 0
-        var bad: UInt8 = 0
-        var inKey = true
-        var keyStart = o
-        var key = Slice32.absent
-        // a field may not start with '&' or '=' (an empty field or an empty key)
-        guard src[0] != UInt8(ascii: "&") && src[0] != UInt8(ascii: "=") else { return false }
-        while true {
-            SWAR.copyPlain(src, &k, n, out, &o, &high, special: { word in
-                SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ amp) | SWAR.hasZero(word ^ eqs)
-                    | SWAR.hasLess(word, 0x0B) | SWAR.hasZero(word ^ plus)
-            }, isSpecial: { c in
-                c == UInt8(ascii: "%") || c == UInt8(ascii: "&") || c == UInt8(ascii: "=") || c < 0x0B
-                    || c == UInt8(ascii: "+")
-            })
-            guard k < n else { break }
-            let c = src[k]
-            if c == UInt8(ascii: "%") {
-                let equals: UInt8 = inKey ? UInt8(ascii: "=") : 0
-                repeat {
-                    guard k &+ 2 < n else { return false }
-                    let hi = hex[Int(src[k &+ 1])]
-                    let lo = hex[Int(src[k &+ 2])]
-                    let d = hi &<< 4 | lo
-                    bad |= hi | lo
-                    bad |= (d == 0 ? 0x40 : 0) | (d == 0x0A ? 0x40 : 0) | (d == equals ? 0x40 : 0)
-                    decodedHigh |= d
-                    out[o] = d
-                    k &+= 3
-                    o &+= 1
-                } while k < n && src[k] == UInt8(ascii: "%")
-            } else if c == UInt8(ascii: "=") {
-                k &+= 1
-                if inKey {
-                    out[o] = 0
-                    key = Slice32(start: UInt32(keyStart), count: UInt32(o &- keyStart))
-                    o &+= 1
-                    keyStart = o  // now the value's start
-                    inKey = false
-                } else {
-                    out[o] = c
-                    o &+= 1
-                }
-            } else if c == UInt8(ascii: "&") {
-                guard !inKey else { return false }  // a field with no '='
-                out[o] = 0
-                table[count] = FieldEntry(key: key, value: Slice32(start: UInt32(keyStart), count: UInt32(o &- keyStart)))
-                count &+= 1
-                o &+= 1
-                k &+= 1
-                guard k < n, src[k] != UInt8(ascii: "&"), src[k] != UInt8(ascii: "=") else { return false }
-                keyStart = o
-                inKey = true
-            } else if c == UInt8(ascii: "+") {
-                out[o] = 0x20
-                k &+= 1
-                o &+= 1
-            } else {
-                return false  // a control byte below 0x0B: NUL and line break among them
-            }
-        }
-        guard !inKey, bad & 0x40 == 0 else { return false }
-        out[o] = 0
-        table[count] = FieldEntry(key: key, value: Slice32(start: UInt32(keyStart), count: UInt32(o &- keyStart)))
-        count &+= 1
-        if (high & SWAR.high != 0 || decodedHigh & 0x80 != 0) && !Bytes.isValidUTF8(out + cursor, o &- cursor) {
-            return false
-        }
-        cursor = o &+ 1
         return true
     }
 
@@ -191,20 +106,18 @@ struct FieldParser {
         let out = bytes + cursor
         var o = 0
         var k = from
-        var rawHigh: UInt64 = 0
+        var rawHigh: UInt8 = 0
         var decodedHigh: UInt8 = 0
-        let s1 = SWAR.ones &* UInt64(stop1)
-        let s2 = SWAR.ones &* UInt64(stop2)
-        let percent = SWAR.ones &* 0x25
-        let plus = SWAR.ones &* 0x2B
-        let newline = SWAR.ones &* 0x0A
         scan: while true {
-            SWAR.copyPlain(src, &k, to, out, &o, &rawHigh, special: { word in
-                SWAR.hasZero(word ^ percent) | SWAR.hasZero(word ^ plus) | SWAR.hasZero(word)
-                    | SWAR.hasZero(word ^ s1) | SWAR.hasZero(word ^ s2) | SWAR.hasZero(word ^ newline)
-            }, isSpecial: { c in
-                c == UInt8(ascii: "%") || c == UInt8(ascii: "+") || c == 0 || c == 0x0A || c == stop1 || c == stop2
-            })
+            // the plain bytes up to the next one that needs a look
+            while k < to {
+                let c = src[k]
+                if c == UInt8(ascii: "%") || c == UInt8(ascii: "+") || c == 0 || c == 0x0A || c == stop1 || c == stop2 { break }
+                rawHigh |= c
+                out[o] = c
+                k &+= 1
+                o &+= 1
+            }
             guard k < to else { break scan }
             var c = src[k]
             if c == stop1 || c == stop2 { break scan }
@@ -247,7 +160,7 @@ struct FieldParser {
             }
         }
         out[o] = 0
-        if (rawHigh & SWAR.high != 0 || decodedHigh & 0x80 != 0) && !Bytes.isValidUTF8(out, o) {
+        if (rawHigh | decodedHigh) & 0x80 != 0 && !Bytes.isValidUTF8(out, o) {
             throw .malformed("invalid UTF-8\(fieldSuffix(key))", field: fieldName(key))
         }
         let slice = Slice32(start: UInt32(cursor), count: UInt32(o))
@@ -528,14 +441,3 @@ struct FieldParser {
         }
     }
 }
-
-/// Hex digit values for the percent-decoder's fast pass: 0–15 for `0-9A-Fa-f`, 0x40 for any other byte
-/// (the flag survives OR-ing, while `hi << 4 | lo` drops it from the decoded byte).
-nonisolated(unsafe) let hexValues: UnsafePointer<UInt8> = {
-    let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
-    for i in 0..<256 {
-        let v = Hex.nibble(UInt8(i))
-        table[i] = v < 16 ? v : 0x40
-    }
-    return UnsafePointer(table)
-}()
