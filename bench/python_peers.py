@@ -86,10 +86,10 @@ print(f"  => fastest peer: {fastest}, {results[fastest] / ours:.1f}x slower than
 
 # Where one validate's time goes, from the binding's private pieces (each over the same 1000 inputs). Their
 # sum is what any ctypes binding that returns these frozen dataclasses pays on this interpreter.
-from tgauth import _ffi, _results  # noqa: E402
+from tgauth import _call, _ffi, _results  # noqa: E402
 
-scratch = _ffi._local.scratch
-limits = _ffi.check(tgauth.DEFAULT_MAX_AGE, None, tgauth.DEFAULT_MAX_BYTES)
+scratch = _call.scratch()
+limits = _call.limits(tgauth.DEFAULT_MAX_AGE, None, tgauth.DEFAULT_MAX_BYTES)
 raws = [s.encode() for s in inits]
 
 
@@ -97,7 +97,7 @@ def record_call(handle):
     def call(raw):
         scratch.length.value = scratch.size
         scratch.input_len.value = len(raw)
-        return _ffi._mini_app_record(handle, scratch.buffer, scratch.length_ref, scratch.err_ref, raw,
+        return _ffi.mini_app_validate_record(handle, scratch.buffer, scratch.length_ref, scratch.err_ref, raw,
                                      scratch.input_len, limits.ref)
     return call
 

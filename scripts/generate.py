@@ -100,7 +100,7 @@ def swift_classifier(names, indent):
     for length in sorted(by_length):
         lines.append(f"    case {length}:")
         lines += [f'        if Bytes.equal(p, n, "{n}") {{ return {i} }}' for i, n in by_length[length]]
-    lines += ["    default: break", "    }", "    return nil", "}"]
+    lines += ["    default: break", "    }", "    return -1", "}"]
     return ("\n" + indent).join(lines)
 
 
@@ -248,7 +248,8 @@ def python(objects, by_name):
            'an instance: the record layout follows the schema\'s field order, so the readers are derived with it."""',
            "from __future__ import annotations", "", "from dataclasses import dataclass, field",
            "from typing import Dict, List, Optional, Tuple", "",
-           "_new = object.__new__  # a frozen dataclass is filled through its __dict__, skipping __init__", ""]
+           "_new = object.__new__  # a frozen dataclass is filled through its __dict__, skipping __init__",
+           '_FLAG = {"-": None, "0": False, "1": True}', ""]
     for o in objects:
         fields = py_fields(o, by_name)
         out += ["", "@dataclass(frozen=True)", f"class {o['name']}:", f'    """{o["doc"]}"""', ""]
@@ -263,11 +264,21 @@ def python(objects, by_name):
     def reader(o, name, keep=None):
         lines = [f"def {name}(p: List[str], at: int, shape: str, s: int, d: dict) -> Tuple[int, int]:",
                  f'    """Reads {o["name"]}: its shape from shape[s:], its values from p[at:]; returns the new (at, s)."""']
+        k = 0  # shape bytes read since `s` was last moved: positions are s + k, constants, until an object
+
+        def advance():
+            nonlocal k
+            if k:
+                lines.append(f"    s += {k}")
+            k = 0
+
         for f in o["fields"]:
             n, t = f["name"], f["type"]
             store = keep is None or n in keep
+            here = f"shape[s + {k}]" if k else "shape[s]"
             if t in by_name:
                 nested = by_name[t]
+                advance()
                 if f.get("flatten"):
                     lines.append(f"    at, s = _read_{nested['c']}_in_{o['c']}(p, at, shape, s, d)")
                 else:
@@ -279,15 +290,17 @@ def python(objects, by_name):
                               "        s += 1"]
             elif t == "bool":
                 if store:
-                    lines += [f'    if shape[s] != "-":', f'        d["{n}"] = shape[s] == "1"']
-                lines.append("    s += 1")
+                    lines.append(f'    d["{n}"] = _FLAG[{here}]')
+                k += 1
             else:
                 convert = "int(p[at])" if t == "int" else "p[at]"
                 if f["required"]:
                     lines += ([f'    d["{n}"] = {convert}'] if store else []) + ["    at += 1"]
                 else:
-                    lines += ['    if shape[s] == "1":'] + ([f'        d["{n}"] = {convert}'] if store else []) + [
-                        "        at += 1", "    s += 1"]
+                    lines += [f'    if {here} == "1":'] + ([f'        d["{n}"] = {convert}'] if store else []) + [
+                        "        at += 1"]
+                    k += 1
+        advance()
         return lines + ["    return at, s", "", ""]
 
     for o in objects:

@@ -27,7 +27,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(validator, as: MiniAppValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        writeRecord(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
+        ResultRecord.write(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -37,7 +37,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(validator, as: ThirdPartyValidator.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        writeRecord(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
+        ResultRecord.write(try v.validate(bytes: try inputBytes(initData, initDataLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -47,7 +47,7 @@ func verifyRecord<V: Sendable>(
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
-        writeRecord(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)), into: o, capacity: c)
+        ResultRecord.write(try v.verify(bytes: try inputBytes(inputText, inputLen), options: options(check)), into: o, capacity: c)
     }
 }
 
@@ -58,6 +58,6 @@ func verifyRecord<V: Sendable>(
 ) -> Int32 {
     verifyRecord(verifier, as: LoginWidgetVerifier.self, out, outLen, err) { (v, o, c) throws(TelegramAuthError) in
         let b = try inputBytes(pairs, pairsLen)
-        return writeRecord(try v.verify(nulSeparatedPairs: b, count: pairCount, options: options(check)), into: o, capacity: c)
+        return ResultRecord.write(try v.verify(nulSeparatedPairs: b, count: pairCount, options: options(check)), into: o, capacity: c)
     }
 }

@@ -20,23 +20,23 @@ func header(_ handle: OpaquePointer) -> UnsafeMutablePointer<StorageHeader> {
 }
 
 /// The result's own members.
-func topRecord(_ handle: OpaquePointer?) -> ObjectRecord? { handle.map { header($0).pointee.top } }
+func topRecord(_ handle: OpaquePointer?) -> UnsafePointer<ObjectRecord>? {
+    handle.map { UnsafePointer(header($0)).pointer(to: \.top)! }
+}
 
 /// The record a view points at.
-func viewRecord(_ view: OpaquePointer?) -> ObjectRecord? { view.map { UnsafePointer<ObjectRecord>($0).pointee } }
+func viewRecord(_ view: OpaquePointer?) -> UnsafePointer<ObjectRecord>? { view.map { UnsafePointer<ObjectRecord>($0) } }
 
 /// A view of the nested object in `objects[slot]`, or NULL when absent.
 func objectView(_ handle: OpaquePointer?, slot: Int) -> OpaquePointer? {
     guard let handle else { return nil }
-    let h = header(handle)
-    guard h.pointee.objects[slot].present else { return nil }
-    let objects = UnsafeMutableRawPointer(h) + MemoryLayout<StorageHeader>.offset(of: \.objects)!
-    return OpaquePointer(objects + slot * MemoryLayout<ObjectRecord>.stride)
+    let object = StorageHeader.object(header(handle), slot)
+    return object.pointee.present ? OpaquePointer(object) : nil
 }
 
-func stringOut(_ record: ObjectRecord?, _ member: Int, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+func stringOut(_ record: UnsafePointer<ObjectRecord>?, _ member: Int, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
     len?.pointee = 0
-    guard let record, let base = record.base else { return nil }
+    guard let record, let base = record.pointee.base else { return nil }
     let slice = record.slice(member)
     guard slice.isPresent else { return nil }
     len?.pointee = Int(slice.count)

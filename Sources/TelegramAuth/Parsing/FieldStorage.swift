@@ -42,6 +42,15 @@ package struct StorageHeader {
     package var extraCount = 0
 }
 
+extension StorageHeader {
+    /// The nested object in `objects[slot]` of the header at `header`, in place.
+    @inlinable
+    package static func object(_ header: UnsafeMutablePointer<StorageHeader>, _ slot: Int) -> UnsafeMutablePointer<ObjectRecord> {
+        (UnsafeMutableRawPointer(header) + MemoryLayout<StorageHeader>.offset(of: \.objects)!
+            + slot * MemoryLayout<ObjectRecord>.stride).assumingMemoryBound(to: ObjectRecord.self)
+    }
+}
+
 /// The single heap object behind a verified result: a header plus a tail holding the field table
 /// (sorted by key) followed by the decoded bytes. Immutable once verification returns it.
 package final class FieldStorage: ManagedBuffer<StorageHeader, UInt64> {

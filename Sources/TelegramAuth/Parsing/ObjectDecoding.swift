@@ -72,11 +72,11 @@ extension FieldParser {
                 case .string: header.pointee.top.set(m, value(i))
                 case .bool: header.pointee.top.set(m, try flag(i, name: member.name))
                 case .object(let slot):
-                    header.pointee.objects[slot] = try parseObject(valuePointer(i), schema.nested[slot], context: member.name)
+                    header.pointee.objects[slot] = try parseObject(valuePointer(i), schema.nested(slot), context: member.name)
                     header.pointee.top.has |= 1 << UInt32(m)
                 }
             case .flattened(let slot, let m):
-                let member = schema.nested[slot].members[m]
+                let member = schema.nested(slot).members[m]
                 switch member.type {
                 case .int: header.pointee.objects[slot].set(m, try unsignedInteger(i, name: member.name))
                 case .string: header.pointee.objects[slot].set(m, value(i))
@@ -89,7 +89,7 @@ extension FieldParser {
         for (m, member) in schema.members.enumerated() where member.required {
             switch member.type {
             case .object(let slot) where !header.pointee.top.isPresent(m):
-                for case (let name, .flattened(slot, let k)) in schema.keys where schema.nested[slot].members[k].required
+                for case (let name, .flattened(slot, let k)) in schema.keys where schema.nested(slot).members[k].required
                     && !header.pointee.objects[slot].isPresent(k) {
                     throw TelegramAuthError.missing("\(name)")
                 }

@@ -14,7 +14,7 @@ extension JSONWriter {
             let member = schema.members[m]
             switch member.type {
             case .object(let slot):
-                let nested = schema.nested[slot]
+                let nested = schema.nested(slot)
                 let object = storage.headerPointer.pointee.objects[slot]
                 guard object.present else { continue }
                 if member.flattened {

@@ -40,7 +40,7 @@ package enum Schema {
                 if Bytes.equal(p, n, "added_to_attachment_menu") { return 8 }
             default: break
             }
-            return nil
+            return -1
         })
 
     /// The chat a Mini App was opened from (`WebAppChat`).
@@ -68,7 +68,7 @@ package enum Schema {
                 if Bytes.equal(p, n, "photo_url") { return 4 }
             default: break
             }
-            return nil
+            return -1
         })
 
     /// Verified Mini App launch data (`WebAppInitData`).
@@ -110,7 +110,7 @@ package enum Schema {
                 if Bytes.equal(p, n, "can_send_after") { return 7 }
             default: break
             }
-            return nil
+            return -1
         })
 
     /// A user verified from Login Widget data.
@@ -139,7 +139,7 @@ package enum Schema {
                 if Bytes.equal(p, n, "auth_date") { return 0 }
             default: break
             }
-            return nil
+            return -1
         },
         classifyKey: { p, n in
             switch n {
@@ -157,7 +157,7 @@ package enum Schema {
                 if Bytes.equal(p, n, "first_name") { return 2 }
             default: break
             }
-            return nil
+            return -1
         })
 }
 

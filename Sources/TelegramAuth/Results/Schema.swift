@@ -42,8 +42,12 @@ package final class ObjectSchema: @unchecked Sendable {
     package let members: UnsafeBufferPointer<Member>
     /// Member indices in JSON order; `-1` is where unknown fields go.
     let jsonOrder: [Int]
-    /// The schema of each nested object, by slot.
-    package let nested: [ObjectSchema]
+    /// The schema of each nested object, by slot (held by their static constants, so not counted here).
+    private let nestedSchemas: UnsafeBufferPointer<Unmanaged<ObjectSchema>>
+
+    /// The schema of the nested object in `slot`.
+    @inline(__always)
+    package func nested(_ slot: Int) -> ObjectSchema { nestedSchemas[slot].takeUnretainedValue() }
     /// For a top-level result, every key it reads from the query string (its own members, and the members
     /// of a flattened object, which the widget sends at the top level), and the keys the check itself reads.
     package let keys: UnsafeBufferPointer<(name: StaticString, target: KeyTarget)>
@@ -57,18 +61,19 @@ package final class ObjectSchema: @unchecked Sendable {
         case check
     }
 
-    /// The index of a member by name (generated: a switch on the length, then byte comparisons).
-    let classifyMember: @Sendable (UnsafePointer<UInt8>, Int) -> Int?
+    /// A name's index, or -1 (generated: a switch on the length, then byte comparisons).
+    typealias Classifier = @convention(c) (UnsafePointer<UInt8>, Int) -> Int
+    /// The index of a member by name. A plain function pointer: calling it counts no references.
+    let classifyMember: Classifier
     /// The index in ``keys`` of a query-string key, likewise.
-    let classifyKey: @Sendable (UnsafePointer<UInt8>, Int) -> Int?
+    let classifyKey: Classifier
 
     init(
         _ name: StaticString, mark: Character, members: [Member], jsonOrder: [Int], nested: [ObjectSchema] = [],
         keys: [(name: StaticString, target: KeyTarget)] = [],
-        classifyMember: @escaping @Sendable (UnsafePointer<UInt8>, Int) -> Int?,
-        classifyKey: (@Sendable (UnsafePointer<UInt8>, Int) -> Int?)? = nil
+        classifyMember: Classifier, classifyKey: Classifier? = nil
     ) {
-        self.nested = nested
+        self.nestedSchemas = Self.permanent(nested.map { Unmanaged.passUnretained($0) })
         self.classifyMember = classifyMember
         self.classifyKey = classifyKey ?? classifyMember
         self.name = name
@@ -86,11 +91,17 @@ package final class ObjectSchema: @unchecked Sendable {
 
     /// The index of the member named by `p[0..<n]`.
     @inline(__always)
-    func member(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? { classifyMember(p, n) }
+    func member(_ p: UnsafePointer<UInt8>, _ n: Int) -> Int? {
+        let m = classifyMember(p, n)
+        return m >= 0 ? m : nil
+    }
 
     /// Where the query-string key `p[0..<n]` goes, or nil for an unknown field.
     @inline(__always)
-    func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> KeyTarget? { classifyKey(p, n).map { keys[$0].target } }
+    func key(_ p: UnsafePointer<UInt8>, _ n: Int) -> KeyTarget? {
+        let k = classifyKey(p, n)
+        return k >= 0 ? keys[k].target : nil
+    }
 
     package func isKnown(_ p: UnsafePointer<UInt8>, _ n: Int) -> Bool { key(p, n) != nil }
 }
@@ -130,4 +141,25 @@ package struct ObjectRecord {
 
     @inlinable
     package func bool(_ member: Int) -> Bool? { isPresent(member) ? slots[member] != 0 : nil }
+}
+
+/// Reads of a record in place, through a pointer (the C accessors and the record writer read this way,
+/// without copying the record).
+extension UnsafePointer where Pointee == ObjectRecord {
+    package func isPresent(_ member: Int) -> Bool { pointee.has & (1 &<< UInt32(member)) != 0 }
+
+    package func raw(_ member: Int) -> Int64 {
+        UnsafeRawPointer(self).load(
+            fromByteOffset: MemoryLayout<ObjectRecord>.offset(of: \.slots)! &+ member &* 8, as: Int64.self)
+    }
+
+    package func int(_ member: Int) -> Int64? { isPresent(member) ? raw(member) : nil }
+
+    package func bool(_ member: Int) -> Bool? { isPresent(member) ? raw(member) != 0 : nil }
+
+    package func slice(_ member: Int) -> Slice32 {
+        guard isPresent(member) else { return Slice32(start: .max, count: 0) }
+        let v = UInt64(bitPattern: raw(member))
+        return Slice32(start: UInt32(truncatingIfNeeded: v &>> 32), count: UInt32(truncatingIfNeeded: v))
+    }
 }

@@ -70,3 +70,14 @@ class StoreUnavailableError(StoreError):
 ERRORS_BY_KIND = {cls.kind: cls for cls in (
     MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError,
     BadWebhookSecretError, StoreFullError, StoreUnavailableError)}
+
+
+def error_for(code: int, field: str, message: str) -> Exception:
+    """The exception for a status code: an AuthError or StoreError subclass by kind, or ValueError for a bad
+    argument (invalid_argument, and anything that is not about the data itself)."""
+    from ._ffi import KINDS
+
+    cls = ERRORS_BY_KIND.get(KINDS.get(code, "unknown"))
+    if cls is None:
+        return ValueError(message)
+    return cls(message, field)

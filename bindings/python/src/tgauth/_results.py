@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Tuple
 
 _new = object.__new__  # a frozen dataclass is filled through its __dict__, skipping __init__
+_FLAG = {"-": None, "0": False, "1": True}
 
 
 @dataclass(frozen=True)
@@ -76,31 +77,20 @@ def _read_user(p: List[str], at: int, shape: str, s: int, d: dict) -> Tuple[int,
     if shape[s] == "1":
         d["last_name"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 1] == "1":
         d["username"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 2] == "1":
         d["language_code"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 3] == "1":
         d["photo_url"] = p[at]
         at += 1
-    s += 1
-    if shape[s] != "-":
-        d["is_bot"] = shape[s] == "1"
-    s += 1
-    if shape[s] != "-":
-        d["is_premium"] = shape[s] == "1"
-    s += 1
-    if shape[s] != "-":
-        d["added_to_attachment_menu"] = shape[s] == "1"
-    s += 1
-    if shape[s] != "-":
-        d["allows_write_to_pm"] = shape[s] == "1"
-    s += 1
+    d["is_bot"] = _FLAG[shape[s + 4]]
+    d["is_premium"] = _FLAG[shape[s + 5]]
+    d["added_to_attachment_menu"] = _FLAG[shape[s + 6]]
+    d["allows_write_to_pm"] = _FLAG[shape[s + 7]]
+    s += 8
     return at, s
 
 
@@ -115,11 +105,10 @@ def _read_chat(p: List[str], at: int, shape: str, s: int, d: dict) -> Tuple[int,
     if shape[s] == "1":
         d["username"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 1] == "1":
         d["photo_url"] = p[at]
         at += 1
-    s += 1
+    s += 2
     return at, s
 
 
@@ -130,31 +119,25 @@ def _read_init_data(p: List[str], at: int, shape: str, s: int, d: dict) -> Tuple
     if shape[s] == "1":
         d["query_id"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 1] == "1":
         d["chat_type"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 2] == "1":
         d["chat_instance"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 3] == "1":
         d["start_param"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 4] == "1":
         d["hash"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 5] == "1":
         d["signature"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 6] == "1":
         d["can_send_after"] = int(p[at])
         at += 1
-    s += 1
+    s += 7
     if shape[s] == "u":
         inner = _new(WebAppUser)
         at, s = _read_user(p, at, shape, s + 1, inner.__dict__)
@@ -185,22 +168,15 @@ def _read_user_in_widget_data(p: List[str], at: int, shape: str, s: int, d: dict
     if shape[s] == "1":
         d["last_name"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 1] == "1":
         d["username"] = p[at]
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 2] == "1":
         at += 1
-    s += 1
-    if shape[s] == "1":
+    if shape[s + 3] == "1":
         d["photo_url"] = p[at]
         at += 1
-    s += 1
-    s += 1
-    s += 1
-    s += 1
-    s += 1
+    s += 8
     return at, s
 
 

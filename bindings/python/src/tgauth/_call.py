@@ -1,0 +1,140 @@
+"""How the binding calls the library: owned handles, one reusable output buffer per thread, and one loop
+that runs a call writing into a buffer (the output-buffer rule of tgauth.h: on TGAUTH_E_BUFFER_TOO_SMALL the
+size needed comes back, and the call runs again with that much)."""
+from __future__ import annotations
+
+import ctypes
+import threading
+from typing import Callable, Optional
+
+from . import _ffi
+from ._errors import error_for
+
+
+def failure(code: int, err: Optional[_ffi.Error]) -> Exception:
+    """The exception for a failed call, with the field and message the library wrote into `err`."""
+    if err is None or err.code != code:
+        return error_for(code, "", _ffi.KINDS.get(code, "unknown"))
+    return error_for(code, err.field.decode("utf-8", "replace"), err.message.decode("utf-8", "replace"))
+
+
+class Handle:
+    """A library object owned by Python, freed with its `_free` function when collected."""
+
+    __slots__ = ("ptr", "_free")
+
+    def __init__(self, ptr: ctypes.c_void_p, free: Callable) -> None:
+        self.ptr, self._free = ptr, free
+
+    def __del__(self) -> None:
+        if self.ptr is not None and self.ptr.value:
+            self._free(self.ptr)
+            self.ptr = None
+
+
+def new_handle(create: Callable, free: Callable, *args) -> Handle:
+    """Runs a constructor (`tgauth_*_new(&out, &err, args...)`), raising what it reports on failure."""
+    ptr, err = ctypes.c_void_p(), _ffi.Error()
+    code = create(ctypes.byref(ptr), ctypes.byref(err), *args)
+    if code != _ffi.OK:
+        raise failure(code, err)
+    return Handle(ptr, free)
+
+
+class Limits:
+    """A `tgauth_check` and a reference to it, built once per distinct (max_age, now, max_bytes)."""
+
+    __slots__ = ("struct", "ref")
+
+    def __init__(self, max_age: Optional[int], now: Optional[int], max_bytes: int) -> None:
+        self.struct = _ffi.Check()
+        _ffi.check_init(ctypes.byref(self.struct))  # the library's defaults, then ours
+        self.struct.max_age, self.struct.now, self.struct.max_input_bytes = max_age or 0, now or 0, max_bytes
+        self.ref = ctypes.byref(self.struct)
+
+
+_limits_cache: dict = {}
+
+
+def limits(max_age: Optional[int], now: Optional[int], max_bytes: int) -> Limits:
+    key = (max_age, now, max_bytes)
+    found = _limits_cache.get(key)
+    if found is None:
+        found = Limits(max_age, now, max_bytes)
+        if len(_limits_cache) < 256:
+            _limits_cache[key] = found
+    return found
+
+
+class Scratch:
+    """One thread's output buffer, error struct and size cells, so that a call allocates no ctypes objects."""
+
+    __slots__ = ("err", "err_ref", "input_len", "count", "size", "data", "buffer", "length", "length_ref")
+
+    def __init__(self, size: int = 8192) -> None:
+        self.err = _ffi.Error()
+        self.err_ref = ctypes.byref(self.err)
+        self.input_len = ctypes.c_size_t()
+        self.count = ctypes.c_size_t()
+        self.resize(size)
+
+    def resize(self, size: int) -> None:
+        self.size = size
+        self.data = bytearray(size)
+        self.buffer = (ctypes.c_char * size).from_buffer(self.data)
+        self.length = ctypes.c_size_t(size)
+        self.length_ref = ctypes.byref(self.length)
+
+
+_local = threading.local()
+
+
+def scratch() -> Scratch:
+    """This thread's Scratch."""
+    try:
+        return _local.scratch
+    except AttributeError:
+        _local.scratch = Scratch()
+        return _local.scratch
+
+
+def verify_record(fn: Callable, handle: Handle, data: bytes, check: Limits, pair_count: Optional[int] = None) -> str:
+    """Runs one `_record` verification into this thread's buffer and returns the record (without its last NUL)."""
+    try:
+        s = _local.scratch
+    except AttributeError:
+        s = scratch()
+    s.input_len.value = len(data)
+    while True:
+        s.length.value = s.size
+        if pair_count is None:
+            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, check.ref)
+        else:
+            s.count.value = pair_count
+            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, s.count, check.ref)
+        if code == _ffi.OK:
+            return s.data[: s.length.value - 1].decode()
+        if code != _ffi.BUFFER_TOO_SMALL:
+            raise failure(code, s.err)
+        s.resize(s.length.value)
+
+
+def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int = 4096) -> bytes:
+    """Runs `call(out, out_len)` with a buffer of `size` bytes, then again with the size the library asks for;
+    returns the output without its final NUL."""
+    length = ctypes.c_size_t(size)
+    while True:
+        out = ctypes.create_string_buffer(length.value)
+        code = call(out, length)
+        if code == _ffi.OK:
+            return out.raw[: length.value - 1]
+        if code != _ffi.BUFFER_TOO_SMALL:
+            raise failure(code, None)
+
+
+def fields(pairs) -> ctypes.Array:
+    """A `tgauth_field` array of (key bytes, value bytes) pairs."""
+    array = (_ffi.Field * max(len(pairs), 1))()
+    for i, (k, v) in enumerate(pairs):
+        array[i] = _ffi.Field(k, len(k), v, len(v))
+    return array

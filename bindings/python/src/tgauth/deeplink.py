@@ -1,0 +1,159 @@
+"""Bot deep-link login: the app opens `tg://resolve?domain=BOT&start=TOKEN`, the bot's webhook receives
+`/start TOKEN`, and the app, polling or waiting with its poll secret, receives the user (tgauth_deeplink.h)."""
+from __future__ import annotations
+
+import ctypes
+import json
+from dataclasses import dataclass
+from typing import List, Optional, Tuple, Union
+
+from . import _call, _ffi
+from ._verify import INT64_MAX, _data, _in_int64
+
+# the record size every call needs, learned from the library the first time (it answers
+# TGAUTH_E_BUFFER_TOO_SMALL with it before anything changes, so no one-time result is lost)
+_record_size = [0]
+
+
+def _run(fn, handle: _call.Handle, *args) -> List[str]:
+    """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings."""
+    err = _ffi.Error()
+    while True:
+        size = ctypes.c_size_t(_record_size[0])
+        out = ctypes.create_string_buffer(max(size.value, 1))
+        code = fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args)
+        if code == _ffi.OK:
+            return out.raw[: size.value].decode().split("\0")[:-1]
+        if code != _ffi.BUFFER_TOO_SMALL or size.value <= _record_size[0]:
+            raise _call.failure(code, err)
+        _record_size[0] = size.value
+
+
+@dataclass(frozen=True)
+class TelegramUser:
+    """The Telegram user who logged in through the bot (the Bot API's `User`)."""
+
+    id: int
+    first_name: str
+    last_name: Optional[str] = None
+    username: Optional[str] = None
+    language_code: Optional[str] = None
+    is_premium: Optional[bool] = None
+    is_bot: bool = False
+
+
+@dataclass(frozen=True)
+class LoginStart:
+    login_token: str
+    poll_secret: str
+    tg_link: str
+    https_link: str
+    expires_at: int
+    interval: int
+
+
+@dataclass(frozen=True)
+class WebhookResult:
+    #: "approved", "confirmation_requested", "denied", "ignored" or "refused"
+    outcome: str
+    #: why an update was ignored or refused, else None
+    reason: Optional[str]
+    #: send this as the webhook's HTTP response body (application/json); None for an empty 200
+    response_body: Optional[str]
+    #: further Bot API calls (JSON objects with a "method") to make yourself
+    additional_calls: Tuple[str, ...]
+    user: Optional[TelegramUser]
+
+
+@dataclass(frozen=True)
+class PollResult:
+    #: "pending", "slow_down", "approved", "denied", "expired" or "unknown"
+    status: str
+    interval: int
+    user: Optional[TelegramUser] = None
+
+
+def _user(text: str) -> Optional[TelegramUser]:
+    if not text:
+        return None
+    u = json.loads(text)
+    return TelegramUser(id=u["id"], first_name=u["first_name"], last_name=u.get("last_name"),
+                        username=u.get("username"), language_code=u.get("language_code"),
+                        is_premium=u.get("is_premium"), is_bot=u.get("is_bot", False))
+
+
+def _poll(record: list) -> PollResult:
+    return PollResult(status=record[0], interval=int(record[1]), user=_user(record[2]))
+
+
+class DeepLinkLogin:
+    """Bot deep-link login: the app opens `tg://resolve?domain=BOT&start=TOKEN`, your webhook gets
+    `/start TOKEN`, and the app, polling or waiting with its poll secret, receives the user.
+
+    `store` is None (in this process) or a Redis URL ("redis://127.0.0.1:6379/0") shared by every
+    instance of your backend. Thread-safe; `wait` releases the GIL while it blocks.
+    """
+
+    __slots__ = ("_handle", "bot_username")
+
+    #: the largest webhook body `handle_webhook` accepts (larger ones raise TooLargeError)
+    MAX_UPDATE_BYTES = 1 << 20
+
+    def __init__(self, bot_username: str, webhook_secret: str, store: Optional[str] = None, ttl: int = 300,
+                 confirm: bool = True, app_name: str = "the app", interval: int = 2, capacity: int = 100_000) -> None:
+        for name, value in (("bot_username", bot_username), ("webhook_secret", webhook_secret), ("app_name", app_name)):
+            if not isinstance(value, str):
+                raise TypeError(f"{name} must be a str")
+        if store is not None and not isinstance(store, str):
+            raise TypeError("store must be None or a redis:// URL")
+        for name, value in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise TypeError(f"{name} must be an int")
+        _in_int64("capacity", capacity, 1)
+        _in_int64("ttl", ttl, -INT64_MAX)
+        _in_int64("interval", interval, -INT64_MAX)
+        self.bot_username = bot_username.lstrip("@")
+        o = _ffi.DeepLinkOptions()
+        _ffi.deeplink_options_init(o)
+        name = app_name.encode()
+        o.ttl, o.interval, o.confirm, o.app_name, o.app_name_len = ttl, interval, 1 if confirm else 0, name, len(name)
+        if store is not None:
+            url = store.encode()
+            o.redis_url, o.redis_url_len = url, len(url)
+        o.memory_capacity = capacity
+        bot, secret = bot_username.encode(), webhook_secret.encode()
+        self._handle = _call.new_handle(_ffi.deeplink_new, _ffi.deeplink_free, bot, len(bot), secret, len(secret), o)
+
+    def start(self, device: str = "") -> LoginStart:
+        """Starts a login; `device` ("Chrome on Linux") is named in the bot's confirmation."""
+        if not isinstance(device, str):
+            raise TypeError("device must be a str")
+        raw = device.encode()
+        r = _run(_ffi.deeplink_start, self._handle, raw, len(raw))
+        return LoginStart(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]))
+
+    def handle_webhook(self, body: Union[bytes, str], secret_header: Optional[str]) -> WebhookResult:
+        """Handles one webhook request: the raw body and the X-Telegram-Bot-Api-Secret-Token header (None if absent)."""
+        raw = _data(body, "body")
+        if secret_header is not None and not isinstance(secret_header, str):
+            raise TypeError("secret_header must be a str or None")
+        header = None if secret_header is None else secret_header.encode()
+        r = _run(_ffi.deeplink_handle_webhook, self._handle, raw, len(raw), header, 0 if header is None else len(header))
+        return WebhookResult(outcome=r[0], reason=r[1] or None, response_body=r[2] or None,
+                             additional_calls=tuple(r[4:]), user=_user(r[3]))
+
+    def poll(self, poll_secret: str) -> PollResult:
+        """The login's state; "approved" (with the user) is returned once, then the login is consumed."""
+        if not isinstance(poll_secret, str):
+            raise TypeError("poll_secret must be a str")
+        secret = poll_secret.encode()
+        return _poll(_run(_ffi.deeplink_poll, self._handle, secret, len(secret)))
+
+    def wait(self, poll_secret: str, timeout: float = 30.0) -> PollResult:
+        """Blocks until the login leaves "pending" or `timeout` seconds pass (for long-polling or a WebSocket)."""
+        if not isinstance(poll_secret, str):
+            raise TypeError("poll_secret must be a str")
+        if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
+            raise TypeError("timeout must be a number")
+        secret = poll_secret.encode()
+        return _poll(_run(_ffi.deeplink_wait, self._handle, secret, len(secret), float(timeout)))
