@@ -8,9 +8,10 @@ import TelegramAuthDeepLink
 
 @c @implementation public func tgauth_deeplink_options_init(_ options: UnsafeMutablePointer<tgauth_deeplink_options>?) -> Int32 {
     guard let options else { return TGAUTH_E_INVALID_ARGUMENT }
+    let defaults = DeepLinkLogin.Configuration(botUsername: "")  // the one place the defaults are written
     options.pointee = tgauth_deeplink_options(
-        ttl: 300, interval: 2, confirm: 1, app_name: nil, app_name_len: 0, redis_url: nil, redis_url_len: 0,
-        memory_capacity: 100_000)
+        ttl: defaults.ttl, interval: defaults.interval, confirm: defaults.confirm ? 1 : 0, app_name: nil, app_name_len: 0,
+        redis_url: nil, redis_url_len: 0, memory_capacity: InMemoryDeepLinkStore.defaultCapacity)
     return TGAUTH_OK
 }
 

@@ -49,7 +49,10 @@ public final class InMemoryDeepLinkStore: DeepLinkStore, @unchecked Sendable {
     /// - Parameters:
     ///   - capacity: the most logins; `create` beyond it, when none has expired, fails with `store_full`.
     ///   - clock: Unix time in milliseconds (for tests); the system clock by default.
-    public init(capacity: Int = 100_000, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
+    /// The capacity a store gets unless told otherwise.
+    public static let defaultCapacity = 100_000
+
+    public init(capacity: Int = InMemoryDeepLinkStore.defaultCapacity, clock: @escaping @Sendable () -> Int64 = SystemClock.milliseconds) {
         self.capacity = max(1, capacity)
         self.clock = clock
         pthread_mutex_init(mutex, nil)

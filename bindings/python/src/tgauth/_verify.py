@@ -98,8 +98,9 @@ class MiniAppValidator:
         Raises a subclass of AuthError when the data is rejected.
         """
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
-        record = _call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, _limits(max_age, now, max_bytes))
-        return read(record)
+        defaults = max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES
+        check = _DEFAULT_LIMITS if defaults else _limits(max_age, now, max_bytes)
+        return read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check))
 
 
 def _sized(data: bytes) -> Tuple[bytes, int]:

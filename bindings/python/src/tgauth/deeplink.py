@@ -10,6 +10,15 @@ from typing import List, Optional, Tuple, Union
 from . import _call, _ffi
 from ._verify import INT64_MAX, _data, _in_int64
 
+def _library_defaults() -> _ffi.DeepLinkOptions:
+    """The options tgauth_deeplink_options_init gives: the library's defaults (ttl, interval, confirm, capacity)."""
+    o = _ffi.DeepLinkOptions()
+    _ffi.deeplink_options_init(o)
+    return o
+
+
+_DEFAULTS = _library_defaults()
+
 # the record size every call needs, learned from the library the first time (it answers
 # TGAUTH_E_BUFFER_TOO_SMALL with it before anything changes, so no one-time result is lost)
 _record_size = [0]
@@ -99,11 +108,15 @@ class DeepLinkLogin:
     #: the largest webhook body `handle_webhook` accepts (larger ones raise TooLargeError)
     MAX_UPDATE_BYTES = 1 << 20
 
-    def __init__(self, bot_username: str, webhook_secret: str, store: Optional[str] = None, ttl: int = 300,
-                 confirm: bool = True, app_name: str = "the app", interval: int = 2, capacity: int = 100_000) -> None:
-        for name, value in (("bot_username", bot_username), ("webhook_secret", webhook_secret), ("app_name", app_name)):
+    def __init__(self, bot_username: str, webhook_secret: str, store: Optional[str] = None,
+                 ttl: int = _DEFAULTS.ttl, confirm: bool = bool(_DEFAULTS.confirm), app_name: Optional[str] = None,
+                 interval: int = _DEFAULTS.interval, capacity: int = _DEFAULTS.memory_capacity) -> None:
+        """`app_name` names your app in the bot's messages (None: the library's "the app")."""
+        for name, value in (("bot_username", bot_username), ("webhook_secret", webhook_secret)):
             if not isinstance(value, str):
                 raise TypeError(f"{name} must be a str")
+        if app_name is not None and not isinstance(app_name, str):
+            raise TypeError("app_name must be a str or None")
         if store is not None and not isinstance(store, str):
             raise TypeError("store must be None or a redis:// URL")
         for name, value in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
@@ -113,10 +126,11 @@ class DeepLinkLogin:
         _in_int64("ttl", ttl, -INT64_MAX)
         _in_int64("interval", interval, -INT64_MAX)
         self.bot_username = bot_username.lstrip("@")
-        o = _ffi.DeepLinkOptions()
-        _ffi.deeplink_options_init(o)
-        name = app_name.encode()
-        o.ttl, o.interval, o.confirm, o.app_name, o.app_name_len = ttl, interval, 1 if confirm else 0, name, len(name)
+        o = _library_defaults()
+        o.ttl, o.interval, o.confirm = ttl, interval, 1 if confirm else 0
+        if app_name is not None:
+            name = app_name.encode()
+            o.app_name, o.app_name_len = name, len(name)
         if store is not None:
             url = store.encode()
             o.redis_url, o.redis_url_len = url, len(url)
