@@ -86,7 +86,7 @@ print(f"  => fastest peer: {fastest}, {results[fastest] / ours:.1f}x slower than
 
 # Where one validate's time goes, from the binding's private pieces (each over the same 1000 inputs). Their
 # sum is what any ctypes binding that returns these frozen dataclasses pays on this interpreter.
-from tgauth import _call, _ffi, _results  # noqa: E402
+from tgauth import _call, _ffi, _records  # noqa: E402
 
 scratch = _call.scratch()
 limits = _call.limits(tgauth.DEFAULT_MAX_AGE, None, tgauth.DEFAULT_MAX_BYTES)
@@ -110,7 +110,7 @@ for raw in raws:
 print("  where the time of one validate goes (the binding's pieces, each timed alone, each with the one Python")
 print("  call of the timing loop):")
 parts = [bench(str.encode, inits), bench(record_call(None), raws), bench(record_call(v._handle.ptr), raws),
-         bench(lambda r: scratch.data[: len(r)].decode(), records), bench(_results.read, records)]
+         bench(lambda r: scratch.data[: len(r)].decode(), records), bench(_records.read, records)]
 row("  str.encode of the initData", parts[0])
 row("  ctypes call, 7 arguments, NULL validator (returns at once)", parts[1])
 row("  ctypes call that validates and writes the record", parts[2])

@@ -244,12 +244,11 @@ def py_fields(o, by_name):
 
 def python(objects, by_name):
     out = [f'"""{NOTICE}', "",
-           "The result dataclasses, and one reader per object that turns its part of a record (tgauth_record.h) into",
-           'an instance: the record layout follows the schema\'s field order, so the readers are derived with it."""',
+           "The result dataclasses, and the schema as a table (FIELDS) from which _records.py reads records",
+           '(tgauth_record.h), whose layout follows the same field order."""',
            "from __future__ import annotations", "", "from dataclasses import dataclass, field",
-           "from typing import Dict, List, Optional, Tuple", "",
-           "_new = object.__new__  # a frozen dataclass is filled through its __dict__, skipping __init__",
-           '_FLAG = {"-": None, "0": False, "1": True}', ""]
+           "from typing import Dict, Optional", "",
+           ""]
     for o in objects:
         fields = py_fields(o, by_name)
         out += ["", "@dataclass(frozen=True)", f"class {o['name']}:", f'    """{o["doc"]}"""', ""]
@@ -259,68 +258,18 @@ def python(objects, by_name):
             out.append("    #: fields this library version does not know (they were checked), in key order")
             out.append("    extras: Dict[str, str] = field(default_factory=dict, hash=False)")
     out += ["", ""]
-    # readers: fill an instance's __dict__ from the shape at shape[s] and the values at p[at]; absent
-    # optional fields are not stored (the dataclass's class-level None answers for them)
-    def reader(o, name, keep=None):
-        lines = [f"def {name}(p: List[str], at: int, shape: str, s: int, d: dict) -> Tuple[int, int]:",
-                 f'    """Reads {o["name"]}: its shape from shape[s:], its values from p[at:]; returns the new (at, s)."""']
-        k = 0  # shape bytes read since `s` was last moved: positions are s + k, constants, until an object
-
-        def advance():
-            nonlocal k
-            if k:
-                lines.append(f"    s += {k}")
-            k = 0
-
-        for f in o["fields"]:
-            n, t = f["name"], f["type"]
-            store = keep is None or n in keep
-            here = f"shape[s + {k}]" if k else "shape[s]"
-            if t in by_name:
-                nested = by_name[t]
-                advance()
-                if f.get("flatten"):
-                    lines.append(f"    at, s = _read_{nested['c']}_in_{o['c']}(p, at, shape, s, d)")
-                else:
-                    lines += [f'    if shape[s] == "{nested["record_mark"]}":',
-                              f"        inner = _new({t})",
-                              f"        at, s = _read_{nested['c']}(p, at, shape, s + 1, inner.__dict__)",
-                              f'        d["{n}"] = inner',
-                              "    else:",
-                              "        s += 1"]
-            elif t == "bool":
-                if store:
-                    lines.append(f'    d["{n}"] = _FLAG[{here}]')
-                k += 1
-            else:
-                convert = "int(p[at])" if t == "int" else "p[at]"
-                if f["required"]:
-                    lines += ([f'    d["{n}"] = {convert}'] if store else []) + ["    at += 1"]
-                else:
-                    lines += [f'    if {here} == "1":'] + ([f'        d["{n}"] = {convert}'] if store else []) + [
-                        "        at += 1"]
-                    k += 1
-        advance()
-        return lines + ["    return at, s", "", ""]
-
+    # the schema as a table for _records.py, which compiles a reader for each record shape it meets
+    out += ["", "#: Each object's fields in record order: (name, type, required, the fields a flattened object carries).",
+            "FIELDS = {"]
     for o in objects:
+        out.append(f"    {o['name']!r}: (")
         for f in o["fields"]:
-            if f.get("flatten"):
-                out += reader(by_name[f["type"]], f"_read_{by_name[f['type']]['c']}_in_{o['c']}", keep=set(f["flatten"]))
-        out += reader(o, f"_read_{o['c']}")
-    out += ["def read(record: str) -> object:",
-            '    """The result a record holds (without its last NUL): the shape, the values, then the unknown fields."""',
-            '    p = record.split("\\0")',
-            "    shape = p[0]"]
-    for o in objects:
-        if o.get("top"):
-            out += [f'    if shape[0] == "{o["record_mark"]}":',
-                    f"        result = _new({o['name']})",
-                    "        d = result.__dict__",
-                    f"        at, _ = _read_{o['c']}(p, 1, shape, 1, d)",
-                    '        d["extras"] = dict(zip(p[at::2], p[at + 1::2])) if len(p) > at else {}',
-                    "        return result"]
-    out += ['    raise ValueError(f"unknown record shape {shape!r}")', ""]
+            flatten = tuple(f["flatten"]) if f.get("flatten") else None
+            out.append(f"        ({f['name']!r}, {f['type']!r}, {f['required']!r}, {flatten!r}),")
+        out.append("    ),")
+    out += ["}", "#: The class of each object, by name and by record mark.",
+            "CLASSES = {" + ", ".join(f"{o['name']!r}: {o['name']}" for o in objects) + "}",
+            "MARKS = {" + ", ".join(f"{o['record_mark']!r}: {o['name']!r}" for o in objects) + "}", ""]
     return "\n".join(out)
 
 

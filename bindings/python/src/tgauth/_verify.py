@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Iterable, Mapping, Optional, Tuple, Union
 
 from . import _call, _ffi
-from ._results import InitData, WidgetUser, read
+from ._records import read
+from ._results import InitData, WidgetUser
 
 Text = Union[str, bytes]
 
