@@ -162,3 +162,24 @@ def test_every_init_data_field_reaches_the_cli_json():
     want = full("InitData")
     want["hash"] = got["hash"]
     assert got == want
+
+
+# ---- the tables shared across languages ---------------------------------------------------------------
+
+def test_status_codes_agree_between_the_header_the_library_and_python():
+    """Every TGAUTH_E_* of the header is the code the library gives its kind, and Python has an exception
+    for each kind that is a verdict (the argument kinds raise ValueError)."""
+    import re
+
+    from tgauth import _errors
+
+    with open(os.path.join(ROOT, "include", "tgauth_verify.h")) as f:
+        header = dict((name.lower(), int(code)) for name, code in re.findall(r"#define TGAUTH_E_(\w+) (\d+)", f.read()))
+    assert header and set(header.values()) == set(range(1, len(header) + 1))
+    assert {kind: code for code, kind in _ffi.KINDS.items()} == header
+    for kind in header:
+        exc = _errors.error_for(header[kind], "f", "message")
+        if kind in ("invalid_argument", "buffer_too_small"):
+            assert type(exc) is ValueError
+        else:
+            assert exc.kind == kind and exc.field == "f"
