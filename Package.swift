@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         // the bot deep-link login, its stores (in memory, Redis through hiredis)
         .library(name: "TelegramAuthDeepLink", targets: ["TelegramAuthDeepLink"]),
+        // Log In With Telegram over OpenID Connect: id_token verification (libsecp256k1 for ES256K)
+        .library(name: "TelegramAuthOIDC", targets: ["TelegramAuthOIDC"]),
         // The C ABI: built by `make` into build/lib/libtgauth.so.0.x.y with the Swift runtime linked statically.
         .library(name: "tgauth", type: .dynamic, targets: ["TelegramAuthC"]),
         .executable(name: "tgauth-cli", targets: ["tgauth"]),
@@ -31,12 +33,18 @@ let package = Package(
             pkgConfig: "hiredis",
             providers: [.apt(["libhiredis-dev"])]
         ),
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
         .systemLibrary(name: "CTGAuth"),
         // Kernels for the query parser, one file per instruction set behind one table chosen at load; the Swift
         // parser stands behind them
         .target(name: "CQueryKernel"),
         .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
+        .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
@@ -47,7 +55,10 @@ let package = Package(
         ),
         .testTarget(
             name: "TelegramAuthTests",
-            dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CQueryKernel", "tgauth"]
+            dependencies: [
+                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CQueryKernel", "COpenSSL", "CSecp256k1",
+                "tgauth",
+            ]
         ),
     ]
 )

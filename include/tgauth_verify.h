@@ -68,6 +68,10 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_STORE_FULL 11
 /** The login store (Redis) cannot be reached or answered with an error. */
 #define TGAUTH_E_STORE_UNAVAILABLE 12
+/** An id_token names a key the key set lacks (fetch the key set again). */
+#define TGAUTH_E_UNKNOWN_KEY 13
+/** An id_token's claims are not for this client (iss, aud, sub, nonce, or a missing time). */
+#define TGAUTH_E_BAD_CLAIM 14
 
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);

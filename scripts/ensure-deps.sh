@@ -7,6 +7,7 @@ command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
 pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
 pkg-config --exists libsodium 2>/dev/null || need+=(libsodium-dev)
 pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
+pkg-config --exists libsecp256k1 2>/dev/null || need+=(libsecp256k1-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then

@@ -5,9 +5,15 @@
  * snapshot a hash state by plain struct copy, which is what makes a precomputed-key HMAC allocation-free. */
 #define OPENSSL_SUPPRESS_DEPRECATED 1
 
+#include <openssl/bn.h>
+#include <openssl/core_names.h>
 #include <openssl/crypto.h>
+#include <openssl/ec.h>
+#include <openssl/ecdsa.h>
 #include <openssl/evp.h>
+#include <openssl/param_build.h>
 #include <openssl/rand.h>
+#include <openssl/rsa.h>
 #include <openssl/sha.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -66,5 +72,8 @@ static inline void tg_sha256_pair(const uint8_t *prefix, size_t prefix_len, cons
     SHA256_Update(&ctx, msg, len);
     SHA256_Final(out, &ctx);
 }
+
+/* EVP_PKEY_PUBLIC_KEY is built from other macros, which Swift does not import */
+static const int tg_evp_pkey_public_key = EVP_PKEY_PUBLIC_KEY;
 
 #endif

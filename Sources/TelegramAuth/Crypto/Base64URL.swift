@@ -90,3 +90,16 @@ extension Base64URL {
         return o
     }
 }
+
+extension Base64URL {
+    /// Strictly decodes base64url without padding (as JOSE writes it): the canonical text of its bytes, or nil.
+    package static func decodeUnpadded(_ text: some Collection<UInt8>) -> [UInt8]? {
+        let input = Array(text)
+        guard !input.contains(UInt8(ascii: "=")) else { return nil }
+        var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 3)
+        let written = input.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { decode(src, into: $0) } }
+        guard let written else { return nil }
+        out.removeLast(out.count - written)
+        return out
+    }
+}

@@ -33,6 +33,10 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case storeFull = "store_full"
         /// The login store (Redis) cannot be reached or answered with an error.
         case storeUnavailable = "store_unavailable"
+        /// An id_token names a key (`kid`) the key set lacks: fetch the key set again.
+        case unknownKey = "unknown_key"
+        /// An id_token's claims are not for this client (`iss`, `aud`, `sub`, `nonce`, or a missing time).
+        case badClaim = "bad_claim"
 
         /// The C status code (`TGAUTH_E_…`): the kind's place in ``allCases``, counting from 1 (0 is success).
         public var code: Int32 { Int32(Self.allCases.firstIndex(of: self)!) + 1 }
@@ -58,6 +62,8 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
             case .badWebhookSecret: "the webhook secret header is missing or wrong"
             case .storeFull: "the login store is full"
             case .storeUnavailable: "the login store is unavailable"
+            case .unknownKey: "the token's key is not in the key set"
+            case .badClaim: "a claim of the token is wrong"
             }
         }
     }

@@ -22,6 +22,8 @@ from ._errors import (
     StoreFullError,
     StoreUnavailableError,
     TooLargeError,
+    BadClaimError,
+    UnknownKeyError,
 )
 from ._results import InitData, WebAppChat, WebAppUser, WidgetUser
 from ._verify import (
@@ -46,7 +48,8 @@ __all__ = [
     "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
     "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "DEFAULT_CACHE_SIZE", "CacheStats",
     "DeepLinkLogin", "LoginStart", "WebhookResult", "PollResult", "TelegramUser", "BadWebhookSecretError",
-    "StoreError", "StoreFullError", "StoreUnavailableError", "INT64_MAX", "__version__",
+    "StoreError", "StoreFullError", "StoreUnavailableError", "UnknownKeyError", "BadClaimError", "INT64_MAX",
+    "__version__",
 ]
 
 

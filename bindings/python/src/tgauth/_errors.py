@@ -67,9 +67,21 @@ class StoreUnavailableError(StoreError):
     kind = "store_unavailable"
 
 
+class UnknownKeyError(AuthError):
+    """An id_token names a key the key set lacks: fetch the key set again."""
+
+    kind = "unknown_key"
+
+
+class BadClaimError(AuthError):
+    """An id_token's claims are not for this client (iss, aud, sub, nonce, or a missing time)."""
+
+    kind = "bad_claim"
+
+
 ERRORS_BY_KIND = {cls.kind: cls for cls in (
     MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError,
-    BadWebhookSecretError, StoreFullError, StoreUnavailableError)}
+    BadWebhookSecretError, StoreFullError, StoreUnavailableError, UnknownKeyError, BadClaimError)}
 
 
 def error_for(code: int, field: str, message: str) -> Exception:

@@ -1,0 +1,131 @@
+import TelegramAuth
+
+/// Verifies the `id_token` of Log In With Telegram (OpenID Connect): a compact JWS signed with one of
+/// Telegram's keys, then its claims.
+///
+/// Made once from the client id (the bot id) and Telegram's key set; immutable, so one verifier serves any
+/// number of threads.
+public struct IDTokenVerifier: Sendable {
+    /// `https://oauth.telegram.org`, the only issuer accepted.
+    public static let telegramIssuer = "https://oauth.telegram.org"
+    /// The largest token accepted, in bytes.
+    public static let maxTokenBytes = 16_384
+
+    public let clientID: String
+    public let keys: JSONWebKeySet
+    public let issuer: String
+
+    /// - Parameters:
+    ///   - clientID: the bot id, as `aud` carries it (a string of digits).
+    ///   - keys: Telegram's key set (`https://oauth.telegram.org/.well-known/jwks.json`).
+    public init(clientID: String, keys: JSONWebKeySet, issuer: String = IDTokenVerifier.telegramIssuer) throws(TelegramAuthError) {
+        guard !clientID.isEmpty else { throw .invalidArgument("the client id is empty") }
+        self.clientID = clientID
+        self.keys = keys
+        self.issuer = issuer
+    }
+
+    /// Checks the token's form and signature, then its claims.
+    /// - Parameters:
+    ///   - token: the compact JWS (`header.payload.signature`).
+    ///   - nonce: the nonce the authorization request carried; the token must carry the same (compared in
+    ///     constant time). Nil when the request had none.
+    ///   - options: the time rules, as for initData: `exp` may be at most `futureSkew` seconds past, `iat`
+    ///     at most `futureSkew` ahead, and with `maxAge` the token at most that old.
+    /// - Throws: `too_large`; `malformed` for anything but three base64url parts of strict JSON; `bad_signature`
+    ///   for an algorithm other than the key's, a `crit` header, or a signature that does not verify;
+    ///   `unknown_key` for a `kid` the key set lacks (refresh it); `expired`, `future_auth_date`, `bad_claim`.
+    public func verify(
+        _ token: String, nonce: String? = nil, options: ValidationOptions = ValidationOptions(maxAge: nil)
+    ) throws(TelegramAuthError) -> VerifiedIDToken {
+        let bytes = Array(token.utf8)
+        guard bytes.count <= Self.maxTokenBytes else {
+            throw TelegramAuthError(.tooLarge, "the id_token is \(bytes.count) bytes; the limit is \(Self.maxTokenBytes)")
+        }
+        let parts = bytes.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false)
+        guard parts.count == 3 else { throw .malformed("an id_token is three base64url parts joined by '.' (a compact JWS)") }
+        guard let headerJSON = Base64URL.decodeUnpadded(parts[0]) else { throw .malformed("the JWS header is not base64url", field: "header") }
+        guard let payloadJSON = Base64URL.decodeUnpadded(parts[1]) else { throw .malformed("the JWS payload is not base64url", field: "payload") }
+        guard let signature = Base64URL.decodeUnpadded(parts[2]) else { throw .malformed("the JWS signature is not base64url", field: "signature") }
+        let header = try JSONValue.parse(headerJSON)
+        guard case .object = header else { throw .malformed("the JWS header is not a JSON object", field: "header") }
+
+        // the key decides the algorithm: `alg` must be the key's, so `none`, HS256 and friends never verify
+        guard let alg = header["alg"]?.stringValue else { throw .malformed("the JWS header has no alg", field: "alg") }
+        guard header["crit"] == nil else {
+            throw TelegramAuthError(.badSignature, field: "crit", "the JWS header has crit, which no supported token uses")
+        }
+        guard let kid = header["kid"]?.stringValue else { throw .malformed("the JWS header has no kid", field: "kid") }
+        guard let key = keys.key(id: kid) else {
+            throw TelegramAuthError(.unknownKey, field: "kid", "no key \(kid) in the key set; fetch the key set again")
+        }
+        guard JWSAlgorithm(rawValue: alg) == key.algorithm else {
+            throw TelegramAuthError(.badSignature, field: "alg", "alg \(alg) is not the algorithm of key \(kid) (\(key.algorithm.rawValue))")
+        }
+        let signingInput = Array(bytes[..<(parts[0].count + 1 + parts[1].count)])
+        guard key.isValidSignature(signature, for: signingInput) else {
+            throw TelegramAuthError(.badSignature, field: "signature", "the id_token's signature does not verify with key \(kid)")
+        }
+
+        let claims = try JSONValue.parse(payloadJSON)
+        guard case .object = claims else { throw .malformed("the JWS payload is not a JSON object", field: "payload") }
+        let token = VerifiedIDToken(algorithm: key.algorithm, keyID: kid, claims: claims)
+        try check(token, nonce: nonce, options: options)
+        return token
+    }
+
+    func check(_ token: VerifiedIDToken, nonce: String?, options: ValidationOptions) throws(TelegramAuthError) {
+        guard token.claims["iss"]?.stringValue == issuer else {
+            throw TelegramAuthError(.badClaim, field: "iss", "iss is not \(issuer)")
+        }
+        switch token.claims["aud"] {
+        case .string(let aud)? where aud == clientID: break
+        case .array(let auds)? where auds.contains(.string(clientID)): break
+        default: throw TelegramAuthError(.badClaim, field: "aud", "aud does not name client \(clientID)")
+        }
+        guard token.subject != nil else { throw TelegramAuthError(.badClaim, field: "sub", "sub is missing or not a string") }
+        guard let exp = token.expiresAt else { throw TelegramAuthError(.badClaim, field: "exp", "exp is missing or not an integer") }
+        guard let iat = token.issuedAt else { throw TelegramAuthError(.badClaim, field: "iat", "iat is missing or not an integer") }
+        let now = Int128(options.now ?? SystemClock.unixTime())
+        if Int128(exp) + Int128(options.futureSkew) < now {
+            throw TelegramAuthError(.expired, field: "exp", "the id_token expired \(now - Int128(exp)) s ago")
+        }
+        if Int128(iat) - now > Int128(options.futureSkew) {
+            throw TelegramAuthError(.futureAuthDate, field: "iat", "iat is \(Int128(iat) - now) s ahead of now")
+        }
+        if let maxAge = options.maxAge, maxAge > 0, now - Int128(iat) > Int128(maxAge) {
+            throw TelegramAuthError(.expired, field: "iat", "the id_token is \(now - Int128(iat)) s old; the limit is \(maxAge) s")
+        }
+        if let nonce {
+            let given = Array((token.claims["nonce"]?.stringValue ?? "").utf8), wanted = Array(nonce.utf8)
+            guard token.claims["nonce"]?.stringValue != nil, given.count == wanted.count, constantTimeEquals(given, wanted)
+            else { throw TelegramAuthError(.badClaim, field: "nonce", "nonce is not the one the request carried") }
+        }
+    }
+
+    private func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        var diff: UInt8 = 0
+        for i in a.indices { diff |= a[i] ^ b[i] }
+        return diff == 0
+    }
+}
+
+/// A verified id_token: its algorithm and key, and its claims.
+public struct VerifiedIDToken: Sendable {
+    public let algorithm: JWSAlgorithm
+    public let keyID: String
+    /// Every claim, as sent (numbers keep their text: `id` is exact).
+    public let claims: JSONValue
+
+    /// `sub`: an opaque string per user and client (not the Telegram id).
+    public var subject: String? { claims["sub"]?.stringValue }
+    /// `id`: the Telegram user id.
+    public var telegramID: Int64? { claims["id"]?.int64Value }
+    public var name: String? { claims["name"]?.stringValue }
+    public var preferredUsername: String? { claims["preferred_username"]?.stringValue }
+    public var picture: String? { claims["picture"]?.stringValue }
+    public var phoneNumber: String? { claims["phone_number"]?.stringValue }
+    public var issuedAt: Int64? { claims["iat"]?.int64Value }
+    public var expiresAt: Int64? { claims["exp"]?.int64Value }
+    public var nonce: String? { claims["nonce"]?.stringValue }
+}
