@@ -72,6 +72,8 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_UNKNOWN_KEY 13
 /** An id_token's claims are not for this client (iss, aud, sub, nonce, or a missing time). */
 #define TGAUTH_E_BAD_CLAIM 14
+/** The OAuth token endpoint refused (its error and description are in the message). */
+#define TGAUTH_E_OAUTH_ERROR 15
 
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);

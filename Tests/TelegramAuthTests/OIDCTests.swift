@@ -233,3 +233,67 @@ enum TestSigner {
         #expect(refused(#"{"kty":"EC","crv":"P-384","kid":"p3","x":"AA","y":"AA"}"#))
     }
 }
+
+@Suite struct AuthorizationCodeFlowTests {
+    static let flow = try! AuthorizationCodeFlow(clientID: "7342037359", redirectURI: "https://app.example/callback", clientSecret: "s3cr3t")
+
+    /// The query of a URL as (name, decoded value) pairs.
+    static func query(_ url: String) -> [String: String] {
+        let q = url.split(separator: "?", maxSplits: 1)[1]
+        return Dictionary(uniqueKeysWithValues: q.split(separator: "&").map {
+            let kv = $0.split(separator: "=", maxSplits: 1).map(String.init)
+            return (kv[0], kv[1].removingPercentEncoding!)
+        })
+    }
+
+    @Test func theChallengeIsRFC7636s() {
+        // RFC 7636, appendix B
+        #expect(AuthorizationCodeFlow.challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk") == "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM")
+    }
+
+    @Test func anAuthorizationRequestCarriesFreshStateNonceAndChallenge() throws {
+        let a = try Self.flow.authorizationRequest(scopes: ["profile", "phone"])
+        let b = try Self.flow.authorizationRequest()
+        #expect(a.url.hasPrefix("https://oauth.telegram.org/auth?"))
+        let q = Self.query(a.url)
+        #expect(q["client_id"] == "7342037359" && q["redirect_uri"] == "https://app.example/callback")
+        #expect(q["response_type"] == "code" && q["scope"] == "openid profile phone" && q["code_challenge_method"] == "S256")
+        #expect(q["state"] == a.state && q["nonce"] == a.nonce && q["code_challenge"] == AuthorizationCodeFlow.challenge(a.codeVerifier))
+        #expect(q["code_verifier"] == nil && !a.url.contains(a.codeVerifier))
+        #expect(a.codeVerifier.utf8.count == 43 && a.state != b.state && a.codeVerifier != b.codeVerifier && a.nonce != b.nonce)
+        #expect(try Self.flow.authorizationRequest(nonce: false).nonce == nil)
+        #expect(kind { () throws(TelegramAuthError) in _ = try Self.flow.authorizationRequest(scopes: ["email"]) } == .invalidArgument)
+        #expect(AuthorizationCodeFlow.checkState(a.state, expected: a.state) && !AuthorizationCodeFlow.checkState(b.state, expected: a.state))
+        #expect(!AuthorizationCodeFlow.checkState(nil, expected: a.state))
+    }
+
+    @Test func theTokenRequestAuthenticatesWithBasicAndCarriesTheVerifier() throws {
+        let verifier = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"
+        let r = try Self.flow.tokenRequest(code: "c0de", codeVerifier: verifier)
+        #expect(r.url == "https://oauth.telegram.org/token")
+        let headers = Dictionary(uniqueKeysWithValues: r.headers)
+        #expect(headers["Authorization"] == "Basic " + Data("7342037359:s3cr3t".utf8).base64EncodedString())
+        #expect(headers["Content-Type"] == "application/x-www-form-urlencoded")
+        #expect(r.body == "grant_type=authorization_code&code=c0de&redirect_uri=https%3A%2F%2Fapp.example%2Fcallback&client_id=7342037359&code_verifier=\(verifier)")
+        for bad in ["short", String(repeating: "a", count: 129), String(repeating: "a", count: 42) + "+"] {
+            let k = kind { () throws(TelegramAuthError) in _ = try Self.flow.tokenRequest(code: "c", codeVerifier: bad) }
+            #expect(k == .invalidArgument)
+        }
+        let publicClient = try AuthorizationCodeFlow(clientID: "1", redirectURI: "http://127.0.0.1:8080/cb")
+        #expect(try publicClient.tokenRequest(code: "c", codeVerifier: verifier).headers.allSatisfy { $0.0 != "Authorization" })
+        #expect(kind { () throws(TelegramAuthError) in _ = try AuthorizationCodeFlow(clientID: "1", redirectURI: "http://app/cb") } == .invalidArgument)
+    }
+
+    @Test func theTokenResponseIsReadAndOAuthErrorsAreTheirOwnKind() throws {
+        let ok = try AuthorizationCodeFlow.tokenResponse(Array(#"{"access_token":"at","token_type":"Bearer","expires_in":3600,"id_token":"a.b.c"}"#.utf8))
+        #expect(ok.idToken == "a.b.c" && ok.accessToken == "at" && ok.expiresIn == 3600)
+        do {
+            _ = try AuthorizationCodeFlow.tokenResponse(Array(#"{"error":"invalid_grant","error_description":"code already used"}"#.utf8))
+            Issue.record("an OAuth error was accepted")
+        } catch {
+            #expect(error.kind == .oauthError && error.detail.contains("invalid_grant") && error.detail.contains("code already used"))
+        }
+        #expect(kind { () throws(TelegramAuthError) in _ = try AuthorizationCodeFlow.tokenResponse(Array(#"{"access_token":"at"}"#.utf8)) } == .malformed)
+        #expect(kind { () throws(TelegramAuthError) in _ = try AuthorizationCodeFlow.tokenResponse(Array("[]".utf8)) } == .malformed)
+    }
+}

@@ -37,6 +37,8 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case unknownKey = "unknown_key"
         /// An id_token's claims are not for this client (`iss`, `aud`, `sub`, `nonce`, or a missing time).
         case badClaim = "bad_claim"
+        /// The OAuth token endpoint refused (its `error`, and `error_description` when given, are in the detail).
+        case oauthError = "oauth_error"
 
         /// The C status code (`TGAUTH_E_…`): the kind's place in ``allCases``, counting from 1 (0 is success).
         public var code: Int32 { Int32(Self.allCases.firstIndex(of: self)!) + 1 }
@@ -64,6 +66,7 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
             case .storeUnavailable: "the login store is unavailable"
             case .unknownKey: "the token's key is not in the key set"
             case .badClaim: "a claim of the token is wrong"
+            case .oauthError: "the OAuth endpoint refused the request"
             }
         }
     }

@@ -79,9 +79,16 @@ class BadClaimError(AuthError):
     kind = "bad_claim"
 
 
+class OAuthError(AuthError):
+    """The OAuth token endpoint refused the request (Telegram's `error` and description are in the message)."""
+
+    kind = "oauth_error"
+
+
 ERRORS_BY_KIND = {cls.kind: cls for cls in (
     MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError,
-    BadWebhookSecretError, StoreFullError, StoreUnavailableError, UnknownKeyError, BadClaimError)}
+    BadWebhookSecretError, StoreFullError, StoreUnavailableError, UnknownKeyError, BadClaimError,
+    OAuthError)}
 
 
 def error_for(code: int, field: str, message: str) -> Exception:
