@@ -117,7 +117,7 @@ test-swift: deps
 $(BUILD)/tests/test_tgauth: tests/c/test_tgauth.c $(BUILD)/tests/vectors.tsv lib
 	@mkdir -p $(BUILD)/tests
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -o $@ $< \
-	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
+	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libsodium) -lpthread
 
 # the public vectors as path<TAB>value lines, for the C suite
 $(BUILD)/tests/vectors.tsv: tests/vectors/telegram-vectors.json tests/vectors/flatten.py
@@ -125,7 +125,7 @@ $(BUILD)/tests/vectors.tsv: tests/vectors/telegram-vectors.json tests/vectors/fl
 	$(PYTHON) tests/vectors/flatten.py > $@
 
 # the umbrella and each module header alone compile warning-free as C99 and C++17
-HEADERS := tgauth.h tgauth_verify.h tgauth_record.h tgauth_deeplink.h
+HEADERS := tgauth.h tgauth_verify.h tgauth_record.h tgauth_deeplink.h tgauth_oidc.h
 
 $(BUILD)/tests/header_cxx: tests/c/header_cxx.cpp $(addprefix include/,$(HEADERS))
 	@mkdir -p $(BUILD)/tests

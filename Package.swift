@@ -45,7 +45,7 @@ let package = Package(
         .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
         .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1"]),
-        .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "CTGAuth"]),
+        .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
             dependencies: [

@@ -5,7 +5,8 @@
  * This umbrella header includes one header per module; each may also be included alone:
  * - tgauth_verify.h    the verification core: versions, status codes, checks, results, verifiers, signing;
  * - tgauth_record.h    verified results as one record, for language bindings;
- * - tgauth_deeplink.h  the bot deep-link login.
+ * - tgauth_deeplink.h  the bot deep-link login;
+ * - tgauth_oidc.h      Log In With Telegram over OpenID Connect (id_token verification).
  *
  * Conventions
  * -----------
@@ -57,5 +58,6 @@
 #include "tgauth_verify.h"
 #include "tgauth_record.h"
 #include "tgauth_deeplink.h"
+#include "tgauth_oidc.h"
 
 #endif /* TGAUTH_H */

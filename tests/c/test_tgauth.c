@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <sodium.h>
 #include <tgauth.h>
 
 static int passed, failed;
@@ -1154,6 +1155,111 @@ static void test_bad_input_table(void) {
     fclose(f);
 }
 
+/* ---- OpenID Connect (tgauth_oidc.h): an EdDSA token signed here with the vectors' custom key pair ---- */
+
+static void b64url(char *out, const uint8_t *in, size_t n) {
+    static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    size_t i, o = 0;
+    for (i = 0; i + 2 < n; i += 3) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8 | in[i + 2];
+        out[o++] = alphabet[v >> 18 & 63], out[o++] = alphabet[v >> 12 & 63], out[o++] = alphabet[v >> 6 & 63],
+        out[o++] = alphabet[v & 63];
+    }
+    if (n - i == 1) {
+        unsigned v = (unsigned)in[i] << 16;
+        out[o++] = alphabet[v >> 18 & 63], out[o++] = alphabet[v >> 12 & 63];
+    } else if (n - i == 2) {
+        unsigned v = (unsigned)in[i] << 16 | (unsigned)in[i + 1] << 8;
+        out[o++] = alphabet[v >> 18 & 63], out[o++] = alphabet[v >> 12 & 63], out[o++] = alphabet[v >> 6 & 63];
+    }
+    out[o] = 0;
+}
+
+/* header.payload.signature, signed with `sk` */
+static void jws(char *out, const char *header, const char *claims, const uint8_t sk[64]) {
+    uint8_t sig[64];
+    size_t n;
+    b64url(out, (const uint8_t *)header, strlen(header));
+    n = strlen(out);
+    out[n++] = '.';
+    b64url(out + n, (const uint8_t *)claims, strlen(claims));
+    n = strlen(out);
+    crypto_sign_detached(sig, NULL, (const uint8_t *)out, n, sk);
+    out[n++] = '.';
+    b64url(out + n, sig, 64);
+}
+
+static void test_oidc(void) {
+    uint8_t seed[32], pk[32], sk[64];
+    char x[64], jwks[256], other[256], token[1024], claims[1024];
+    const char *body = "{\"iss\":\"https://oauth.telegram.org\",\"aud\":\"7342037359\",\"sub\":\"opaque\",\"id\":279058397,"
+                       "\"iat\":1799999990,\"exp\":1800003590,\"nonce\":\"n-1\"}";
+    tgauth_oidc *v = NULL;
+    tgauth_error err;
+    tgauth_check check;
+    size_t len;
+    CHECK(sodium_init() >= 0);
+    vector_bytes(seed, 32, "third_party_ed25519.1.private_key_seed_hex");
+    crypto_sign_seed_keypair(pk, sk, seed);
+    b64url(x, pk, 32);
+    snprintf(jwks, sizeof jwks, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"kid\":\"ed-1\",\"x\":\"%s\"}]}", x);
+    snprintf(other, sizeof other, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"kid\":\"ed-2\",\"x\":\"%s\"}]}", x);
+    jws(token, "{\"alg\":\"EdDSA\",\"kid\":\"ed-1\"}", body, sk);
+    tgauth_check_init(&check);
+    check.max_age = 0;
+    check.now = 1800000000;
+
+    CHECK(tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks)) == TGAUTH_OK && v != NULL);
+    len = sizeof claims;
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), "n-1", 3, &check) == TGAUTH_OK);
+    CHECK(len == strlen(claims) + 1 && strstr(claims, "\"id\":279058397") != NULL && strstr(claims, "\"sub\":\"opaque\"") != NULL);
+    /* the output-buffer rule */
+    {
+        size_t needed = len;
+        len = 10;
+        CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_BUFFER_TOO_SMALL);
+        CHECK(len == needed);
+        len = 0;
+        CHECK(tgauth_oidc_verify(v, NULL, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_BUFFER_TOO_SMALL && len == needed);
+    }
+    len = sizeof claims;
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), "n-2", 3, &check) == TGAUTH_E_BAD_CLAIM);
+    CHECK(STREQ(err.field, "nonce"));
+    {
+        char tampered[1024];
+        size_t at = strlen(token) - 10;
+        snprintf(tampered, sizeof tampered, "%s", token);
+        tampered[at] = tampered[at] == 'A' ? 'B' : 'A'; /* another signature */
+        CHECK(tgauth_oidc_verify(v, claims, &len, &err, tampered, strlen(tampered), NULL, 0, &check) == TGAUTH_E_BAD_SIGNATURE);
+        CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token) - 1, NULL, 0, &check) == TGAUTH_E_MALFORMED);
+    }
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, "a.b", 3, NULL, 0, &check) == TGAUTH_E_MALFORMED);
+    check.now = 1800003590 + 61;
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_EXPIRED);
+    check.now = 1800000000;
+    /* a rotation: the old kid becomes unknown, and a failed replacement keeps the set */
+    CHECK(tgauth_oidc_set_jwks(v, &err, other, strlen(other)) == TGAUTH_OK);
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_UNKNOWN_KEY);
+    CHECK(STREQ(tgauth_error_kind(TGAUTH_E_UNKNOWN_KEY), "unknown_key"));
+    CHECK(tgauth_oidc_set_jwks(v, &err, "{\"keys\":", 8) == TGAUTH_E_MALFORMED);
+    CHECK(tgauth_oidc_set_jwks(v, &err, jwks, strlen(jwks)) == TGAUTH_OK);
+    len = sizeof claims;
+    CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_OK);
+    /* arguments */
+    CHECK(tgauth_oidc_verify(NULL, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_oidc_verify(v, claims, NULL, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_oidc_set_jwks(NULL, &err, jwks, strlen(jwks)) == TGAUTH_E_INVALID_ARGUMENT);
+    tgauth_oidc_free(v);
+    tgauth_oidc_free(NULL);
+    v = (tgauth_oidc *)&v;
+    CHECK(tgauth_oidc_new(&v, &err, "", 0, jwks, strlen(jwks)) == TGAUTH_E_INVALID_ARGUMENT && v == NULL);
+    {
+        static const char hmac_key[] = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\"}]}";
+        CHECK(tgauth_oidc_new(&v, &err, "1", 1, hmac_key, strlen(hmac_key)) == TGAUTH_E_INVALID_ARGUMENT);
+    }
+    CHECK(strstr(err.message, "oct") != NULL);
+}
+
 int main(void) {
     load_vectors();
     test_version_and_errors();
@@ -1169,6 +1275,7 @@ int main(void) {
     test_bad_input_table();
     test_extreme_arguments();
     test_messages_escape_control_bytes();
+    test_oidc();
     free_vectors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -1,0 +1,56 @@
+/*
+ * tgauth_oidc.h: Log In With Telegram over OpenID Connect: verification of the id_token, signed with
+ * RS256, ES256, EdDSA or ES256K by one of Telegram's keys.
+ * The conventions, memory rules and thread safety of every tgauth header are stated once, in tgauth.h.
+ */
+#ifndef TGAUTH_OIDC_H
+#define TGAUTH_OIDC_H
+
+#include "tgauth_verify.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ---- OpenID Connect id_token ------------------------------------------------------------------- */
+
+/** A verifier for one client (the bot id) and a key set. Share it between threads freely; its key set may be
+ *  replaced (tgauth_oidc_set_jwks) while other threads verify. */
+typedef struct tgauth_oidc tgauth_oidc;
+
+/** Creates a verifier.
+ *  Returns: TGAUTH_OK; TGAUTH_E_INVALID_ARGUMENT for NULL, an empty client id or a bad key in the set;
+ *  TGAUTH_E_MALFORMED for a key set that is not JSON of the form {"keys":[...]}.
+ *  Out: *verifier (NULL on failure); err (may be NULL): why it failed.
+ *  In: client_id: the bot id as the token's `aud` carries it; jwks: Telegram's key set
+ *  (https://oauth.telegram.org/.well-known/jwks.json) as served. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_new(
+    tgauth_oidc **verifier, tgauth_error *err, const char *client_id, size_t client_id_len, const char *jwks,
+    size_t jwks_len);
+/** Frees a verifier. Accepts NULL. */
+TGAUTH_API void tgauth_oidc_free(tgauth_oidc *verifier);
+
+/** Replaces the key set (after a key rotation, or an unknown_key). Threads verifying meanwhile use the old set
+ *  or the new one, never a mix. Returns: as tgauth_oidc_new; on failure the old set stays. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_set_jwks(
+    tgauth_oidc *verifier, tgauth_error *err, const char *jwks, size_t jwks_len);
+
+/** Verifies an id_token: a compact JWS whose `alg` is the algorithm of the key its `kid` names, signed by that
+ *  key, with `iss` https://oauth.telegram.org, `aud` naming the client, a `sub`, `exp` not passed and `iat` not
+ *  ahead (check's future_skew either way), within check's max_age of `iat` when it is not 0, and `nonce` equal
+ *  to the one given (when one is).
+ *  Returns: TGAUTH_OK; TGAUTH_E_TOO_LARGE, TGAUTH_E_MALFORMED, TGAUTH_E_BAD_SIGNATURE, TGAUTH_E_UNKNOWN_KEY (fetch
+ *  the key set again), TGAUTH_E_EXPIRED, TGAUTH_E_FUTURE_AUTH_DATE, TGAUTH_E_BAD_CLAIM; TGAUTH_E_BUFFER_TOO_SMALL
+ *  (the output-buffer rule of tgauth.h).
+ *  Out: out: the token's claims as one compact JSON object (numbers exactly as sent), NUL-terminated.
+ *  In: token; nonce, nonce_len: NULL/0, or the nonce the authorization request carried; check: NULL for the
+ *  defaults (no age limit is applied by default: max_age 0 unless set). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify(
+    const tgauth_oidc *verifier, char *out, size_t *out_len, tgauth_error *err, const char *token, size_t token_len,
+    const char *nonce, size_t nonce_len, const tgauth_check *check);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* TGAUTH_OIDC_H */
