@@ -65,8 +65,8 @@ python: lib
 venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import pytest, flask, aiohttp" 2>/dev/null || \
-	    $(VENV)/bin/pip install -q pytest flask aiohttp
+	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 

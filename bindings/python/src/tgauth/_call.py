@@ -119,9 +119,10 @@ def verify_record(fn: Callable, handle: Handle, data: bytes, check: Limits, pair
         s.resize(s.length.value)
 
 
-def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int = 4096) -> bytes:
+def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int = 4096,
+                 err: Optional[_ffi.Error] = None) -> bytes:
     """Runs `call(out, out_len)` with a buffer of `size` bytes, then again with the size the library asks for;
-    returns the output without its final NUL."""
+    returns the output without its final NUL. `err`, when the call writes one, gives a failure its detail."""
     length = ctypes.c_size_t(size)
     while True:
         out = ctypes.create_string_buffer(length.value)
@@ -129,7 +130,7 @@ def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int
         if code == _ffi.OK:
             return out.raw[: length.value - 1]
         if code != _ffi.BUFFER_TOO_SMALL:
-            raise failure(code, None)
+            raise failure(code, err)
 
 
 def fields(pairs) -> ctypes.Array:

@@ -137,6 +137,15 @@ deeplink_poll = _declare("tgauth_deeplink_poll", c_int, _OUT + [c_char_p, c_size
 deeplink_wait = _declare("tgauth_deeplink_wait", c_int, _OUT + [c_char_p, c_size_t, c_double])
 
 
+# ---- OpenID Connect (tgauth_oidc.h) --------------------------------------------------------------------
+oidc_new = _declare("tgauth_oidc_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_char_p, c_size_t])
+oidc_free = _declare("tgauth_oidc_free", None, [c_void_p])
+oidc_set_jwks = _declare("tgauth_oidc_set_jwks", c_int, [c_void_p, P(Error), c_char_p, c_size_t])
+oidc_verify = _declare(
+    "tgauth_oidc_verify", c_int,
+    [c_void_p, c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(Check)])
+
+
 def _kinds() -> dict:
     """Every status code the library knows and its kind, asked of the library (its one table), not listed here."""
     kinds, code = {}, 1

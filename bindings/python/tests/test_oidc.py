@@ -1,0 +1,127 @@
+"""id_tokens made by an independent library (`cryptography`), one key of each kind, verified by tgauth.oidc."""
+import base64
+import json
+import os
+
+import pytest
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa
+from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature
+
+import tgauth
+from tgauth.oidc import TelegramOIDC
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "..")
+NOW = 1_800_000_000
+CLAIMS = {"iss": "https://oauth.telegram.org", "aud": "7342037359", "sub": "opaque-sub", "id": 279058397,
+          "name": "Vladislav", "preferred_username": "vdkfrost", "iat": NOW - 10, "exp": NOW + 3590, "nonce": "n-1",
+          "telegram_extra": {"a": 1}}
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def num(n: int, size: int) -> str:
+    return b64(n.to_bytes(size, "big"))
+
+
+KEYS = {
+    "RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+    "ES256": ec.generate_private_key(ec.SECP256R1()),
+    "EdDSA": ed25519.Ed25519PrivateKey.generate(),
+    "ES256K": ec.generate_private_key(ec.SECP256K1()),
+}
+
+
+def jwk(alg: str, kid: str) -> dict:
+    key = KEYS[alg].public_key()
+    if alg == "RS256":
+        n = key.public_numbers()
+        return {"kty": "RSA", "alg": alg, "kid": kid, "n": num(n.n, 256), "e": num(n.e, 3)}
+    if alg == "EdDSA":
+        from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+        return {"kty": "OKP", "crv": "Ed25519", "alg": alg, "kid": kid, "x": b64(key.public_bytes(Encoding.Raw, PublicFormat.Raw))}
+    p = key.public_numbers()
+    return {"kty": "EC", "crv": "P-256" if alg == "ES256" else "secp256k1", "alg": alg, "kid": kid,
+            "x": num(p.x, 32), "y": num(p.y, 32)}
+
+
+def sign(alg: str, message: bytes) -> bytes:
+    key = KEYS[alg]
+    if alg == "RS256":
+        return key.sign(message, padding.PKCS1v15(), hashes.SHA256())
+    if alg == "EdDSA":
+        return key.sign(message)
+    r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
+    return r.to_bytes(32, "big") + s.to_bytes(32, "big")
+
+
+def token(alg: str, claims=None, kid=None) -> str:
+    header = {"alg": alg, "kid": kid or alg.lower()}
+    signing_input = b64(json.dumps(header).encode()) + "." + b64(json.dumps(claims or CLAIMS).encode())
+    return signing_input + "." + b64(sign(alg, signing_input.encode()))
+
+
+JWKS = json.dumps({"keys": [jwk(alg, alg.lower()) for alg in KEYS]})
+
+
+@pytest.fixture(scope="module")
+def oidc():
+    return TelegramOIDC(7342037359, JWKS)
+
+
+@pytest.mark.parametrize("alg", sorted(KEYS))
+def test_tokens_of_an_independent_library_verify(oidc, alg):
+    t = oidc.verify_id_token(token(alg), nonce="n-1", now=NOW)
+    assert (t.sub, t.id, t.name, t.preferred_username, t.iat, t.exp, t.nonce) == (
+        "opaque-sub", 279058397, "Vladislav", "vdkfrost", NOW - 10, NOW + 3590, "n-1")
+    assert t.claims["telegram_extra"] == {"a": 1}
+
+
+@pytest.mark.parametrize("alg", sorted(KEYS))
+def test_every_one_byte_change_fails(oidc, alg):
+    good = token(alg)
+    alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"
+    for at in range(0, len(good), 7):
+        c = good[at]
+        bad = good[:at] + (alphabet[(alphabet.index(c) + 1) % 64] if c in alphabet else "A") + good[at + 1:]
+        with pytest.raises(tgauth.AuthError):
+            oidc.verify_id_token(bad, now=NOW)
+
+
+def test_errors_have_their_kinds(oidc):
+    with pytest.raises(tgauth.UnknownKeyError):
+        oidc.verify_id_token(token("EdDSA", kid="rotated"), now=NOW)
+    with pytest.raises(tgauth.BadSignatureError):  # an EdDSA signature under the ES256K key's kid
+        oidc.verify_id_token(token("EdDSA", kid="es256k"), now=NOW)
+    with pytest.raises(tgauth.BadClaimError) as e:
+        oidc.verify_id_token(token("ES256K"), nonce="n-2", now=NOW)
+    assert e.value.field == "nonce"
+    with pytest.raises(tgauth.ExpiredError):
+        oidc.verify_id_token(token("ES256"), now=NOW + 3590 + 61)
+    with pytest.raises(tgauth.ExpiredError):
+        oidc.verify_id_token(token("ES256"), now=NOW, max_age=5)
+    with pytest.raises(tgauth.BadClaimError):
+        oidc.verify_id_token(token("RS256", dict(CLAIMS, aud="123")), now=NOW)
+    with pytest.raises(tgauth.MalformedError):
+        oidc.verify_id_token("a.b", now=NOW)
+    with pytest.raises(ValueError):
+        TelegramOIDC(1, '{"keys":[{"kty":"oct","kid":"h","k":"c2VjcmV0"}]}')
+
+
+def test_a_rotation_replaces_the_keys():
+    oidc = TelegramOIDC("7342037359", JWKS)
+    rotated = json.dumps({"keys": [jwk("EdDSA", "next")]})
+    oidc.set_jwks(rotated)
+    with pytest.raises(tgauth.UnknownKeyError):
+        oidc.verify_id_token(token("EdDSA"), now=NOW)
+    assert oidc.verify_id_token(token("EdDSA", kid="next"), now=NOW).sub == "opaque-sub"
+    with pytest.raises(tgauth.MalformedError):
+        oidc.set_jwks("{")
+    assert oidc.verify_id_token(token("EdDSA", kid="next"), now=NOW).sub == "opaque-sub"
+
+
+def test_telegrams_served_key_set_loads():
+    with open(os.path.join(ROOT, "tests", "vectors", "telegram-oidc-jwks.json")) as f:
+        TelegramOIDC(7342037359, f.read())
