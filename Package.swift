@@ -49,7 +49,7 @@ let package = Package(
         .executableTarget(
             name: "tgauth",
             dependencies: [
-                "TelegramAuth",
+                "TelegramAuth", "TelegramAuthOIDC",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TelegramAuth
+import TelegramAuthOIDC
 
 #if canImport(Glibc)
 import Glibc
@@ -109,7 +110,7 @@ func readInput(_ argument: String?) throws -> [UInt8] {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify data and print it as one JSON object.",
-        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self]
+        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self, VerifyIDToken.self]
     )
 }
 
@@ -206,6 +207,53 @@ struct VerifyWidget: ParsableCommand {
         let verifier = try LoginWidgetVerifier(botToken: token.resolve())
         let user = try verifier.verify(bytes: readInput(input), options: time.options())
         print(user.jsonString)
+    }
+}
+
+/// Reads a whole file (at most 1 MiB).
+func readFile(_ path: String) throws -> [UInt8] {
+    guard let file = fopen(path, "rb") else { throw UsageError(message: "cannot open \(path)") }
+    defer { fclose(file) }
+    var bytes: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 65536)
+    while true {
+        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
+        if n == 0 { break }
+        bytes.append(contentsOf: chunk[0..<n])
+        if bytes.count > 1 << 20 { throw UsageError(message: "\(path) is larger than 1 MiB") }
+    }
+    return bytes
+}
+
+struct VerifyIDToken: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "id-token",
+        abstract: "Verify an OpenID Connect id_token of Log In With Telegram; print its claims as JSON.")
+
+    @Option(name: .long, help: "The client id: the bot id, as the token's aud carries it.")
+    var clientID: String
+
+    @Option(name: .long, help: "A file with Telegram's key set (https://oauth.telegram.org/.well-known/jwks.json).")
+    var jwks: String
+
+    @Option(name: .long, help: "The nonce the authorization request carried; the token must carry it too.")
+    var nonce: String?
+
+    @Option(name: .long, help: "Maximum age from iat in seconds; 0 (the default) sets none.")
+    var maxAge: Int64 = 0
+
+    @Option(name: .long, help: "Unix time to check against instead of the system clock.")
+    var now: Int64?
+
+    @Argument(help: "The id_token; '-' or nothing reads standard input.")
+    var input: String?
+
+    func run() throws {
+        guard maxAge >= 0 else { throw UsageError(message: "--max-age must not be negative") }
+        let verifier = try IDTokenVerifier(clientID: clientID, keys: try JSONWebKeySet(json: try readFile(jwks)))
+        let token = String(decoding: try readInput(input), as: UTF8.self)
+        let verified = try verifier.verify(token, nonce: nonce, options: ValidationOptions(maxAge: maxAge == 0 ? nil : maxAge, now: now))
+        print(JSONValue.serialize(verified.claims))
     }
 }
 

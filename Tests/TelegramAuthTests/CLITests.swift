@@ -113,4 +113,19 @@ import Testing
         #expect(malformed.status == 1)
         #expect(malformed.err.hasPrefix("error: malformed: "))
     }
+
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    func verifyIDToken() throws {
+        let jwks = FileManager.default.temporaryDirectory.appendingPathComponent("tgauth-cli-jwks-\(getpid()).json")
+        try Data(TestSigner.jwks.utf8).write(to: jwks)
+        defer { try? FileManager.default.removeItem(at: jwks) }
+        let token = TestSigner.token(.es256k, claims: OIDCTests.claims)
+        let ok = try run(["verify", "id-token", "--client-id", "7342037359", "--jwks", jwks.path, "--nonce", "n-0S6_WzA2Mj",
+                          "--now", "1800000000", token])
+        #expect(ok.status == 0 && ok.out.contains(#""id":279058397"#) && ok.out.contains(#""sub":"opaque-sub""#), "\(ok.err)")
+        let wrong = try run(["verify", "id-token", "--client-id", "1", "--jwks", jwks.path, "--now", "1800000000"], stdin: token)
+        #expect(wrong.status == 1 && wrong.err.hasPrefix("error: bad_claim: "))
+        let missing = try run(["verify", "id-token", "--client-id", "1", "--jwks", "/nonexistent.json", token])
+        #expect(missing.status == 2)
+    }
 }
