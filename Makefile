@@ -20,6 +20,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 .PHONY: fuzz fuzz-build fuzz-smoke fuzz-minimize peers-venv test-differential sanitize
 .PHONY: generate check-generated
+.PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
         install clean python venv
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
@@ -221,11 +222,20 @@ $(BUILD)/bench/bench_deeplink: bench/bench_deeplink.c lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=c99 -O2 -Wall -Wextra -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
 
+$(BUILD)/bench/bench_oidc: bench/bench_oidc.c lib
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< \
+	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium libsecp256k1)
+
 $(BUILD)/bench/ab: bench/ab.c bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 
-bench: bench-c bench-deeplink bench-python
+bench: bench-c bench-oidc bench-deeplink bench-python
+
+# an id_token per algorithm through the C ABI, beside the raw verify of the library it uses
+bench-oidc: $(BUILD)/bench/bench_oidc
+	$(BUILD)/bench/bench_oidc
 
 # this build against an older one, in one process (for judging a change of a few percent on a noisy machine):
 # cp build/lib/libtgauth.so.0.* /tmp/base.so before the change, then make bench-ab BASE=/tmp/base.so

@@ -42,7 +42,7 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_set_jwks(
  *  Returns: TGAUTH_OK; TGAUTH_E_TOO_LARGE, TGAUTH_E_MALFORMED, TGAUTH_E_BAD_SIGNATURE, TGAUTH_E_UNKNOWN_KEY (fetch
  *  the key set again), TGAUTH_E_EXPIRED, TGAUTH_E_FUTURE_AUTH_DATE, TGAUTH_E_BAD_CLAIM; TGAUTH_E_BUFFER_TOO_SMALL
  *  (the output-buffer rule of tgauth.h).
- *  Out: out: the token's claims as one compact JSON object (numbers exactly as sent), NUL-terminated.
+ *  Out: out: the token's claims, the JSON object exactly as the token carries it, NUL-terminated.
  *  In: token; nonce, nonce_len: NULL/0, or the nonce the authorization request carried; check: NULL for the
  *  defaults (no age limit is applied by default: max_age 0 unless set). */
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify(

@@ -54,8 +54,10 @@ final class OIDCVerifierBox: Sendable {
         let expected = nonce == nil && nonceLen == 0 ? nil : try argumentText(nonce, nonceLen, "the nonce")
         let opts = check == nil ? ValidationOptions(maxAge: nil) : options(check)
         let current = unboxed(verifier, as: OIDCVerifierBox.self).current.withLock { $0 }
-        let claims = Array(JSONValue.serialize(try current.verify(text, nonce: expected, options: opts).claims).utf8CString)
-        if claims.count <= room, let out { out.update(from: claims, count: claims.count) }
+        let claims = try current.verify(text, nonce: expected, options: opts).claimsJSON + [0]
+        if claims.count <= room, let out {
+            claims.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: claims.count) }
+        }
         return finishOutput(needed: claims.count, capacity: room, outLen, err)
     } catch {
         return report(err, error)

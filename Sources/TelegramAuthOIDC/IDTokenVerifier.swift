@@ -69,7 +69,7 @@ public struct IDTokenVerifier: Sendable {
 
         let claims = try JSONValue.parse(payloadJSON)
         guard case .object = claims else { throw .malformed("the JWS payload is not a JSON object", field: "payload") }
-        let token = VerifiedIDToken(algorithm: key.algorithm, keyID: kid, claims: claims)
+        let token = VerifiedIDToken(algorithm: key.algorithm, keyID: kid, claims: claims, claimsJSON: payloadJSON)
         try check(token, nonce: nonce, options: options)
         return token
     }
@@ -116,6 +116,8 @@ public struct VerifiedIDToken: Sendable {
     public let keyID: String
     /// Every claim, as sent (numbers keep their text: `id` is exact).
     public let claims: JSONValue
+    /// The claims exactly as the token carries them (strict JSON, checked).
+    public let claimsJSON: [UInt8]
 
     /// `sub`: an opaque string per user and client (not the Telegram id).
     public var subject: String? { claims["sub"]?.stringValue }
