@@ -256,8 +256,8 @@ BENCH_VENV := $(BUILD)/bench-venv
 peers-venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(BENCH_VENV)/bin/python || $(PYTHON) -m venv $(BENCH_VENV)
-	@$(BENCH_VENV)/bin/python -c "import telegram_webapp_auth, telegram_init_data, aiogram, hypothesis, pytest" 2>/dev/null || \
-	    $(BENCH_VENV)/bin/pip install -q telegram-webapp-auth telegram-init-data aiogram hypothesis pytest
+	@$(BENCH_VENV)/bin/python -c "import telegram_webapp_auth, telegram_init_data, aiogram, hypothesis, pytest, jwt, cryptography" 2>/dev/null || \
+	    $(BENCH_VENV)/bin/pip install -q telegram-webapp-auth telegram-init-data aiogram hypothesis pytest pyjwt cryptography
 	$(BENCH_VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 

@@ -28,6 +28,9 @@ class IDToken:
     claims: Dict[str, Any] = field(default_factory=dict, hash=False)
 
 
+_CLAIM_FIELDS = tuple(name for name in IDToken.__dataclass_fields__ if name != "claims")
+
+
 class TelegramOIDC:
     """Verifies id_tokens for one client (the bot id) with Telegram's key set (the JWKS JSON, as served by
     https://oauth.telegram.org/.well-known/jwks.json). Safe to share between threads; `set_jwks` replaces
@@ -52,13 +55,28 @@ class TelegramOIDC:
         """Checks the token's signature and claims (iss, aud, sub, exp, iat; `nonce` when given; `max_age`
         seconds from iat when given). Raises an AuthError subclass: BadSignatureError, UnknownKeyError
         (fetch the key set again), ExpiredError, FutureAuthDateError, BadClaimError, MalformedError."""
-        raw = _data(token, "token")
+        raw = token.encode() if type(token) is str else _data(token, "token")
         wanted = None if nonce is None else nonce.encode()
         check = _limits(max_age, now, 1 << 20)
-        err = _ffi.Error()
-        text = _call.write_output(lambda out, size: _ffi.oidc_verify(
-            self._handle.ptr, out, size, ctypes.byref(err), raw, len(raw), wanted, 0 if wanted is None else len(wanted),
-            check.ref), size=2048, err=err)
+        s = _call.scratch()  # this thread's buffer, grown to the size the library asks for when short
+        s.input_len.value = len(raw)
+        while True:
+            s.length.value = s.size
+            code = _ffi.oidc_verify(self._handle.ptr, s.buffer, s.length_ref, s.err_ref, raw, s.input_len, wanted,
+                                    0 if wanted is None else len(wanted), check.ref)
+            if code == _ffi.OK:
+                break
+            if code != _ffi.BUFFER_TOO_SMALL:
+                raise _call.failure(code, s.err)
+            s.resize(s.length.value)
+        text = s.data[: s.length.value - 1]
         claims = json.loads(text)
-        known = {k: claims[k] for k in IDToken.__dataclass_fields__ if k in claims and k != "claims"}
-        return IDToken(claims=claims, **known)
+        result = object.__new__(IDToken)  # a frozen dataclass, filled through its __dict__
+        d = result.__dict__
+        for name in _CLAIM_FIELDS:
+            if name in claims:
+                d[name] = claims[name]
+        d["claims"] = claims
+        if "sub" not in d or "iat" not in d or "exp" not in d:  # the library checked them; a guard all the same
+            raise ValueError("the verified token lacks sub, iat or exp")
+        return result
