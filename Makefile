@@ -159,7 +159,7 @@ test-python: venv cli
 
 # ---- fuzzing ------------------------------------------------------------------------------------
 # libFuzzer + AddressSanitizer, one binary, TGAUTH_FUZZ_TARGET picks the target (fuzz/Package.swift).
-FUZZ_TARGETS := query json widget miniapp thirdparty webhook
+FUZZ_TARGETS := query json widget miniapp thirdparty webhook oidc
 FUZZ_SECONDS ?= 100
 FUZZ_BIN     := fuzz/.build/debug/tgauth-fuzz
 FUZZ_RUN      = SWIFT_BACKTRACE=enable=no TGAUTH_FUZZ_TARGET=$(1) $(FUZZ_BIN)

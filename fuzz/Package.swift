@@ -17,6 +17,7 @@ let package = Package(
             name: "tgauth-fuzz",
             dependencies: [
                 .product(name: "TelegramAuth", package: root), .product(name: "TelegramAuthDeepLink", package: root),
+                .product(name: "TelegramAuthOIDC", package: root),
             ])
     ]
 )

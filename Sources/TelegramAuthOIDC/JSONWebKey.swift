@@ -20,13 +20,11 @@ public struct JSONWebKey: @unchecked Sendable {
     public let keyID: String
     /// The algorithm the key's `kty`/`crv` (and `alg`, when given) allow: exactly one.
     public let algorithm: JWSAlgorithm
-    let material: Material
-
-    enum Material {
-        case evp(EVPKey)  // RSA or P-256
-        case ed25519(Ed25519PublicKey)
-        case secp256k1(Secp256k1PublicKey)
-    }
+    // One of the three is set, by `algorithm`. (Separate optionals rather than an enum with payloads: Swift
+    // packs tag bits into a multi-payload enum's pointers, and LeakSanitizer then loses sight of them.)
+    let evp: EVPKey?  // RSA or P-256
+    let ed25519: Ed25519PublicKey?
+    let secp256k1: Secp256k1PublicKey?
 
     /// The smallest RSA modulus accepted, in bits.
     public static let minimumRSABits = 2048
@@ -59,29 +57,31 @@ public struct JSONWebKey: @unchecked Sendable {
         }
         keyID = kid
         algorithm = implied
+        var evp: EVPKey? = nil, ed25519: Ed25519PublicKey? = nil, secp256k1: Secp256k1PublicKey? = nil
         switch implied {
         case .rs256:
             let key = try EVPKey(rsaModulus: try bytes("n"), exponent: try bytes("e"), kid: kid)
             guard key.bits >= Self.minimumRSABits else {
                 throw .invalidArgument("JWK \(kid): an RSA key of \(key.bits) bits; at least \(Self.minimumRSABits) are required")
             }
-            material = .evp(key)
+            evp = key
         case .es256:
-            material = .evp(try EVPKey(p256X: try bytes("x", count: 32), y: try bytes("y", count: 32), kid: kid))
+            evp = try EVPKey(p256X: try bytes("x", count: 32), y: try bytes("y", count: 32), kid: kid)
         case .edDSA:
-            material = .ed25519(try Ed25519PublicKey(rawRepresentation: try bytes("x", count: 32)))
+            ed25519 = try Ed25519PublicKey(rawRepresentation: try bytes("x", count: 32))
         case .es256k:
-            material = .secp256k1(try Secp256k1PublicKey(x: try bytes("x", count: 32), y: try bytes("y", count: 32), kid: kid))
+            secp256k1 = try Secp256k1PublicKey(x: try bytes("x", count: 32), y: try bytes("y", count: 32), kid: kid)
         }
+        self.evp = evp
+        self.ed25519 = ed25519
+        self.secp256k1 = secp256k1
     }
 
     /// Whether `signature` (JWS form: raw r‖s for ECDSA) signs `message` with this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        switch material {
-        case .evp(let key): key.verify(signature, message, ecdsa: algorithm == .es256)
-        case .ed25519(let key): key.isValidSignature(signature, for: message)
-        case .secp256k1(let key): key.verify(signature, message)
-        }
+        if let evp { return evp.verify(signature, message, ecdsa: algorithm == .es256) }
+        if let ed25519 { return ed25519.isValidSignature(signature, for: message) }
+        return secp256k1?.verify(signature, message) ?? false
     }
 }
 

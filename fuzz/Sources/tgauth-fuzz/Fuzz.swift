@@ -7,6 +7,7 @@ import Glibc
 #endif
 @testable import TelegramAuth
 @testable import TelegramAuthDeepLink
+@testable import TelegramAuthOIDC
 
 /// One line on standard error.
 func say(_ line: String) {
@@ -14,7 +15,7 @@ func say(_ line: String) {
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
-enum Target: String, CaseIterable { case query, json, widget, miniapp, thirdparty, webhook }
+enum Target: String, CaseIterable { case query, json, widget, miniapp, thirdparty, webhook, oidc }
 
 let target: Target = {
     guard let name = getenv("TGAUTH_FUZZ_TARGET").map({ String(cString: $0) }), let t = Target(rawValue: name) else {
@@ -32,6 +33,34 @@ let thirdParty = try! ThirdPartyValidator(botID: 42, publicKey: signingKey.publi
 let realThirdParty = try! ThirdPartyValidator(botID: 7_342_037_359, environment: .production, cacheCapacity: 0)
 let roomy = ValidationOptions(maxAge: nil, maxInputBytes: 1 << 20)
 let deepLink = try! DeepLinkLogin(configuration: .init(botUsername: "FuzzBot"), webhookSecret: "fuzz-secret")
+let oidcKeys = try! JSONWebKeySet(json: Array(
+    #"{"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"ed","x":"\#(Base64URL.encode(signingKey.publicKey.rawRepresentation))"}]}"#.utf8))
+let oidc = try! IDTokenVerifier(clientID: "42", keys: oidcKeys)
+
+/// The oidc target: the key-set and token readers take any bytes; a token signed here from the input's
+/// claims verifies, with those claims; and no single changed byte of it verifies.
+func oidcHolds(_ input: UnsafeBufferPointer<UInt8>) {
+    if let set = try? JSONWebKeySet(json: Array(input)) {
+        check(Set(set.keys.map(\.keyID)).count == set.keys.count, "a key set with a kid twice: \(Array(input))")
+    }
+    _ = try? oidc.verify(String(decoding: input, as: UTF8.self), options: roomy)
+    let name = text(input, 0..<input.count)
+    let claims = JSONValue.serialize(.object([
+        ("iss", .string(IDTokenVerifier.telegramIssuer)), ("aud", .string("42")), ("sub", .string(name)),
+        ("iat", .number("1700000000")), ("exp", .number("1700003600")),
+    ]))
+    let signingInput = Base64URL.encode(Array(#"{"alg":"EdDSA","kid":"ed"}"#.utf8)) + "." + Base64URL.encode(Array(claims.utf8))
+    let token = signingInput + "." + Base64URL.encode(signingKey.signature(for: signingInput.utf8))
+    let options = ValidationOptions(maxAge: nil, now: 1_700_000_100)
+    let verified = try? oidc.verify(token, options: options)
+    check(verified?.subject == name, "a token signed here does not verify with its claims: \(token)")
+    var bytes = Array(token.utf8)
+    let seed = input.reduce(into: UInt64(1469598103934665603)) { $0 = ($0 ^ UInt64($1)) &* 1099511628211 }
+    let at = Int(seed % UInt64(bytes.count))
+    bytes[at] ^= UInt8(truncatingIfNeeded: 1 + (seed >> 32) % 255)
+    check((try? oidc.verify(String(decoding: bytes, as: UTF8.self), options: options)) == nil,
+          "a token with byte \(at) changed still verifies: \(bytes)")
+}
 
 func check(_ condition: Bool, _ message: @autoclosure () -> String) {
     if !condition {
@@ -129,6 +158,9 @@ func userReadersAgree(_ input: UnsafeBufferPointer<UInt8>) {
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     let input = UnsafeBufferPointer(start: data, count: size)
     switch target {
+    case .oidc:
+        oidcHolds(input)
+
     case .query:
         quickPassesAgree(input)
         guard let parsed = fields(input) else { return 0 }
