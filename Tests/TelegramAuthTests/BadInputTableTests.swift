@@ -3,6 +3,7 @@ import Testing
 
 @testable import TelegramAuth
 @testable import TelegramAuthDeepLink
+@testable import TelegramAuthOIDC
 
 /// One row of `tests/bad-inputs/cases.tsv` (the README's bad-input table; the C and Python suites read
 /// the same file).
@@ -43,6 +44,10 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 let flow = try DeepLinkLogin(configuration: .init(botUsername: "TgAuthBot"), webhookSecret: Self.webhookSecret)
                 let r = try flow.handleWebhook(body: input, secretHeader: Self.webhookSecret)
                 return r.outcome == .ignored ? "ignored:\(r.reason ?? "")" : r.outcome.rawValue
+            case "id_token":
+                let jwks = try! Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json"))
+                let verifier = try IDTokenVerifier(clientID: "7342037359", keys: try JSONWebKeySet(json: Array(jwks)))
+                _ = try verifier.verify(String(decoding: input, as: UTF8.self), options: options)
             default: Issue.record("unknown target \(target)")
             }
             return "accepted"
@@ -62,6 +67,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             "a signature that is not base64url", "bad JSON", "JSON nested 10,000 deep", "a number over 2^63",
             "a negative auth_date", "an auth_date from the future", "a bot token of the wrong shape", "a login token of the wrong shape",
             "a padded signature", "a member given twice in user JSON", "a member given twice in chat JSON",
+            "an id_token with alg none", "an id_token with an unknown kid", "an id_token with padding",
         ] {
             #expect(classes.contains(required), "no row for \(required)")
         }
@@ -74,10 +80,16 @@ struct BadInput: CustomTestStringConvertible, Sendable {
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
     func theCLIGivesTheListedKind(_ row: BadInput) throws {
-        var args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
-        args += ["--now", String(row.now), "--max-bytes", String(row.maxBytes)]
-        if row.target == "third_party" { args += ["--bot-id", "7342037359"] } else {
-            args += ["--bot-token", row.target == "bot_token" ? String(decoding: row.input, as: UTF8.self) : BadInput.token]
+        var args: [String]
+        if row.target == "id_token" {
+            let jwks = repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json").path
+            args = ["verify", "id-token", "--client-id", "7342037359", "--jwks", jwks, "--now", String(row.now)]
+        } else {
+            args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
+            args += ["--now", String(row.now), "--max-bytes", String(row.maxBytes)]
+            if row.target == "third_party" { args += ["--bot-id", "7342037359"] } else {
+                args += ["--bot-token", row.target == "bot_token" ? String(decoding: row.input, as: UTF8.self) : BadInput.token]
+            }
         }
         args.append("-")
         let run = try CLITests().run(args, raw: row.target == "bot_token" ? [] : row.input)

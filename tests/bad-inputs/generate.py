@@ -7,7 +7,8 @@ input reaches the check the row is about instead of failing on its hash. Run it 
 
 Columns: class, target, now, max_bytes, expect, input (hex)
   target: mini_app | widget | third_party (Telegram's production key, bot 7342037359) | webhook (the
-          deep-link webhook, secret "bad-input-secret") | bot_token (the input is the token)
+          deep-link webhook, secret "bad-input-secret") | bot_token (the input is the token) | id_token
+          (Telegram's served key set, tests/vectors/telegram-oidc-jwks.json, client 7342037359)
   expect: an error kind, or "ignored:<reason>" for a webhook update that is not an error
 """
 import hashlib
@@ -124,6 +125,35 @@ rows = [
     ("a bot token of the wrong shape (username)", "bot_token", NOW, DEFAULT, "invalid_argument", "@my_bot"),
     ("a login token of the wrong shape", "webhook", NOW, DEFAULT, "ignored:not_a_login", update("/start bad!token")),
     ("a login token of the wrong shape", "webhook", NOW, DEFAULT, "ignored:not_a_login", update("/start " + "A" * 65)),
+]
+
+
+def b64(data):
+    import base64
+    return base64.urlsafe_b64encode(data.encode() if isinstance(data, str) else data).rstrip(b"=").decode()
+
+
+def jws(header, claims='{"iss":"https://oauth.telegram.org","aud":"7342037359","sub":"s","iat":1,"exp":2}', sig=b"\x01" * 256):
+    """A compact JWS with `header` and `claims` and an arbitrary signature: every row fails before or at it."""
+    return b64(header) + "." + b64(claims) + "." + b64(sig)
+
+
+RSA = '{"alg":"RS256","kid":"oidc-1"}'
+rows += [
+    ("an id_token of two parts", "id_token", NOW, DEFAULT, "malformed", b64(RSA) + "." + b64("{}")),
+    ("an id_token with alg none", "id_token", NOW, DEFAULT, "bad_signature", b64('{"alg":"none","kid":"oidc-1"}') + "." + b64("{}") + "."),
+    ("an id_token with alg HS256 (the RSA key as its secret)", "id_token", NOW, DEFAULT, "bad_signature",
+     jws('{"alg":"HS256","kid":"oidc-1"}', sig=b"\x02" * 32)),
+    ("an id_token whose alg is not its key's", "id_token", NOW, DEFAULT, "bad_signature", jws('{"alg":"ES256","kid":"oidc-1"}')),
+    ("an id_token with crit", "id_token", NOW, DEFAULT, "bad_signature", jws('{"alg":"RS256","kid":"oidc-1","crit":["exp"]}')),
+    ("an id_token with an unknown kid", "id_token", NOW, DEFAULT, "unknown_key", jws('{"alg":"RS256","kid":"oidc-9"}')),
+    ("an id_token whose signature does not verify", "id_token", NOW, DEFAULT, "bad_signature", jws(RSA)),
+    ("an id_token with padding", "id_token", NOW, DEFAULT, "malformed", jws(RSA).replace(".", "=.", 1)),
+    ("an id_token with + or / (base64, not base64url)", "id_token", NOW, DEFAULT, "malformed",
+     jws(RSA, sig=b"\xfb\xff" * 128).replace("-", "+").replace("_", "/")),
+    ("an id_token over 16 KiB", "id_token", NOW, DEFAULT, "too_large", jws(RSA, claims='{"x":"' + "a" * 17000 + '"}')),
+    ("a member given twice in an id_token header", "id_token", NOW, DEFAULT, "malformed",
+     jws('{"alg":"RS256","kid":"oidc-1","kid":"oidc-1"}')),
 ]
 
 

@@ -1107,6 +1107,21 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         tgauth_mini_app *app = NULL;
         rc = tgauth_mini_app_new(&app, NULL, in, n);
         tgauth_mini_app_free(app);
+    } else if (!strcmp(target, "id_token")) {
+        static char jwks[8192];
+        static size_t jwks_len;
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        if (jwks_len == 0) {
+            FILE *f = fopen("tests/vectors/telegram-oidc-jwks.json", "r");
+            if (f) {
+                jwks_len = fread(jwks, 1, sizeof jwks, f);
+                fclose(f);
+            }
+        }
+        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, jwks_len) == TGAUTH_OK)
+            rc = tgauth_oidc_verify(v, rec, &len, &err, in, n, NULL, 0, check);
+        tgauth_oidc_free(v);
     } else if (!strcmp(target, "webhook")) {
         tgauth_deeplink *flow = NULL;
         size_t len = sizeof rec;

@@ -12,7 +12,9 @@ EXCEPTIONS = {
     "malformed": tgauth.MalformedError, "missing_field": tgauth.MissingFieldError, "bad_hash": tgauth.BadHashError,
     "bad_signature": tgauth.BadSignatureError, "expired": tgauth.ExpiredError,
     "future_auth_date": tgauth.FutureAuthDateError, "too_large": tgauth.TooLargeError, "invalid_argument": ValueError,
+    "unknown_key": tgauth.UnknownKeyError,
 }
+JWKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "vectors", "telegram-oidc-jwks.json")
 
 
 def rows():
@@ -36,6 +38,11 @@ def run(target, now, max_bytes, data):
     if target == "webhook":
         r = tgauth.DeepLinkLogin("TgAuthBot", "bad-input-secret").handle_webhook(data, "bad-input-secret")
         return f"{r.outcome}:{r.reason}"
+    if target == "id_token":
+        from tgauth.oidc import TelegramOIDC
+
+        with open(JWKS) as f:
+            return TelegramOIDC(7342037359, f.read()).verify_id_token(data, now=now)
     raise AssertionError(f"unknown target {target}")
 
 
