@@ -260,7 +260,7 @@ struct VerifyIDToken: ParsableCommand {
 struct Sign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign data the way Telegram does, for tests and fixtures.",
-        subcommands: [SignInitData.self, SignWidget.self]
+        subcommands: [SignInitData.self, SignWidget.self, SignIDToken.self]
     )
 }
 
@@ -316,5 +316,49 @@ struct SignWidget: ParsableCommand {
         } else {
             print(signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&"))
         }
+    }
+}
+
+struct SignIDToken: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "id-token",
+        abstract: "Sign an id_token for your own tests, with a key of any of the four kinds; or print its key set.")
+
+    @Option(name: .long, help: "RS256, ES256, EdDSA or ES256K.")
+    var alg: String
+
+    @Option(name: .long, help: "The key id put in the header and the key set.")
+    var kid: String = "test-1"
+
+    @Option(name: .long, help: "RS256 and ES256: a PEM private key file.")
+    var key: String?
+
+    @Option(name: .long, help: "EdDSA and ES256K: the 32-byte secret in hex.")
+    var seed: String?
+
+    @Flag(name: .long, help: "Print the public key set ({\"keys\":[...]}) instead of a token.")
+    var jwks = false
+
+    @Argument(help: "The claims, a JSON object (not needed with --jwks).")
+    var claims: String?
+
+    func run() throws {
+        guard let algorithm = JWSAlgorithm(rawValue: alg) else {
+            throw UsageError(message: "--alg is one of \(JWSAlgorithm.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let signer: IDTokenSigner
+        switch (key, seed) {
+        case (let path?, nil): signer = try IDTokenSigner(algorithm: algorithm, keyID: kid, privateKeyPEM: try readFile(path))
+        case (nil, let hex?):
+            guard let raw = Hex.decode(hex.utf8) else { throw UsageError(message: "--seed is 64 hexadecimal digits") }
+            signer = try IDTokenSigner(algorithm: algorithm, keyID: kid, seed: raw)
+        default: throw UsageError(message: "give --key FILE (RS256, ES256) or --seed HEX (EdDSA, ES256K)")
+        }
+        if jwks {
+            print(#"{"keys":[\#(signer.publicJWK)]}"#)
+            return
+        }
+        guard let claims else { throw UsageError(message: "give the claims as a JSON object") }
+        print(try signer.sign(claims: claims))
     }
 }

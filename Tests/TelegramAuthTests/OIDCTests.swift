@@ -297,3 +297,42 @@ enum TestSigner {
         #expect(kind { () throws(TelegramAuthError) in _ = try AuthorizationCodeFlow.tokenResponse(Array("[]".utf8)) } == .malformed)
     }
 }
+
+@Suite struct IDTokenSignerTests {
+    static func pem(_ key: OpaquePointer) -> [UInt8] {
+        let bio = BIO_new(BIO_s_mem())
+        defer { BIO_free(bio) }
+        precondition(PEM_write_bio_PrivateKey(bio, key, nil, nil, 0, nil, nil) == 1)
+        var out = [UInt8](repeating: 0, count: 8192)
+        let n = BIO_read(bio, &out, Int32(out.count))
+        return Array(out[..<Int(n)])
+    }
+
+    @Test func tokensOfEachKindVerifyWithTheSignersKeySet() throws {
+        let signers = [
+            try IDTokenSigner(algorithm: .rs256, keyID: "r", privateKeyPEM: Self.pem(TestSigner.rsa)),
+            try IDTokenSigner(algorithm: .es256, keyID: "p", privateKeyPEM: Self.pem(TestSigner.p256)),
+            try IDTokenSigner(algorithm: .edDSA, keyID: "e", seed: [UInt8](repeating: 7, count: 32)),
+            try IDTokenSigner(algorithm: .es256k, keyID: "k", seed: [UInt8](repeating: 11, count: 32)),
+        ]
+        let set = try JSONWebKeySet(json: Array(#"{"keys":[\#(signers.map(\.publicJWK).joined(separator: ","))]}"#.utf8))
+        let verifier = try IDTokenVerifier(clientID: "7342037359", keys: set)
+        for signer in signers {
+            let token = try signer.sign(claims: OIDCTests.claims)
+            let verified = try verifier.verify(token, options: OIDCTests.options)
+            #expect(verified.algorithm == signer.algorithm && verified.keyID == signer.keyID && verified.subject == "opaque-sub")
+        }
+    }
+
+    @Test func keysOfTheWrongKindAreRefused() {
+        func refused(_ make: () throws(TelegramAuthError) -> IDTokenSigner) -> Bool {
+            kind { () throws(TelegramAuthError) in _ = try make() } == .invalidArgument
+        }
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.p256)) })
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .es256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.rsa)) })
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.evpKey("RSA", rsaBits: 1024))) })
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .es256k, keyID: "x", seed: [UInt8](repeating: 0, count: 32)) })
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", seed: [UInt8](repeating: 1, count: 32)) })
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .edDSA, keyID: "x", privateKeyPEM: Array("junk".utf8)) })
+    }
+}
