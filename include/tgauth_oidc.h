@@ -49,6 +49,38 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify(
     const tgauth_oidc *verifier, char *out, size_t *out_len, tgauth_error *err, const char *token, size_t token_len,
     const char *nonce, size_t nonce_len, const tgauth_check *check);
 
+/* ---- The authorization-code flow with PKCE (nothing here speaks HTTP) ------------------------------ */
+
+/* Each writes a record of NUL-terminated UTF-8 strings into `out` under the output-buffer rule of tgauth.h.
+ * None of their messages contains the client secret, the code verifier or a token. */
+
+/** Starts a login: fresh state, nonce and a 256-bit code verifier (43 characters), and the authorization URL
+ *  with its S256 challenge. `scopes` is space-separated (openid, profile, phone, telegram:bot_access; openid is
+ *  added when missing); `with_nonce` 0 leaves the nonce out.
+ *  Out: record: URL, state, nonce ("" without one), code verifier (keep it on the server).
+ *  Returns: TGAUTH_OK; TGAUTH_E_INVALID_ARGUMENT for a client id that is not digits, a redirect URI that is
+ *  not https (or http on loopback), or an unknown scope; TGAUTH_E_BUFFER_TOO_SMALL. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_authorization_request(
+    char *out, size_t *out_len, tgauth_error *err, const char *client_id, size_t client_id_len,
+    const char *redirect_uri, size_t redirect_uri_len, const char *scopes, size_t scopes_len, int with_nonce);
+
+/** The token request for a code: POST it to the URL with the headers and the form body.
+ *  In: client_secret: NULL/0 for a public client (no Authorization header).
+ *  Out: record: URL, body, then each header as name, value.
+ *  Returns: TGAUTH_OK; TGAUTH_E_INVALID_ARGUMENT (as above, an empty code, or a verifier that is not 43-128
+ *  unreserved characters); TGAUTH_E_BUFFER_TOO_SMALL. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_token_request(
+    char *out, size_t *out_len, tgauth_error *err, const char *client_id, size_t client_id_len,
+    const char *redirect_uri, size_t redirect_uri_len, const char *client_secret, size_t client_secret_len,
+    const char *code, size_t code_len, const char *code_verifier, size_t code_verifier_len);
+
+/** Reads the token endpoint's JSON answer. Verify its id_token with tgauth_oidc_verify and the request's nonce.
+ *  Out: record: id_token, access_token ("" when absent), expires_in ("" when absent).
+ *  Returns: TGAUTH_OK; TGAUTH_E_OAUTH_ERROR (the endpoint's error and description in err's message);
+ *  TGAUTH_E_MALFORMED; TGAUTH_E_TOO_LARGE; TGAUTH_E_BUFFER_TOO_SMALL. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_token_response(
+    char *out, size_t *out_len, tgauth_error *err, const char *body, size_t body_len);
+
 #ifdef __cplusplus
 }
 #endif

@@ -63,3 +63,75 @@ final class OIDCVerifierBox: Sendable {
         return report(err, error)
     }
 }
+
+// MARK: The authorization-code flow
+
+/// Writes `strings` as a record (each NUL-terminated) under the output-buffer rule.
+func writeStrings(
+    _ strings: [String], _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?
+) -> Int32 {
+    guard let outLen else { return invalid(err, "NULL length pointer") }
+    guard let room = try? capacity(outLen.pointee) else { return invalid(err, "the output capacity is larger than any buffer") }
+    var bytes: [UInt8] = []
+    for s in strings { bytes += s.utf8.map { $0 == 0 ? 0x20 : $0 } + [0] }
+    let capacity = out == nil ? 0 : room
+    if bytes.count <= capacity, let out {
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    }
+    return finishOutput(needed: bytes.count, capacity: capacity, outLen, err)
+}
+
+func flow(
+    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
+    secret: (UnsafePointer<CChar>?, Int)? = nil
+) throws(TelegramAuthError) -> AuthorizationCodeFlow {
+    let s = secret.flatMap { $0.0 == nil && $0.1 == 0 ? nil : $0 }
+    return try AuthorizationCodeFlow(
+        clientID: try argumentText(clientID, clientIDLen, "the client id"),
+        redirectURI: try argumentText(redirect, redirectLen, "the redirect URI"),
+        clientSecret: try s.map { (p, n) throws(TelegramAuthError) in try argumentText(p, n, "the client secret") })
+}
+
+@c @implementation public func tgauth_oidc_authorization_request(
+    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
+    _ scopes: UnsafePointer<CChar>?, _ scopesLen: Int, _ withNonce: Int32
+) -> Int32 {
+    do {
+        let list = try argumentText(scopes, scopesLen, "the scopes").split(separator: " ").map(String.init)
+        let r = try flow(clientID, clientIDLen, redirect, redirectLen).authorizationRequest(scopes: list, nonce: withNonce != 0)
+        return writeStrings([r.url, r.state, r.nonce ?? "", r.codeVerifier], out, outLen, err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+@c @implementation public func tgauth_oidc_token_request(
+    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
+    _ secret: UnsafePointer<CChar>?, _ secretLen: Int, _ code: UnsafePointer<CChar>?, _ codeLen: Int,
+    _ verifier: UnsafePointer<CChar>?, _ verifierLen: Int
+) -> Int32 {
+    do {
+        let f = try flow(clientID, clientIDLen, redirect, redirectLen, secret: (secret, secretLen))
+        let r = try f.tokenRequest(code: try argumentText(code, codeLen, "the code"), codeVerifier: try argumentText(verifier, verifierLen, "the code verifier"))
+        return writeStrings([r.url, r.body] + r.headers.flatMap { [$0.0, $0.1] }, out, outLen, err)
+    } catch {
+        return report(err, error)
+    }
+}
+
+@c @implementation public func tgauth_oidc_token_response(
+    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ body: UnsafePointer<CChar>?, _ bodyLen: Int
+) -> Int32 {
+    do throws(TelegramAuthError) {
+        let input = try inputBytes(body, bodyLen)
+        guard input.count <= 1 << 20 else { throw TelegramAuthError(.tooLarge, "the token response is over 1 MiB") }
+        let r = try AuthorizationCodeFlow.tokenResponse(input)
+        return writeStrings([r.idToken, r.accessToken ?? "", r.expiresIn.map(String.init) ?? ""], out, outLen, err)
+    } catch {
+        return report(err, error)
+    }
+}

@@ -1268,6 +1268,42 @@ static void test_oidc(void) {
     tgauth_oidc_free(NULL);
     v = (tgauth_oidc *)&v;
     CHECK(tgauth_oidc_new(&v, &err, "", 0, jwks, strlen(jwks)) == TGAUTH_E_INVALID_ARGUMENT && v == NULL);
+    /* the authorization-code flow: records of strings */
+    {
+        char rec[4096];
+        const char *uri = "https://app.example/cb", *parts[8];
+        size_t n;
+        len = sizeof rec;
+        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "7342037359", 10, uri, strlen(uri), "openid profile", 14, 1) == TGAUTH_OK);
+        n = record_parts(rec, len, parts, 8);
+        CHECK(n == 4 && strncmp(parts[0], "https://oauth.telegram.org/auth?", 32) == 0 && strlen(parts[3]) == 43);
+        CHECK(strstr(parts[0], parts[1]) != NULL && strstr(parts[0], parts[3]) == NULL); /* the state in it, never the verifier */
+        len = 10;
+        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "7342037359", 10, uri, strlen(uri), "openid", 6, 0) == TGAUTH_E_BUFFER_TOO_SMALL && len > 100);
+        len = sizeof rec;
+        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "bot", 3, uri, strlen(uri), "openid", 6, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "1", 1, uri, strlen(uri), "email", 5, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        len = sizeof rec;
+        CHECK(tgauth_oidc_token_request(rec, &len, &err, "1", 1, uri, strlen(uri), "s3cr3t", 6, "c0de", 4,
+                                        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 43) == TGAUTH_OK);
+        n = record_parts(rec, len, parts, 8);
+        CHECK(n == 6 && STREQ(parts[0], "https://oauth.telegram.org/token") && strstr(parts[1], "code_verifier=dBjft") != NULL);
+        CHECK(STREQ(parts[4], "Authorization") && STREQ(parts[5], "Basic MTpzM2NyM3Q="));
+        CHECK(tgauth_oidc_token_request(rec, &len, &err, "1", 1, uri, strlen(uri), "s3cr3t", 6, "c", 1, "short", 5) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(strstr(err.message, "s3cr3t") == NULL);
+        len = sizeof rec;
+        {
+            static const char answer[] = "{\"id_token\":\"a.b.c\",\"expires_in\":3600}";
+            CHECK(tgauth_oidc_token_response(rec, &len, &err, answer, strlen(answer)) == TGAUTH_OK);
+        }
+        n = record_parts(rec, len, parts, 8);
+        CHECK(n == 3 && STREQ(parts[0], "a.b.c") && STREQ(parts[1], "") && STREQ(parts[2], "3600"));
+        {
+            static const char refusal[] = "{\"error\":\"invalid_grant\"}";
+            CHECK(tgauth_oidc_token_response(rec, &len, &err, refusal, strlen(refusal)) == TGAUTH_E_OAUTH_ERROR);
+        }
+        CHECK(strstr(err.message, "invalid_grant") != NULL && STREQ(tgauth_error_kind(TGAUTH_E_OAUTH_ERROR), "oauth_error"));
+    }
     {
         static const char hmac_key[] = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\"}]}";
         CHECK(tgauth_oidc_new(&v, &err, "1", 1, hmac_key, strlen(hmac_key)) == TGAUTH_E_INVALID_ARGUMENT);

@@ -125,3 +125,42 @@ def test_a_rotation_replaces_the_keys():
 def test_telegrams_served_key_set_loads():
     with open(os.path.join(ROOT, "tests", "vectors", "telegram-oidc-jwks.json")) as f:
         TelegramOIDC(7342037359, f.read())
+
+
+def test_the_authorization_code_flow():
+    from urllib.parse import parse_qs, urlsplit
+
+    oidc = TelegramOIDC(7342037359, JWKS, client_secret="s3cr3t", redirect_uri="https://app.example/callback")
+    a, b = oidc.authorization_request(["openid", "profile", "phone"]), oidc.authorization_request()
+    q = {k: v[0] for k, v in parse_qs(urlsplit(a.url).query).items()}
+    assert a.url.startswith("https://oauth.telegram.org/auth?")
+    assert q["client_id"] == "7342037359" and q["redirect_uri"] == "https://app.example/callback"
+    assert q["scope"] == "openid profile phone" and q["state"] == a.state and q["nonce"] == a.nonce
+    assert q["code_challenge_method"] == "S256" and a.code_verifier not in a.url and len(a.code_verifier) == 43
+    import hashlib
+    assert q["code_challenge"] == base64.urlsafe_b64encode(hashlib.sha256(a.code_verifier.encode()).digest()).rstrip(b"=").decode()
+    assert a.state != b.state and a.code_verifier != b.code_verifier
+    assert oidc.authorization_request(nonce=False).nonce is None
+    with pytest.raises(ValueError):
+        oidc.authorization_request(["email"])
+
+    r = oidc.token_request("c0de", a.code_verifier)
+    assert r.url == "https://oauth.telegram.org/token"
+    assert r.headers["Authorization"] == "Basic " + base64.b64encode(b"7342037359:s3cr3t").decode()
+    assert parse_qs(r.body) == {"grant_type": ["authorization_code"], "code": ["c0de"], "client_id": ["7342037359"],
+                                "redirect_uri": ["https://app.example/callback"], "code_verifier": [a.code_verifier]}
+    with pytest.raises(ValueError) as e:
+        oidc.token_request("c0de", "short")
+    assert "s3cr3t" not in str(e.value)
+
+    answer = json.dumps({"access_token": "at", "token_type": "Bearer", "expires_in": 3600,
+                         "id_token": token("EdDSA", dict(CLAIMS, nonce=a.nonce))})
+    response, verified = oidc.read_token_response(answer, nonce=a.nonce, now=NOW)
+    assert (response.access_token, response.expires_in, verified.sub) == ("at", 3600, "opaque-sub")
+    with pytest.raises(tgauth.BadClaimError):
+        oidc.read_token_response(answer, nonce=b.nonce, now=NOW)
+    with pytest.raises(tgauth.OAuthError) as e:
+        oidc.read_token_response('{"error":"invalid_grant","error_description":"code used"}')
+    assert "invalid_grant" in str(e.value) and "code used" in str(e.value)
+    with pytest.raises(ValueError):
+        TelegramOIDC(7342037359, JWKS).authorization_request()

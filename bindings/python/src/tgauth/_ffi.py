@@ -144,6 +144,14 @@ oidc_set_jwks = _declare("tgauth_oidc_set_jwks", c_int, [c_void_p, P(Error), c_c
 oidc_verify = _declare(
     "tgauth_oidc_verify", c_int,
     [c_void_p, c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(Check)])
+oidc_authorization_request = _declare(
+    "tgauth_oidc_authorization_request", c_int,
+    [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, c_int])
+oidc_token_request = _declare(
+    "tgauth_oidc_token_request", c_int,
+    [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t,
+     c_char_p, c_size_t])
+oidc_token_response = _declare("tgauth_oidc_token_response", c_int, [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t])
 
 
 def _kinds() -> dict:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ctypes
 import json
 from dataclasses import dataclass, field
-from typing import Any, Dict, Optional, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
 from ._verify import _data, _limits
@@ -28,6 +28,39 @@ class IDToken:
     claims: Dict[str, Any] = field(default_factory=dict, hash=False)
 
 
+@dataclass(frozen=True)
+class AuthorizationRequest:
+    """One login's start: send the browser to `url`; keep `state`, `nonce` and `code_verifier` on the server."""
+
+    url: str
+    state: str
+    nonce: Optional[str]
+    code_verifier: str
+
+
+@dataclass(frozen=True)
+class TokenRequest:
+    """POST `body` to `url` with `headers` (form-encoded; Basic authentication when there is a client secret)."""
+
+    url: str
+    headers: Dict[str, str]
+    body: str
+
+
+@dataclass(frozen=True)
+class TokenResponse:
+    id_token: str
+    access_token: Optional[str]
+    expires_in: Optional[int]
+
+
+def _record(call) -> List[str]:
+    """The strings of a record a flow function writes (the output-buffer rule: asked again when short)."""
+    err = _ffi.Error()
+    text = _call.write_output(lambda out, size: call(out, size, ctypes.byref(err)), size=4096, err=err)
+    return text.decode().split("\0")
+
+
 _CLAIM_FIELDS = tuple(name for name in IDToken.__dataclass_fields__ if name != "claims")
 
 
@@ -36,12 +69,47 @@ class TelegramOIDC:
     https://oauth.telegram.org/.well-known/jwks.json). Safe to share between threads; `set_jwks` replaces
     the keys while others verify."""
 
-    __slots__ = ("_handle", "client_id")
+    __slots__ = ("_handle", "client_id", "redirect_uri", "_secret")
 
-    def __init__(self, client_id: Union[str, int], jwks: Text) -> None:
+    def __init__(self, client_id: Union[str, int], jwks: Text, client_secret: Optional[str] = None,
+                 redirect_uri: Optional[str] = None) -> None:
+        """`client_secret` and `redirect_uri` are needed for the authorization-code flow only."""
         self.client_id = str(client_id)
+        self.redirect_uri = redirect_uri
+        self._secret = client_secret
         raw, cid = _data(jwks, "jwks"), self.client_id.encode()
         self._handle = _call.new_handle(_ffi.oidc_new, _ffi.oidc_free, cid, len(cid), raw, len(raw))
+
+    def _flow_arguments(self) -> Tuple[bytes, bytes]:
+        if self.redirect_uri is None:
+            raise ValueError("the authorization-code flow needs redirect_uri")
+        return self.client_id.encode(), self.redirect_uri.encode()
+
+    def authorization_request(self, scopes: Sequence[str] = ("openid", "profile"), nonce: bool = True) -> AuthorizationRequest:
+        """A login's start: fresh state, nonce and PKCE code verifier, and the URL of Telegram's /auth."""
+        cid, uri = self._flow_arguments()
+        s = " ".join(scopes).encode()
+        url, state, n, verifier = _record(lambda out, size, err: _ffi.oidc_authorization_request(
+            out, size, err, cid, len(cid), uri, len(uri), s, len(s), 1 if nonce else 0))
+        return AuthorizationRequest(url, state, n or None, verifier)
+
+    def token_request(self, code: str, code_verifier: str) -> TokenRequest:
+        """The request that exchanges the callback's code for tokens (make it with any HTTP client)."""
+        cid, uri = self._flow_arguments()
+        secret = None if self._secret is None else self._secret.encode()
+        c, v = code.encode(), code_verifier.encode()
+        parts = _record(lambda out, size, err: _ffi.oidc_token_request(
+            out, size, err, cid, len(cid), uri, len(uri), secret, 0 if secret is None else len(secret), c, len(c),
+            v, len(v)))
+        return TokenRequest(parts[0], dict(zip(parts[2::2], parts[3::2])), parts[1])
+
+    def read_token_response(self, body: Text, nonce: Optional[str] = None, now: Optional[int] = None) -> Tuple[TokenResponse, IDToken]:
+        """Reads the token endpoint's answer (an OAuth error raises OAuthError) and verifies its id_token with
+        the request's nonce."""
+        raw = _data(body, "body")
+        id_token, access, expires = _record(lambda out, size, err: _ffi.oidc_token_response(out, size, err, raw, len(raw)))
+        response = TokenResponse(id_token, access or None, int(expires) if expires else None)
+        return response, self.verify_id_token(id_token, nonce=nonce, now=now)
 
     def set_jwks(self, jwks: Text) -> None:
         """Replaces the key set (after a rotation, or an UnknownKeyError); on failure the old set stays."""
