@@ -49,6 +49,46 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify(
     const tgauth_oidc *verifier, char *out, size_t *out_len, tgauth_error *err, const char *token, size_t token_len,
     const char *nonce, size_t nonce_len, const tgauth_check *check);
 
+/* ---- The id_token as a typed result ---------------------------------------------------------------- */
+
+/** A verified id_token. Free with tgauth_id_token_free; its strings live as long as it does. */
+typedef struct tgauth_id_token tgauth_id_token;
+
+/** Verifies like tgauth_oidc_verify, and returns the token as a result to read field by field.
+ *  Out: *token (NULL on failure). Returns: as tgauth_oidc_verify (without TGAUTH_E_BUFFER_TOO_SMALL). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify_token(
+    const tgauth_oidc *verifier, tgauth_id_token **token, tgauth_error *err, const char *id_token, size_t id_token_len,
+    const char *nonce, size_t nonce_len, const tgauth_check *check);
+/** Frees a token. Accepts NULL. */
+TGAUTH_API void tgauth_id_token_free(tgauth_id_token *token);
+/** Returns: every claim, the JSON object as the token carried it, NUL-terminated and owned by `token`
+ *  (NULL when `token` is NULL). Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_claims(const tgauth_id_token *token, size_t *len);
+
+/* One accessor per claim the schema declares, named and typed as the other results' (tgauth_verify.h). */
+/* ---- Generated field accessors (scripts/generate.py from schema/results.json; do not edit) ---- */
+
+/** `sub`: `sub`: an opaque id of the user for this client (not the Telegram id). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_sub(const tgauth_id_token *data, size_t *len);
+/** `iat`: `iat`: when the token was issued, Unix time. Returns: 0 when `data` is NULL. */
+TGAUTH_API int64_t tgauth_id_token_iat(const tgauth_id_token *data);
+/** `exp`: `exp`: when the token expires, Unix time. Returns: 0 when `data` is NULL. */
+TGAUTH_API int64_t tgauth_id_token_exp(const tgauth_id_token *data);
+/** `id`: `id`: the Telegram user id. Out: *value. Returns: 1 when present, 0 when absent or a pointer is NULL. */
+TGAUTH_API int tgauth_id_token_id(const tgauth_id_token *data, int64_t *value);
+/** `name`: `name` (scope profile). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_name(const tgauth_id_token *data, size_t *len);
+/** `preferred_username`: `preferred_username`: the Telegram username (scope profile). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_preferred_username(const tgauth_id_token *data, size_t *len);
+/** `picture`: `picture`: a URL of the profile photo (scope profile). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_picture(const tgauth_id_token *data, size_t *len);
+/** `phone_number`: `phone_number` (scope phone). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_phone_number(const tgauth_id_token *data, size_t *len);
+/** `nonce`: `nonce`, as the authorization request carried it. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_nonce(const tgauth_id_token *data, size_t *len);
+
+/* ---- End of generated field accessors ---- */
+
 /* ---- The authorization-code flow with PKCE (nothing here speaks HTTP) ------------------------------ */
 
 /* Each writes a record of NUL-terminated UTF-8 strings into `out` under the output-buffer rule of tgauth.h.

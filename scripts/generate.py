@@ -49,7 +49,11 @@ def swift_name(field):
 
 
 def lower_first(name):
-    return name[0].lower() + name[1:]
+    """A type name as a Swift property: WebAppUser is webAppUser, IDToken is idToken."""
+    run = len(name) - len(name.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
+    if run > 1 and run < len(name):
+        run -= 1  # the last capital starts the next word
+    return name[:max(run, 1)].lower() + name[max(run, 1):]
 
 
 def json_order(o):
@@ -169,9 +173,11 @@ def swift(objects, by_name):
 # ---- C: declarations and the Swift exports behind them ---------------------------------------------
 
 def c_declarations(objects, by_name):
-    """(header lines, Swift export lines) for every field accessor."""
-    header, exports = [], []
+    """({module header: its lines}, Swift export lines) for every field accessor; an object's accessors go to
+    the header of its module (`"header"`, tgauth_verify.h by default)."""
+    headers, exports = {}, []
     for o in objects:
+        header = headers.setdefault(o.get("header", "verify"), [])
         c, handle = o["c"], f"tgauth_{o['c']}"
         for i, f in enumerate(o["fields"]):
             fn = f"tgauth_{c}_{f['name']}"
@@ -203,7 +209,7 @@ def c_declarations(objects, by_name):
                 header.append(f"TGAUTH_API int {fn}(const {handle} *{arg});")
                 exports.append(f"@c @implementation public func {fn}(_ {arg}: OpaquePointer?) -> Int32 {{ flagOut({reader}({arg})?.bool({i})) }}")
         header.append("")
-    return header, exports
+    return headers, exports
 
 
 def swift_exports(exports):
@@ -215,8 +221,8 @@ BEGIN = "/* ---- Generated field accessors (scripts/generate.py from schema/resu
 END = "/* ---- End of generated field accessors ---- */"
 
 
-def header_with(header_lines):
-    path = os.path.join(ROOT, "include", "tgauth_verify.h")
+def header_with(module, header_lines):
+    path = os.path.join(ROOT, "include", f"tgauth_{module}.h")
     with open(path) as f:
         text = f.read()
     start, end = text.index(BEGIN), text.index(END)
@@ -247,7 +253,7 @@ def python(objects, by_name):
            "The result dataclasses, and the schema as a table (FIELDS) from which _records.py reads records",
            '(tgauth_record.h), whose layout follows the same field order."""',
            "from __future__ import annotations", "", "from dataclasses import dataclass, field",
-           "from typing import Dict, Optional", "",
+           "from typing import Any, Dict, Optional", "",
            ""]
     for o in objects:
         fields = py_fields(o, by_name)
@@ -256,7 +262,7 @@ def python(objects, by_name):
             out.append(f"    {name}: {ann}" if required else f"    {name}: Optional[{ann}] = None")
         if o.get("top"):
             out.append("    #: fields this library version does not know (they were checked), in key order")
-            out.append("    extras: Dict[str, str] = field(default_factory=dict, hash=False)")
+            out.append(f"    extras: Dict[str, {'Any' if o.get('json') else 'str'}] = field(default_factory=dict, hash=False)")
     out += ["", ""]
     # the schema as a table for _records.py, which compiles a reader for each record shape it meets
     out += ["", "#: Each object's fields in record order: (name, type, required, the fields a flattened object carries).",
@@ -302,11 +308,11 @@ def swift_test_views(objects, by_name):
 
 def outputs():
     objects, by_name = load()
-    header_lines, exports = c_declarations(objects, by_name)
+    headers, exports = c_declarations(objects, by_name)
     return {
         "Sources/TelegramAuth/Results/Results+Schema.swift": swift(objects, by_name),
         "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports),
-        "include/tgauth_verify.h": header_with(header_lines),
+        **{f"include/tgauth_{module}.h": header_with(module, lines) for module, lines in headers.items()},
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),
     }

@@ -64,6 +64,32 @@ final class OIDCVerifierBox: Sendable {
     }
 }
 
+// MARK: The id_token as a typed result
+
+@c @implementation public func tgauth_oidc_verify_token(
+    _ verifier: OpaquePointer?, _ token: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ idToken: UnsafePointer<CChar>?, _ idTokenLen: Int, _ nonce: UnsafePointer<CChar>?, _ nonceLen: Int,
+    _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verify(verifier, as: OIDCVerifierBox.self, token, err) { (box) throws(TelegramAuthError) in
+        let text = String(decoding: try inputBytes(idToken, idTokenLen), as: UTF8.self)
+        let expected = nonce == nil && nonceLen == 0 ? nil : try argumentText(nonce, nonceLen, "the nonce")
+        let current = box.current.withLock { $0 }
+        let verified = try current.verify(text, nonce: expected, options: check == nil ? ValidationOptions(maxAge: nil) : options(check))
+        return retainResult(verified.token)
+    }
+}
+
+@c @implementation public func tgauth_id_token_free(_ token: OpaquePointer?) { releaseResult(token) }
+
+@c @implementation public func tgauth_id_token_claims(_ token: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
+    len?.pointee = 0
+    guard let token else { return nil }
+    let h = header(token)
+    len?.pointee = Int(h.pointee.source.count)
+    return UnsafeRawPointer(h.pointee.bytes).assumingMemoryBound(to: CChar.self)
+}
+
 // MARK: The authorization-code flow
 
 /// Writes `strings` as a record (each NUL-terminated) under the output-buffer rule.

@@ -31,3 +31,12 @@ import TelegramAuth
 @c @implementation public func tgauth_init_data_chat(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 2) }
 @c @implementation public func tgauth_widget_data_auth_date(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(0) ?? 0 }
 @c @implementation public func tgauth_widget_data_user(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 0) }
+@c @implementation public func tgauth_id_token_sub(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 0, len) }
+@c @implementation public func tgauth_id_token_iat(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(1) ?? 0 }
+@c @implementation public func tgauth_id_token_exp(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(2) ?? 0 }
+@c @implementation public func tgauth_id_token_id(_ data: OpaquePointer?, _ value: UnsafeMutablePointer<Int64>?) -> Int32 { intOut(topRecord(data)?.int(3), value) }
+@c @implementation public func tgauth_id_token_name(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 4, len) }
+@c @implementation public func tgauth_id_token_preferred_username(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 5, len) }
+@c @implementation public func tgauth_id_token_picture(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 6, len) }
+@c @implementation public func tgauth_id_token_phone_number(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 7, len) }
+@c @implementation public func tgauth_id_token_nonce(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 8, len) }

@@ -9,6 +9,7 @@ import TelegramAuth
 /// Retains the storage of a result and returns it as an opaque handle.
 func retainResult(_ data: InitData) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
 func retainResult(_ data: WidgetUser) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
+func retainResult(_ data: IDToken) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
 
 func releaseResult(_ handle: OpaquePointer?) {
     guard let handle else { return }

@@ -69,9 +69,12 @@ public struct IDTokenVerifier: Sendable {
 
         let claims = try JSONValue.parse(payloadJSON)
         guard case .object = claims else { throw .malformed("the JWS payload is not a JSON object", field: "payload") }
-        let token = VerifiedIDToken(algorithm: key.algorithm, keyID: kid, claims: claims, claimsJSON: payloadJSON)
-        try check(token, nonce: nonce, options: options)
-        return token
+        let unchecked = VerifiedIDToken(algorithm: key.algorithm, keyID: kid, claims: claims, claimsJSON: payloadJSON, token: nil)
+        try check(unchecked, nonce: nonce, options: options)
+        // the schema's typed view (its declared claims of the wrong type are malformed)
+        return VerifiedIDToken(
+            algorithm: key.algorithm, keyID: kid, claims: claims, claimsJSON: payloadJSON,
+            token: try IDToken.decode(claims: payloadJSON))
     }
 
     func check(_ token: VerifiedIDToken, nonce: String?, options: ValidationOptions) throws(TelegramAuthError) {
@@ -118,6 +121,17 @@ public struct VerifiedIDToken: Sendable {
     public let claims: JSONValue
     /// The claims exactly as the token carries them (strict JSON, checked).
     public let claimsJSON: [UInt8]
+    /// The claims the schema declares, typed (`IDToken`, generated from `schema/results.json`).
+    let typed: IDToken?
+    public var token: IDToken { typed! }
+
+    init(algorithm: JWSAlgorithm, keyID: String, claims: JSONValue, claimsJSON: [UInt8], token: IDToken?) {
+        self.algorithm = algorithm
+        self.keyID = keyID
+        self.claims = claims
+        self.claimsJSON = claimsJSON
+        typed = token
+    }
 
     /// `sub`: an opaque string per user and client (not the Telegram id).
     public var subject: String? { claims["sub"]?.stringValue }

@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthOIDC
 
 /// Walks `schema/results.json` and checks that every declared field reaches the Swift surfaces: the view
 /// properties (through the generated `SchemaViews`) and the JSON output. The Python suite's
@@ -115,5 +116,22 @@ import Testing
         let want = Dictionary(uniqueKeysWithValues: Self.topFields("WidgetUser"))
         Self.expectSame(SchemaViews.values(user), want, "WidgetUser")
         Self.expectJSON(user.jsonString, want, "WidgetUser")
+    }
+}
+
+extension SchemaTests {
+    /// The id_token's declared claims, with the schema's values, plus the issuer and audience the check wants.
+    static var idTokenClaims: [String: Any] {
+        var claims = fullObject("IDToken")
+        claims["iss"] = "https://oauth.telegram.org"
+        claims["aud"] = "7342037359"
+        return claims
+    }
+
+    @Test func everyIDTokenClaimReachesTheView() throws {
+        let json = String(decoding: try JSONSerialization.data(withJSONObject: Self.idTokenClaims), as: UTF8.self)
+        let verified = try OIDCTests.verifier.verify(TestSigner.token(.edDSA, claims: json), options: ValidationOptions(maxAge: nil, now: 110))
+        Self.expectSame(SchemaViews.values(verified.token), Self.fullObject("IDToken"), "IDToken")
+        Self.expectJSON(verified.token.claimsJSON, Self.idTokenClaims, "IDToken claims")
     }
 }

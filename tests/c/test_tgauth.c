@@ -1237,6 +1237,23 @@ static void test_oidc(void) {
         len = 0;
         CHECK(tgauth_oidc_verify(v, NULL, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_BUFFER_TOO_SMALL && len == needed);
     }
+    /* the typed result: the schema's accessors */
+    {
+        tgauth_id_token *t = (tgauth_id_token *)&t;
+        int64_t id = 0;
+        size_t n = 0;
+        CHECK(tgauth_oidc_verify_token(v, &t, &err, token, strlen(token), "n-1", 3, &check) == TGAUTH_OK && t != NULL);
+        CHECK(STREQ(tgauth_id_token_sub(t, &n), "opaque") && n == 6);
+        CHECK(tgauth_id_token_id(t, &id) == 1 && id == 279058397);
+        CHECK(tgauth_id_token_iat(t) == 1799999990 && tgauth_id_token_exp(t) == 1800003590);
+        CHECK(STREQ(tgauth_id_token_nonce(t, NULL), "n-1") && tgauth_id_token_name(t, NULL) == NULL);
+        CHECK(tgauth_id_token_claims(t, &n) != NULL && n == strlen(body) && memcmp(tgauth_id_token_claims(t, NULL), body, n) == 0);
+        tgauth_id_token_free(t);
+        t = (tgauth_id_token *)&t;
+        CHECK(tgauth_oidc_verify_token(v, &t, &err, token, strlen(token), "n-2", 3, &check) == TGAUTH_E_BAD_CLAIM && t == NULL);
+        tgauth_id_token_free(NULL);
+        CHECK(tgauth_id_token_claims(NULL, &n) == NULL && tgauth_id_token_sub(NULL, &n) == NULL);
+    }
     len = sizeof claims;
     CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), "n-2", 3, &check) == TGAUTH_E_BAD_CLAIM);
     CHECK(STREQ(err.field, "nonce"));

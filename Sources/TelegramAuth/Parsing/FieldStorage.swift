@@ -37,6 +37,8 @@ package struct StorageHeader {
     var used = 0
 
     /// The members of the result (``Schema``'s `InitData` or `WidgetUser`), and its nested objects.
+    /// The JSON a result was read from, when it was (an id_token's claims), in the byte region.
+    package var source = Slice32.absent
     package var top = ObjectRecord()
     package var objects = InlineArray<3, ObjectRecord>(repeating: ObjectRecord())
     package var extraCount = 0

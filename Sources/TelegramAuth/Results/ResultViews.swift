@@ -47,6 +47,32 @@ public struct WidgetUser: Sendable {
     public var extras: [ExtraField] { storage.extras(isKnown: Schema.widgetUser.isKnown) }
 }
 
+/// A verified id_token's standard claims (Log In With Telegram over OpenID Connect).
+public struct IDToken: Sendable {
+    nonisolated(unsafe) package let storage: FieldStorage
+    var record: ObjectRecord { storage.headerPointer.pointee.top }
+
+    /// Every claim, the JSON object as the token carried it.
+    public var claimsJSON: String { storage.string(storage.headerPointer.pointee.source) ?? "{}" }
+
+    /// Reads the claims (a JSON object) into the schema's fields; unknown claims stay in ``claimsJSON``.
+    /// - Throws: `malformed` for JSON that is not an object, or a declared claim of the wrong type;
+    ///   `missing_field` for a missing `sub`, `iat` or `exp`.
+    package static func decode(claims json: [UInt8]) throws(TelegramAuthError) -> IDToken {
+        let storage = FieldStorage.make(fields: 0, byteCount: 3 * json.count + 32)
+        var parser = FieldParser(storage: storage)
+        // the claims as received first, then the decoded strings
+        parser.bytes.update(from: json, count: json.count)
+        parser.bytes[json.count] = 0
+        parser.cursor = json.count + 1
+        let header = storage.headerPointer
+        header.pointee.source = Slice32(start: 0, count: UInt32(json.count))
+        header.pointee.top = try parser.parseObject((UnsafePointer(parser.bytes), json.count), Schema.idToken, context: "claims")
+        header.pointee.used = parser.cursor
+        return IDToken(storage: storage)
+    }
+}
+
 /// What the generated properties read through.
 protocol ResultView {
     var storage: FieldStorage { get }
@@ -57,6 +83,7 @@ extension InitData: ResultView {}
 extension WebAppUser: ResultView {}
 extension WebAppChat: ResultView {}
 extension WidgetUser: ResultView {}
+extension IDToken: ResultView {}
 
 extension ResultView {
     func string(_ member: Int) -> String? { storage.string(record.slice(member)) }

@@ -54,4 +54,18 @@ enum SchemaViews {
         d["photo_url"] = v.photoURL
         return d
     }
+
+    static func values(_ v: IDToken) -> [String: Any?] {
+        var d: [String: Any?] = [:]
+        d["sub"] = v.sub
+        d["iat"] = v.iat
+        d["exp"] = v.exp
+        d["id"] = v.telegramID
+        d["name"] = v.name
+        d["preferred_username"] = v.preferredUsername
+        d["picture"] = v.picture
+        d["phone_number"] = v.phoneNumber
+        d["nonce"] = v.nonce
+        return d
+    }
 }

@@ -76,7 +76,7 @@ def test_tokens_of_an_independent_library_verify(oidc, alg):
     t = oidc.verify_id_token(token(alg), nonce="n-1", now=NOW)
     assert (t.sub, t.id, t.name, t.preferred_username, t.iat, t.exp, t.nonce) == (
         "opaque-sub", 279058397, "Vladislav", "vdkfrost", NOW - 10, NOW + 3590, "n-1")
-    assert t.claims["telegram_extra"] == {"a": 1}
+    assert t.extras == {"iss": "https://oauth.telegram.org", "aud": "7342037359", "telegram_extra": {"a": 1}}
 
 
 @pytest.mark.parametrize("alg", sorted(KEYS))

@@ -183,3 +183,48 @@ def test_status_codes_agree_between_the_header_the_library_and_python():
             assert type(exc) is ValueError
         else:
             assert exc.kind == kind and exc.field == "f"
+
+
+# ---- the id_token (signed here with the test keys of test_oidc.py) -------------------------------------
+
+def id_token_claims():
+    claims = full("IDToken")
+    claims.update(iss="https://oauth.telegram.org", aud="7342037359")
+    return claims
+
+
+def test_every_id_token_claim_reaches_python_the_c_accessors_and_the_cli(tmp_path):
+    from test_oidc import JWKS, token
+    from tgauth.oidc import TelegramOIDC
+
+    signed = token("EdDSA", id_token_claims())
+    t = TelegramOIDC(7342037359, JWKS).verify_id_token(signed, now=110)
+    assert as_dict(t) == full("IDToken")
+    assert t.extras == {"iss": "https://oauth.telegram.org", "aud": "7342037359"}
+
+    verifier, handle, err = ctypes.c_void_p(), ctypes.c_void_p(), _ffi.Error()
+    assert lib.tgauth_oidc_new(ctypes.byref(verifier), None, b"7342037359", 10, JWKS.encode(), len(JWKS)) == 0
+    check = _ffi.Check(0, 60, 110, 1 << 20)
+    lib.tgauth_oidc_verify_token.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
+                                             ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]
+    raw = signed.encode()
+    code = lib.tgauth_oidc_verify_token(verifier, ctypes.byref(handle), ctypes.byref(err), raw, len(raw), None, 0,
+                                        ctypes.byref(check))
+    assert code == 0, err.message
+    try:
+        assert read_c("IDToken", handle) == full("IDToken")
+        lib.tgauth_id_token_claims.restype = ctypes.c_char_p
+        lib.tgauth_id_token_claims.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
+        assert json.loads(lib.tgauth_id_token_claims(handle, None)) == id_token_claims()
+    finally:
+        lib.tgauth_id_token_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_id_token_free(handle)
+        lib.tgauth_oidc_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_oidc_free(verifier)
+
+    keys = tmp_path / "jwks.json"
+    keys.write_text(JWKS)
+    run = subprocess.run([CLI, "verify", "id-token", "--client-id", "7342037359", "--jwks", str(keys), "--now", "110"],
+                         input=signed, capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == id_token_claims()

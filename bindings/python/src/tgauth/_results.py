@@ -5,7 +5,7 @@ The result dataclasses, and the schema as a table (FIELDS) from which _records.p
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, Optional
+from typing import Any, Dict, Optional
 
 
 
@@ -65,6 +65,22 @@ class WidgetUser:
     #: fields this library version does not know (they were checked), in key order
     extras: Dict[str, str] = field(default_factory=dict, hash=False)
 
+@dataclass(frozen=True)
+class IDToken:
+    """A verified OpenID Connect id_token of Log In With Telegram: its standard claims (every claim, unknown ones too, stays readable as JSON)."""
+
+    sub: str
+    iat: int
+    exp: int
+    id: Optional[int] = None
+    name: Optional[str] = None
+    preferred_username: Optional[str] = None
+    picture: Optional[str] = None
+    phone_number: Optional[str] = None
+    nonce: Optional[str] = None
+    #: fields this library version does not know (they were checked), in key order
+    extras: Dict[str, Any] = field(default_factory=dict, hash=False)
+
 
 
 #: Each object's fields in record order: (name, type, required, the fields a flattened object carries).
@@ -105,7 +121,18 @@ FIELDS = {
         ('auth_date', 'int', True, None),
         ('user', 'WebAppUser', True, ('id', 'first_name', 'last_name', 'username', 'photo_url')),
     ),
+    'IDToken': (
+        ('sub', 'string', True, None),
+        ('iat', 'int', True, None),
+        ('exp', 'int', True, None),
+        ('id', 'int', False, None),
+        ('name', 'string', False, None),
+        ('preferred_username', 'string', False, None),
+        ('picture', 'string', False, None),
+        ('phone_number', 'string', False, None),
+        ('nonce', 'string', False, None),
+    ),
 }
 #: The class of each object, by name and by record mark.
-CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser}
-MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser'}
+CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken}
+MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken'}

@@ -3,29 +3,14 @@ from __future__ import annotations
 
 import ctypes
 import json
-from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
+from ._results import FIELDS, IDToken
 from ._verify import _data, _limits
 
 Text = Union[str, bytes]
-
-
-@dataclass(frozen=True)
-class IDToken:
-    """A verified id_token's claims. `claims` holds every claim as sent (unknown ones too)."""
-
-    sub: str
-    iat: int
-    exp: int
-    id: Optional[int] = None
-    name: Optional[str] = None
-    preferred_username: Optional[str] = None
-    picture: Optional[str] = None
-    phone_number: Optional[str] = None
-    nonce: Optional[str] = None
-    claims: Dict[str, Any] = field(default_factory=dict, hash=False)
 
 
 @dataclass(frozen=True)
@@ -61,7 +46,8 @@ def _record(call) -> List[str]:
     return text.decode().split("\0")
 
 
-_CLAIM_FIELDS = tuple(name for name in IDToken.__dataclass_fields__ if name != "claims")
+#: the claims the schema declares (schema/results.json); the others are the token's extras
+_CLAIM_FIELDS = frozenset(name for name, *_ in FIELDS["IDToken"])
 
 
 class TelegramOIDC:
@@ -141,10 +127,11 @@ class TelegramOIDC:
         claims = json.loads(text)
         result = object.__new__(IDToken)  # a frozen dataclass, filled through its __dict__
         d = result.__dict__
-        for name in _CLAIM_FIELDS:
-            if name in claims:
-                d[name] = claims[name]
-        d["claims"] = claims
-        if "sub" not in d or "iat" not in d or "exp" not in d:  # the library checked them; a guard all the same
-            raise ValueError("the verified token lacks sub, iat or exp")
+        extras = {}
+        for name, value in claims.items():
+            if name in _CLAIM_FIELDS:
+                d[name] = value
+            else:
+                extras[name] = value
+        d["extras"] = extras
         return result
