@@ -92,6 +92,12 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	    'user={"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}' query_id=demo); \
 	  echo "$$DATA" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN; \
 	  echo "tampered:"; echo "$${DATA/vdkfrost/mallory}" | $(BUILD)/bin/tgauth verify init-data --bot-token $$TOKEN || true
+	@echo "== CLI: an OpenID Connect id_token (ES256K), signed with a test key and verified against its key set"
+	@SEED=$$(printf '2a%.0s' $$(seq 32)); NOW=$$(date +%s); \
+	  $(BUILD)/bin/tgauth sign id-token --alg ES256K --kid demo-1 --seed $$SEED --jwks > $(BUILD)/demo-jwks.json; \
+	  CLAIMS="{\"iss\":\"https://oauth.telegram.org\",\"aud\":\"7342037359\",\"sub\":\"demo\",\"id\":279058397,\"iat\":$$NOW,\"exp\":$$((NOW + 3600))}"; \
+	  $(BUILD)/bin/tgauth sign id-token --alg ES256K --kid demo-1 --seed $$SEED "$$CLAIMS" | \
+	    $(BUILD)/bin/tgauth verify id-token --client-id 7342037359 --jwks $(BUILD)/demo-jwks.json
 	@echo "== Python (examples/python/demo.py, the tgauth package from the venv)"
 	$(VENV)/bin/python examples/python/demo.py
 	@echo "== Python deep-link login server (examples/python/login_server.py), Telegram simulated"
