@@ -221,6 +221,7 @@ enum TestSigner {
             kind { () throws(TelegramAuthError) in _ = try JSONWebKeySet(json: Array(#"{"keys":[\#(jwk)]}"#.utf8)) } == .invalidArgument
         }
         let small = TestSigner.evpKey("RSA", rsaBits: 1024)
+        defer { EVP_PKEY_free(small) }
         #expect(refused(TestSigner.rsaJWK(small, kid: "small")))
         #expect(refused(TestSigner.rsaJWK(TestSigner.rsa, kid: "x").replacingOccurrences(of: "RS256", with: "ES256")))
         func b64(_ x: some Collection<UInt8>) -> String { TestSigner.b64(x) }
@@ -330,7 +331,9 @@ enum TestSigner {
         }
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.p256)) })
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .es256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.rsa)) })
-        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", privateKeyPEM: Self.pem(TestSigner.evpKey("RSA", rsaBits: 1024))) })
+        let small = TestSigner.evpKey("RSA", rsaBits: 1024)
+        defer { EVP_PKEY_free(small) }
+        #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", privateKeyPEM: Self.pem(small)) })
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .es256k, keyID: "x", seed: [UInt8](repeating: 0, count: 32)) })
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .rs256, keyID: "x", seed: [UInt8](repeating: 1, count: 32)) })
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .edDSA, keyID: "x", privateKeyPEM: Array("junk".utf8)) })
