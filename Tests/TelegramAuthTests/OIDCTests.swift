@@ -339,3 +339,22 @@ enum TestSigner {
         #expect(refused { () throws(TelegramAuthError) in try IDTokenSigner(algorithm: .edDSA, keyID: "x", privateKeyPEM: Array("junk".utf8)) })
     }
 }
+
+@Suite struct JOSEExampleTests {
+    @Test func rfc8037sEd25519ExampleVerifiesAndAChangedOneDoesNot() throws {
+        let data = try Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/jose-rfc-examples.json"))
+        let root = try JSONSerialization.jsonObject(with: data) as! [String: Any]
+        let example = root["rfc8037_a4_ed25519"] as! [String: Any]
+        var jwk = example["jwk"] as! [String: String]
+        jwk["kid"] = "rfc8037"
+        let key = try JSONWebKey(json: try JSONValue.parse(String(decoding: try JSONSerialization.data(withJSONObject: jwk), as: UTF8.self)))
+        let parts = (example["compact"] as! String).split(separator: ".").map(String.init)
+        let input = Array((parts[0] + "." + parts[1]).utf8)
+        let signature = try #require(Base64URL.decodeUnpadded(parts[2].utf8))
+        #expect(Base64URL.decodeUnpadded(parts[1].utf8) == Array((example["payload"] as! String).utf8))
+        #expect(key.algorithm == .edDSA && key.isValidSignature(signature, for: input))
+        var other = signature
+        other[0] ^= 1
+        #expect(!key.isValidSignature(other, for: input) && !key.isValidSignature(signature, for: input + [0x20]))
+    }
+}
