@@ -1,0 +1,63 @@
+"""Differential testing of id_tokens: hypothesis generates claims (unicode names, 64-bit ids, optional claims),
+PyJWT signs them with a key of each of the four kinds (its cryptography backend: independent of tgauth's
+OpenSSL, libsodium and libsecp256k1 calls), and tgauth.oidc must accept every token with the same claims;
+then one byte of the token is changed, and the token must be refused (tgauth reads base64url canonically, so
+no changed byte, not even in the unused bits of the last character, leaves the same token).
+"""
+import base64
+import json
+import time
+
+import jwt
+import pytest
+from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import tgauth
+from tgauth.oidc import TelegramOIDC
+
+NOW = int(time.time())
+KEYS = {"RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048),
+        "ES256": ec.generate_private_key(ec.SECP256R1()), "EdDSA": ed25519.Ed25519PrivateKey.generate(),
+        "ES256K": ec.generate_private_key(ec.SECP256K1())}
+
+
+def b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+
+
+def jwk(alg):
+    pub = KEYS[alg].public_key()
+    if alg == "RS256":
+        n = pub.public_numbers()
+        return {"kty": "RSA", "kid": alg, "n": b64(n.n.to_bytes(256, "big")), "e": b64(n.e.to_bytes(3, "big"))}
+    if alg == "EdDSA":
+        return {"kty": "OKP", "crv": "Ed25519", "kid": alg, "x": b64(pub.public_bytes(Encoding.Raw, PublicFormat.Raw))}
+    p = pub.public_numbers()
+    return {"kty": "EC", "crv": "P-256" if alg == "ES256" else "secp256k1", "kid": alg,
+            "x": b64(p.x.to_bytes(32, "big")), "y": b64(p.y.to_bytes(32, "big"))}
+
+
+OURS = TelegramOIDC(7342037359, json.dumps({"keys": [jwk(a) for a in KEYS]}))
+
+claims_strategy = st.fixed_dictionaries(
+    {"sub": st.text(min_size=1, max_size=40), "id": st.integers(min_value=1, max_value=2**63 - 1)},
+    optional={"name": st.text(max_size=60), "preferred_username": st.from_regex(r"[A-Za-z0-9_]{5,32}", fullmatch=True),
+              "picture": st.just("https://t.me/i/userpic/320/x.jpg"), "phone_number": st.from_regex(r"\+[0-9]{7,15}", fullmatch=True),
+              "nonce": st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=43)})
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alg=st.sampled_from(sorted(KEYS)), extra=claims_strategy, position=st.integers(min_value=0), flip=st.integers(1, 255))
+def test_pyjwt_tokens_verify_and_any_changed_byte_fails(alg, extra, position, flip):
+    claims = dict(extra, iss="https://oauth.telegram.org", aud="7342037359", iat=NOW - 5, exp=NOW + 3600)
+    token = jwt.encode(claims, KEYS[alg], algorithm=alg, headers={"kid": alg})
+    verified = OURS.verify_id_token(token, nonce=claims.get("nonce"))
+    assert verified.sub == claims["sub"] and verified.id == claims["id"] and verified.name == claims.get("name")
+    raw = bytearray(token.encode())
+    at = position % len(raw)
+    raw[at] ^= flip
+    with pytest.raises((tgauth.AuthError, ValueError)):  # canonical base64url: no changed byte is the same token
+        OURS.verify_id_token(bytes(raw))
