@@ -42,9 +42,12 @@ def jwk(alg):
 
 OURS = TelegramOIDC(7342037359, json.dumps({"keys": [jwk(a) for a in KEYS]}))
 
+# A claim with NUL is the one deliberate disagreement: PyJWT accepts it, tgauth refuses it (C reads claims as
+# NUL-terminated strings, where "a\0b" would read as "a"); test_nul_in_a_claim_is_refused pins it.
+text = st.characters(exclude_characters="\x00")
 claims_strategy = st.fixed_dictionaries(
-    {"sub": st.text(min_size=1, max_size=40), "id": st.integers(min_value=1, max_value=2**63 - 1)},
-    optional={"name": st.text(max_size=60), "preferred_username": st.from_regex(r"[A-Za-z0-9_]{5,32}", fullmatch=True),
+    {"sub": st.text(text, min_size=1, max_size=40), "id": st.integers(min_value=1, max_value=2**63 - 1)},
+    optional={"name": st.text(text, max_size=60), "preferred_username": st.from_regex(r"[A-Za-z0-9_]{5,32}", fullmatch=True),
               "picture": st.just("https://t.me/i/userpic/320/x.jpg"), "phone_number": st.from_regex(r"\+[0-9]{7,15}", fullmatch=True),
               "nonce": st.text(alphabet="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=8, max_size=43)})
 
@@ -61,3 +64,13 @@ def test_pyjwt_tokens_verify_and_any_changed_byte_fails(alg, extra, position, fl
     raw[at] ^= flip
     with pytest.raises((tgauth.AuthError, ValueError)):  # canonical base64url: no changed byte is the same token
         OURS.verify_id_token(bytes(raw))
+
+
+@pytest.mark.parametrize("alg", sorted(KEYS))
+@pytest.mark.parametrize("claim", ["sub", "name"])
+def test_nul_in_a_claim_is_refused(alg, claim):
+    claims = {"sub": "s", "id": 1, "iss": "https://oauth.telegram.org", "aud": "7342037359", "iat": NOW - 5,
+              "exp": NOW + 3600, claim: "a\x00b"}
+    token = jwt.encode(claims, KEYS[alg], algorithm=alg, headers={"kid": alg})
+    with pytest.raises(tgauth.MalformedError, match="NUL"):
+        OURS.verify_id_token(token)
