@@ -8,7 +8,8 @@ let package = Package(
         .library(name: "TelegramAuth", targets: ["TelegramAuth"]),
         // the bot deep-link login, its stores (in memory, Redis through hiredis)
         .library(name: "TelegramAuthDeepLink", targets: ["TelegramAuthDeepLink"]),
-        // Log In With Telegram over OpenID Connect: id_token verification (libsecp256k1 for ES256K)
+        // Log In With Telegram over OpenID Connect: id_token verification (libsecp256k1 for ES256K), keys and
+        // the token request over HTTPS (libcurl)
         .library(name: "TelegramAuthOIDC", targets: ["TelegramAuthOIDC"]),
         // The C ABI: built by `make` into build/lib/libtgauth.so.0.x.y with the Swift runtime linked statically.
         .library(name: "tgauth", type: .dynamic, targets: ["TelegramAuthC"]),
@@ -42,9 +43,11 @@ let package = Package(
         // Kernels for the query parser, one file per instruction set behind one table chosen at load; the Swift
         // parser stands behind them
         .target(name: "CQueryKernel"),
+        // One HTTPS request through libcurl (the key set, the token request), for TelegramAuthOIDC
+        .target(name: "CHTTPS", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
-        .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1"]),
+        .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1", "CHTTPS"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

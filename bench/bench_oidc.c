@@ -195,7 +195,7 @@ int main(void) {
         strcat(jwks, k->jwk);
         strcat(jwks, i < 3 ? "," : "]}");
     }
-    if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks)) != TGAUTH_OK) {
+    if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) != TGAUTH_OK) {
         fprintf(stderr, "bench-oidc: %s\n", err.message);
         return 1;
     }

@@ -184,7 +184,7 @@ def oidc_jwk(alg, key):
 
 claims = {"iss": "https://oauth.telegram.org", "aud": "7342037359", "sub": "opaque-sub", "id": 279058397,
           "name": "Vladislav", "preferred_username": "vdkfrost", "iat": NOW - 10, "exp": NOW + 3590}
-verifier = TelegramOIDC(7342037359, json.dumps({"keys": [oidc_jwk(a, k) for a, k in OIDC_KEYS.items()]}))
+verifier = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [oidc_jwk(a, k) for a, k in OIDC_KEYS.items()]}))
 saved, N = N, max(N // 20, 500)
 for alg, key in OIDC_KEYS.items():
     tokens = [jwt.encode(dict(claims, jti=str(i)), key, algorithm=alg, headers={"kid": alg}) for i in range(50)]

@@ -74,6 +74,9 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_BAD_CLAIM 14
 /** The OAuth token endpoint refused (its error and description are in the message). */
 #define TGAUTH_E_OAUTH_ERROR 15
+/** An HTTPS request (the key set, the token request) got no usable answer: no connection, TLS, a timeout,
+ *  an HTTP error status or an oversized answer. */
+#define TGAUTH_E_NETWORK 16
 
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);

@@ -17,7 +17,7 @@ extra=$(comm -13 <(echo "$declared") <(echo "$exports"))
 needed=$(readelf -d "$so" | sed -n 's/.*(NEEDED).*\[\(.*\)\]/\1/p')
 for lib in $needed; do
     case "$lib" in
-        libcrypto.so.3|libsodium.so.23|libhiredis.so.0.14|libsecp256k1.so.1|libc.so.6|libm.so.6|libstdc++.so.6|libgcc_s.so.1|ld-linux-x86-64.so.2) ;;
+        libcrypto.so.3|libsodium.so.23|libhiredis.so.0.14|libsecp256k1.so.1|libcurl.so.4|libc.so.6|libm.so.6|libstdc++.so.6|libgcc_s.so.1|ld-linux-x86-64.so.2) ;;
         *) echo "FAIL: unexpected run-time dependency $lib"; fail=1 ;;
     esac
 done

@@ -8,6 +8,7 @@ pkg-config --exists libcrypto 2>/dev/null || need+=(libssl-dev)
 pkg-config --exists libsodium 2>/dev/null || need+=(libsodium-dev)
 pkg-config --exists hiredis 2>/dev/null || need+=(libhiredis-dev)
 pkg-config --exists libsecp256k1 2>/dev/null || need+=(libsecp256k1-dev)
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
 command -v cc >/dev/null 2>&1 || need+=(gcc)
 command -v c++ >/dev/null 2>&1 || need+=(g++)
 if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then

@@ -2,44 +2,60 @@ import CTGAuth
 import TelegramAuth
 import TelegramAuthOIDC
 
-// tgauth_oidc.h: id_token verification.
+// tgauth_oidc.h: the OpenID Connect client (OIDCClient): id_tokens, keys given or fetched, the code flow.
 
-/// A verifier whose key set can be replaced while other threads verify: each verification takes the
-/// current (immutable) verifier under the lock, then runs without it.
-final class OIDCVerifierBox: Sendable {
-    let current: Locked<IDTokenVerifier>
-    init(_ verifier: IDTokenVerifier) { current = Locked(verifier) }
+@c @implementation public func tgauth_oidc_options_init(_ options: UnsafeMutablePointer<tgauth_oidc_options>?) -> Int32 {
+    guard let options else { return TGAUTH_E_INVALID_ARGUMENT }
+    options.pointee = tgauth_oidc_options(
+        client_secret: nil, client_secret_len: 0, redirect_uri: nil, redirect_uri_len: 0, issuer: nil, issuer_len: 0,
+        ca_file: nil, ca_file_len: 0, timeout_ms: Int64(HTTPSClient.defaultTimeout * 1000))
+    return TGAUTH_OK
+}
+
+/// An optional (pointer, length) string of the options: nil for NULL.
+private func optionText(_ p: UnsafePointer<CChar>?, _ n: Int, _ name: String) throws(TelegramAuthError) -> String? {
+    p == nil ? nil : try argumentText(p, n, name)
 }
 
 @c @implementation public func tgauth_oidc_new(
-    _ verifier: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
-    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ jwks: UnsafePointer<CChar>?, _ jwksLen: Int
+    _ client: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ jwks: UnsafePointer<CChar>?, _ jwksLen: Int,
+    _ options: UnsafePointer<tgauth_oidc_options>?
 ) -> Int32 {
-    createHandle(verifier, err) { () throws(TelegramAuthError) in
-        let keys = try JSONWebKeySet(json: try inputBytes(jwks, jwksLen))
-        return OIDCVerifierBox(try IDTokenVerifier(clientID: try argumentText(clientID, clientIDLen, "the client id"), keys: keys))
+    createHandle(client, err) { () throws(TelegramAuthError) in
+        var o = tgauth_oidc_options()
+        _ = tgauth_oidc_options_init(&o)
+        if let options { o = options.pointee }
+        let keys = jwks == nil && jwksLen == 0 ? nil : try JSONWebKeySet(json: try inputBytes(jwks, jwksLen))
+        let provider = try optionText(o.issuer, o.issuer_len, "the issuer").map { (i) throws(TelegramAuthError) in try OIDCProvider(issuer: i) }
+        return try OIDCClient(
+            clientID: try argumentText(clientID, clientIDLen, "the client id"),
+            clientSecret: try optionText(o.client_secret, o.client_secret_len, "the client secret"),
+            redirectURI: try optionText(o.redirect_uri, o.redirect_uri_len, "the redirect URI"), jwks: keys,
+            provider: provider ?? .telegram,
+            http: try HTTPSClient(timeout: Double(o.timeout_ms) / 1000, caFile: try optionText(o.ca_file, o.ca_file_len, "the CA file")))
     }
 }
 
-@c @implementation public func tgauth_oidc_free(_ verifier: OpaquePointer?) {
-    release(verifier, as: OIDCVerifierBox.self)
+@c @implementation public func tgauth_oidc_free(_ client: OpaquePointer?) {
+    release(client, as: OIDCClient.self)
 }
 
 @c @implementation public func tgauth_oidc_set_jwks(
-    _ verifier: OpaquePointer?, _ err: UnsafeMutablePointer<tgauth_error>?, _ jwks: UnsafePointer<CChar>?, _ jwksLen: Int
+    _ client: OpaquePointer?, _ err: UnsafeMutablePointer<tgauth_error>?, _ jwks: UnsafePointer<CChar>?, _ jwksLen: Int
 ) -> Int32 {
-    guard let verifier else { return invalid(err, "NULL verifier") }
+    guard let client else { return invalid(err, "NULL client") }
     do {
-        let keys = try JSONWebKeySet(json: try inputBytes(jwks, jwksLen))
-        let box = unboxed(verifier, as: OIDCVerifierBox.self)
-        let replaced = try box.current.withLock { v in try IDTokenVerifier(clientID: v.clientID, keys: keys, issuer: v.issuer) }
-        box.current.withLock { $0 = replaced }
+        unboxed(client, as: OIDCClient.self).setKeys(try JSONWebKeySet(json: try inputBytes(jwks, jwksLen)))
         return succeed(err)
-    } catch let error as TelegramAuthError {
-        return report(err, error)
     } catch {
-        return invalid(err, "\(error)")
+        return report(err, error)
     }
+}
+
+/// A nonce given as (pointer, length): nil for NULL/0.
+private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuthError) -> String? {
+    p == nil && n == 0 ? nil : try argumentText(p, n, "the nonce")
 }
 
 @c @implementation public func tgauth_oidc_verify(
@@ -47,14 +63,12 @@ final class OIDCVerifierBox: Sendable {
     _ err: UnsafeMutablePointer<tgauth_error>?, _ token: UnsafePointer<CChar>?, _ tokenLen: Int,
     _ nonce: UnsafePointer<CChar>?, _ nonceLen: Int, _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    guard let verifier, let outLen else { return invalid(err, "NULL verifier or length pointer") }
+    guard let verifier, let outLen else { return invalid(err, "NULL client or length pointer") }
     do {
         let room = out == nil ? 0 : try capacity(outLen.pointee)
         let text = String(decoding: try inputBytes(token, tokenLen), as: UTF8.self)
-        let expected = nonce == nil && nonceLen == 0 ? nil : try argumentText(nonce, nonceLen, "the nonce")
-        let opts = check == nil ? ValidationOptions(maxAge: nil) : options(check)
-        let current = unboxed(verifier, as: OIDCVerifierBox.self).current.withLock { $0 }
-        let claims = try current.verify(text, nonce: expected, options: opts).claimsJSON + [0]
+        let client = unboxed(verifier, as: OIDCClient.self)
+        let claims = try client.verify(text, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON + [0]
         if claims.count <= room, let out {
             claims.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: claims.count) }
         }
@@ -71,13 +85,15 @@ final class OIDCVerifierBox: Sendable {
     _ idToken: UnsafePointer<CChar>?, _ idTokenLen: Int, _ nonce: UnsafePointer<CChar>?, _ nonceLen: Int,
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
-    verify(verifier, as: OIDCVerifierBox.self, token, err) { (box) throws(TelegramAuthError) in
+    verify(verifier, as: OIDCClient.self, token, err) { (client) throws(TelegramAuthError) in
         let text = String(decoding: try inputBytes(idToken, idTokenLen), as: UTF8.self)
-        let expected = nonce == nil && nonceLen == 0 ? nil : try argumentText(nonce, nonceLen, "the nonce")
-        let current = box.current.withLock { $0 }
-        let verified = try current.verify(text, nonce: expected, options: check == nil ? ValidationOptions(maxAge: nil) : options(check))
-        return retainResult(verified.token)
+        return retainResult(try client.verify(text, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).token)
     }
+}
+
+/// The check's time rules; with NULL, the defaults without an age limit.
+private func checkOptions(_ check: UnsafePointer<tgauth_check>?) -> ValidationOptions {
+    check == nil ? ValidationOptions(maxAge: nil) : options(check)
 }
 
 @c @implementation public func tgauth_id_token_free(_ token: OpaquePointer?) { releaseResult(token) }
@@ -108,40 +124,45 @@ func writeStrings(
     return finishOutput(needed: bytes.count, capacity: capacity, outLen, err)
 }
 
-func flow(
-    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
-    secret: (UnsafePointer<CChar>?, Int)? = nil
-) throws(TelegramAuthError) -> AuthorizationCodeFlow {
-    let s = secret.flatMap { $0.0 == nil && $0.1 == 0 ? nil : $0 }
-    return try AuthorizationCodeFlow(
-        clientID: try argumentText(clientID, clientIDLen, "the client id"),
-        redirectURI: try argumentText(redirect, redirectLen, "the redirect URI"),
-        clientSecret: try s.map { (p, n) throws(TelegramAuthError) in try argumentText(p, n, "the client secret") })
+func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> AuthorizationCodeFlow {
+    guard let client else { throw .invalidArgument("NULL client") }
+    return try unboxed(client, as: OIDCClient.self).codeFlow()
 }
 
 @c @implementation public func tgauth_oidc_authorization_request(
-    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ err: UnsafeMutablePointer<tgauth_error>?,
-    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
-    _ scopes: UnsafePointer<CChar>?, _ scopesLen: Int, _ withNonce: Int32
+    _ client: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ scopes: UnsafePointer<CChar>?, _ scopesLen: Int, _ withNonce: Int32
 ) -> Int32 {
     do {
         let list = try argumentText(scopes, scopesLen, "the scopes").split(separator: " ").map(String.init)
-        let r = try flow(clientID, clientIDLen, redirect, redirectLen).authorizationRequest(scopes: list, nonce: withNonce != 0)
+        let r = try codeFlow(client).authorizationRequest(scopes: list, nonce: withNonce != 0)
         return writeStrings([r.url, r.state, r.nonce ?? "", r.codeVerifier], out, outLen, err)
     } catch {
         return report(err, error)
     }
 }
 
+@c @implementation public func tgauth_oidc_exchange(
+    _ client: OpaquePointer?, _ token: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
+    _ code: UnsafePointer<CChar>?, _ codeLen: Int, _ verifier: UnsafePointer<CChar>?, _ verifierLen: Int,
+    _ nonce: UnsafePointer<CChar>?, _ nonceLen: Int, _ check: UnsafePointer<tgauth_check>?
+) -> Int32 {
+    verify(client, as: OIDCClient.self, token, err) { (c) throws(TelegramAuthError) in
+        let exchanged = try c.exchange(
+            code: try argumentText(code, codeLen, "the code"), codeVerifier: try argumentText(verifier, verifierLen, "the code verifier"),
+            nonce: try nonceText(nonce, nonceLen), options: checkOptions(check))
+        return retainResult(exchanged.idToken.token)
+    }
+}
+
 @c @implementation public func tgauth_oidc_token_request(
-    _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ err: UnsafeMutablePointer<tgauth_error>?,
-    _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ redirect: UnsafePointer<CChar>?, _ redirectLen: Int,
-    _ secret: UnsafePointer<CChar>?, _ secretLen: Int, _ code: UnsafePointer<CChar>?, _ codeLen: Int,
+    _ client: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?, _ code: UnsafePointer<CChar>?, _ codeLen: Int,
     _ verifier: UnsafePointer<CChar>?, _ verifierLen: Int
 ) -> Int32 {
     do {
-        let f = try flow(clientID, clientIDLen, redirect, redirectLen, secret: (secret, secretLen))
-        let r = try f.tokenRequest(code: try argumentText(code, codeLen, "the code"), codeVerifier: try argumentText(verifier, verifierLen, "the code verifier"))
+        let r = try codeFlow(client).tokenRequest(
+            code: try argumentText(code, codeLen, "the code"), codeVerifier: try argumentText(verifier, verifierLen, "the code verifier"))
         return writeStrings([r.url, r.body] + r.headers.flatMap { [$0.0, $0.1] }, out, outLen, err)
     } catch {
         return report(err, error)
@@ -154,7 +175,9 @@ func flow(
 ) -> Int32 {
     do throws(TelegramAuthError) {
         let input = try inputBytes(body, bodyLen)
-        guard input.count <= 1 << 20 else { throw TelegramAuthError(.tooLarge, "the token response is over 1 MiB") }
+        guard input.count <= HTTPSClient.maxAnswerBytes else {
+            throw TelegramAuthError(.tooLarge, "the token response is over \(HTTPSClient.maxAnswerBytes) bytes")
+        }
         let r = try AuthorizationCodeFlow.tokenResponse(input)
         return writeStrings([r.idToken, r.accessToken ?? "", r.expiresIn.map(String.init) ?? ""], out, outLen, err)
     } catch {

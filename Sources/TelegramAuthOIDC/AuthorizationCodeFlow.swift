@@ -7,10 +7,8 @@ import TelegramAuth
 /// Nothing here speaks HTTP: it builds what to send and reads what came back, so any HTTP client can carry
 /// it. Secrets (the client secret, the code verifier, tokens) never appear in an error message.
 public struct AuthorizationCodeFlow: Sendable {
-    public static let authorizationEndpoint = "https://oauth.telegram.org/auth"
-    public static let tokenEndpoint = "https://oauth.telegram.org/token"
-
     public let clientID: String
+    public let provider: OIDCProvider
     public let redirectURI: String
     let clientSecret: String?
 
@@ -18,7 +16,10 @@ public struct AuthorizationCodeFlow: Sendable {
     ///   - clientID: the bot id.
     ///   - redirectURI: where Telegram sends the user back, exactly as registered.
     ///   - clientSecret: for the token request's Basic authentication; nil for a public client.
-    public init(clientID: String, redirectURI: String, clientSecret: String? = nil) throws(TelegramAuthError) {
+    ///   - provider: Telegram unless a stand-in is given.
+    public init(
+        clientID: String, redirectURI: String, clientSecret: String? = nil, provider: OIDCProvider = .telegram
+    ) throws(TelegramAuthError) {
         guard !clientID.isEmpty, clientID.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw .invalidArgument("the client id is the bot id, a string of digits")
         }
@@ -28,6 +29,7 @@ public struct AuthorizationCodeFlow: Sendable {
         self.clientID = clientID
         self.redirectURI = redirectURI
         self.clientSecret = clientSecret
+        self.provider = provider
     }
 
     /// One login's authorization request, and what the callback must be checked against.
@@ -61,7 +63,7 @@ public struct AuthorizationCodeFlow: Sendable {
             ("code_challenge", Self.challenge(verifier)), ("code_challenge_method", "S256"),
         ]
         if let nonceValue { query.append(("nonce", nonceValue)) }
-        return Request(url: Self.authorizationEndpoint + "?" + Self.form(query), state: state, nonce: nonceValue, codeVerifier: verifier)
+        return Request(url: provider.authorizationEndpoint + "?" + Self.form(query), state: state, nonce: nonceValue, codeVerifier: verifier)
     }
 
     /// Whether the callback's `state` is the request's, compared in constant time.
@@ -98,7 +100,7 @@ public struct AuthorizationCodeFlow: Sendable {
             ("grant_type", "authorization_code"), ("code", code), ("redirect_uri", redirectURI), ("client_id", clientID),
             ("code_verifier", codeVerifier),
         ])
-        return TokenRequest(url: Self.tokenEndpoint, headers: headers, body: body)
+        return TokenRequest(url: provider.tokenEndpoint, headers: headers, body: body)
     }
 
     /// What the token endpoint answered.

@@ -6,8 +6,6 @@ import TelegramAuth
 /// Made once from the client id (the bot id) and Telegram's key set; immutable, so one verifier serves any
 /// number of threads.
 public struct IDTokenVerifier: Sendable {
-    /// `https://oauth.telegram.org`, the only issuer accepted.
-    public static let telegramIssuer = "https://oauth.telegram.org"
     /// The largest token accepted, in bytes.
     public static let maxTokenBytes = 16_384
 
@@ -18,7 +16,8 @@ public struct IDTokenVerifier: Sendable {
     /// - Parameters:
     ///   - clientID: the bot id, as `aud` carries it (a string of digits).
     ///   - keys: Telegram's key set (`https://oauth.telegram.org/.well-known/jwks.json`).
-    public init(clientID: String, keys: JSONWebKeySet, issuer: String = IDTokenVerifier.telegramIssuer) throws(TelegramAuthError) {
+    ///   - issuer: the only `iss` accepted: Telegram's unless a stand-in is verified.
+    public init(clientID: String, keys: JSONWebKeySet, issuer: String = OIDCProvider.telegram.issuer) throws(TelegramAuthError) {
         guard !clientID.isEmpty else { throw .invalidArgument("the client id is empty") }
         self.clientID = clientID
         self.keys = keys

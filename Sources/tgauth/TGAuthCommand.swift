@@ -233,8 +233,20 @@ struct VerifyIDToken: ParsableCommand {
     @Option(name: .long, help: "The client id: the bot id, as the token's aud carries it.")
     var clientID: String
 
-    @Option(name: .long, help: "A file with Telegram's key set (https://oauth.telegram.org/.well-known/jwks.json).")
-    var jwks: String
+    @Option(name: .long, help: "A file with Telegram's key set (as served at https://oauth.telegram.org/.well-known/jwks.json).")
+    var jwks: String?
+
+    @Option(name: .long, help: "Fetch the key set from this https:// URL instead (Telegram's: https://oauth.telegram.org/.well-known/jwks.json).")
+    var jwksURL: String?
+
+    @Option(name: .long, help: "The issuer the token must name (default https://oauth.telegram.org).")
+    var issuer: String?
+
+    @Option(name: .long, help: "PEM certificates to trust for --jwks-url instead of the system's.")
+    var caFile: String?
+
+    @Option(name: .long, help: "Seconds the key set fetch may take.")
+    var timeout: Double = HTTPSClient.defaultTimeout
 
     @Option(name: .long, help: "The nonce the authorization request carried; the token must carry it too.")
     var nonce: String?
@@ -250,7 +262,14 @@ struct VerifyIDToken: ParsableCommand {
 
     func run() throws {
         guard maxAge >= 0 else { throw UsageError(message: "--max-age must not be negative") }
-        let verifier = try IDTokenVerifier(clientID: clientID, keys: try JSONWebKeySet(json: try readFile(jwks)))
+        let keys: JSONWebKeySet
+        switch (jwks, jwksURL) {
+        case (let file?, nil): keys = try JSONWebKeySet(json: try readFile(file))
+        case (nil, let url?): keys = try KeySetCache(url: url, client: try HTTPSClient(timeout: timeout, caFile: caFile)).current()
+        default: throw UsageError(message: "give the key set with either --jwks FILE or --jwks-url URL")
+        }
+        let provider = try issuer.map { (i) throws(TelegramAuthError) in try OIDCProvider(issuer: i) } ?? .telegram
+        let verifier = try IDTokenVerifier(clientID: clientID, keys: keys, issuer: provider.issuer)
         let token = String(decoding: try readInput(input), as: UTF8.self)
         let verified = try verifier.verify(token, nonce: nonce, options: ValidationOptions(maxAge: maxAge == 0 ? nil : maxAge, now: now))
         print(JSONValue.serialize(verified.claims))

@@ -1119,7 +1119,7 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
                 fclose(f);
             }
         }
-        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, jwks_len) == TGAUTH_OK)
+        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK)
             rc = tgauth_oidc_verify(v, rec, &len, &err, in, n, NULL, 0, check);
         tgauth_oidc_free(v);
     } else if (!strcmp(target, "webhook")) {
@@ -1224,7 +1224,7 @@ static void test_oidc(void) {
     check.max_age = 0;
     check.now = 1800000000;
 
-    CHECK(tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks)) == TGAUTH_OK && v != NULL);
+    CHECK(tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) == TGAUTH_OK && v != NULL);
     len = sizeof claims;
     CHECK(tgauth_oidc_verify(v, claims, &len, &err, token, strlen(token), "n-1", 3, &check) == TGAUTH_OK);
     CHECK(len == strlen(claims) + 1 && strstr(claims, "\"id\":279058397") != NULL && strstr(claims, "\"sub\":\"opaque\"") != NULL);
@@ -1281,33 +1281,62 @@ static void test_oidc(void) {
     CHECK(tgauth_oidc_verify(NULL, claims, &len, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(tgauth_oidc_verify(v, claims, NULL, &err, token, strlen(token), NULL, 0, &check) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(tgauth_oidc_set_jwks(NULL, &err, jwks, strlen(jwks)) == TGAUTH_E_INVALID_ARGUMENT);
-    tgauth_oidc_free(v);
-    tgauth_oidc_free(NULL);
-    v = (tgauth_oidc *)&v;
-    CHECK(tgauth_oidc_new(&v, &err, "", 0, jwks, strlen(jwks)) == TGAUTH_E_INVALID_ARGUMENT && v == NULL);
-    /* the authorization-code flow: records of strings */
+    /* the authorization-code flow: records of strings, from a client made with a redirect URI and a secret */
     {
         char rec[4096];
         const char *uri = "https://app.example/cb", *parts[8];
         size_t n;
+        tgauth_oidc *flow = NULL, *other = NULL;
+        tgauth_oidc_options o;
+        tgauth_id_token *t = (tgauth_id_token *)&t;
         len = sizeof rec;
-        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "7342037359", 10, uri, strlen(uri), "openid profile", 14, 1) == TGAUTH_OK);
+        CHECK(tgauth_oidc_authorization_request(v, rec, &len, &err, "openid", 6, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(strstr(err.message, "redirect URI") != NULL); /* v was made without one */
+        CHECK(tgauth_oidc_options_init(&o) == TGAUTH_OK && o.timeout_ms == 10000 && o.issuer == NULL);
+        CHECK(tgauth_oidc_options_init(NULL) == TGAUTH_E_INVALID_ARGUMENT);
+        o.redirect_uri = uri;
+        o.redirect_uri_len = strlen(uri);
+        o.client_secret = "s3cr3t";
+        o.client_secret_len = 6;
+        CHECK(tgauth_oidc_new(&flow, &err, "7342037359", 10, jwks, strlen(jwks), &o) == TGAUTH_OK);
+        CHECK(tgauth_oidc_authorization_request(flow, rec, &len, &err, "openid profile", 14, 1) == TGAUTH_OK);
         n = record_parts(rec, len, parts, 8);
         CHECK(n == 4 && strncmp(parts[0], "https://oauth.telegram.org/auth?", 32) == 0 && strlen(parts[3]) == 43);
         CHECK(strstr(parts[0], parts[1]) != NULL && strstr(parts[0], parts[3]) == NULL); /* the state in it, never the verifier */
         len = 10;
-        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "7342037359", 10, uri, strlen(uri), "openid", 6, 0) == TGAUTH_E_BUFFER_TOO_SMALL && len > 100);
+        CHECK(tgauth_oidc_authorization_request(flow, rec, &len, &err, "openid", 6, 0) == TGAUTH_E_BUFFER_TOO_SMALL && len > 100);
         len = sizeof rec;
-        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "bot", 3, uri, strlen(uri), "openid", 6, 0) == TGAUTH_E_INVALID_ARGUMENT);
-        CHECK(tgauth_oidc_authorization_request(rec, &len, &err, "1", 1, uri, strlen(uri), "email", 5, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_authorization_request(flow, rec, &len, &err, "email", 5, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_authorization_request(NULL, rec, &len, &err, "openid", 6, 0) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_new(&other, &err, "bot", 3, jwks, strlen(jwks), &o) == TGAUTH_E_INVALID_ARGUMENT && other == NULL);
+        /* a stand-in issuer moves every endpoint; a non-https one is refused */
+        o.issuer = "https://127.0.0.1:8443";
+        o.issuer_len = strlen(o.issuer);
+        CHECK(tgauth_oidc_new(&other, &err, "7342037359", 10, jwks, strlen(jwks), &o) == TGAUTH_OK);
         len = sizeof rec;
-        CHECK(tgauth_oidc_token_request(rec, &len, &err, "1", 1, uri, strlen(uri), "s3cr3t", 6, "c0de", 4,
-                                        "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 43) == TGAUTH_OK);
+        CHECK(tgauth_oidc_token_request(other, rec, &len, &err, "c0de", 4, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 43) == TGAUTH_OK);
+        CHECK(STREQ(rec, "https://127.0.0.1:8443/token"));
+        tgauth_oidc_free(other);
+        other = NULL;
+        o.issuer = "http://127.0.0.1:8443";
+        o.issuer_len = strlen(o.issuer);
+        CHECK(tgauth_oidc_new(&other, &err, "7342037359", 10, jwks, strlen(jwks), &o) == TGAUTH_E_INVALID_ARGUMENT && other == NULL);
+        o.issuer = NULL;
+        o.issuer_len = 0;
+        o.timeout_ms = 0;
+        CHECK(tgauth_oidc_new(&other, &err, "7342037359", 10, jwks, strlen(jwks), &o) == TGAUTH_E_INVALID_ARGUMENT && other == NULL);
+        len = sizeof rec;
+        CHECK(tgauth_oidc_token_request(flow, rec, &len, &err, "c0de", 4, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 43) == TGAUTH_OK);
         n = record_parts(rec, len, parts, 8);
         CHECK(n == 6 && STREQ(parts[0], "https://oauth.telegram.org/token") && strstr(parts[1], "code_verifier=dBjft") != NULL);
-        CHECK(STREQ(parts[4], "Authorization") && STREQ(parts[5], "Basic MTpzM2NyM3Q="));
-        CHECK(tgauth_oidc_token_request(rec, &len, &err, "1", 1, uri, strlen(uri), "s3cr3t", 6, "c", 1, "short", 5) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(STREQ(parts[4], "Authorization") && STREQ(parts[5], "Basic NzM0MjAzNzM1OTpzM2NyM3Q="));
+        CHECK(tgauth_oidc_token_request(flow, rec, &len, &err, "c", 1, "short", 5) == TGAUTH_E_INVALID_ARGUMENT);
         CHECK(strstr(err.message, "s3cr3t") == NULL);
+        /* the exchange checks its arguments before any request; a wrong verifier never reaches the network */
+        CHECK(tgauth_oidc_exchange(flow, &t, &err, "c0de", 4, "short", 5, NULL, 0, NULL) == TGAUTH_E_INVALID_ARGUMENT && t == NULL);
+        CHECK(tgauth_oidc_exchange(v, &t, &err, "c0de", 4, "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk", 43, NULL, 0, NULL) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_exchange(NULL, &t, &err, "c0de", 4, "v", 1, NULL, 0, NULL) == TGAUTH_E_INVALID_ARGUMENT);
+        tgauth_oidc_free(flow);
         len = sizeof rec;
         {
             static const char answer[] = "{\"id_token\":\"a.b.c\",\"expires_in\":3600}";
@@ -1321,9 +1350,13 @@ static void test_oidc(void) {
         }
         CHECK(strstr(err.message, "invalid_grant") != NULL && STREQ(tgauth_error_kind(TGAUTH_E_OAUTH_ERROR), "oauth_error"));
     }
+    tgauth_oidc_free(v);
+    tgauth_oidc_free(NULL);
+    v = (tgauth_oidc *)&v;
+    CHECK(tgauth_oidc_new(&v, &err, "", 0, jwks, strlen(jwks), NULL) == TGAUTH_E_INVALID_ARGUMENT && v == NULL);
     {
         static const char hmac_key[] = "{\"keys\":[{\"kty\":\"oct\",\"kid\":\"h\"}]}";
-        CHECK(tgauth_oidc_new(&v, &err, "1", 1, hmac_key, strlen(hmac_key)) == TGAUTH_E_INVALID_ARGUMENT);
+        CHECK(tgauth_oidc_new(&v, &err, "1", 1, hmac_key, strlen(hmac_key), NULL) == TGAUTH_E_INVALID_ARGUMENT);
     }
     CHECK(strstr(err.message, "oct") != NULL);
 }

@@ -40,7 +40,7 @@ def jwk(alg):
             "x": b64(p.x.to_bytes(32, "big")), "y": b64(p.y.to_bytes(32, "big"))}
 
 
-OURS = TelegramOIDC(7342037359, json.dumps({"keys": [jwk(a) for a in KEYS]}))
+OURS = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [jwk(a) for a in KEYS]}))
 
 # A claim with NUL is the one deliberate disagreement: PyJWT accepts it, tgauth refuses it (C reads claims as
 # NUL-terminated strings, where "a\0b" would read as "a"); test_nul_in_a_claim_is_refused pins it.

@@ -39,6 +39,9 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case badClaim = "bad_claim"
         /// The OAuth token endpoint refused (its `error`, and `error_description` when given, are in the detail).
         case oauthError = "oauth_error"
+        /// An HTTPS request (the key set, the token request) got no usable answer: no connection, a TLS
+        /// failure, a timeout, an HTTP error status or an oversized answer.
+        case network
 
         /// The C status code (`TGAUTH_E_…`): the kind's place in ``allCases``, counting from 1 (0 is success).
         public var code: Int32 { Int32(Self.allCases.firstIndex(of: self)!) + 1 }
@@ -67,6 +70,7 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
             case .unknownKey: "the token's key is not in the key set"
             case .badClaim: "a claim of the token is wrong"
             case .oauthError: "the OAuth endpoint refused the request"
+            case .network: "an HTTPS request failed"
             }
         }
     }

@@ -42,7 +42,7 @@ def run(target, now, max_bytes, data):
         from tgauth.oidc import TelegramOIDC
 
         with open(JWKS) as f:
-            return TelegramOIDC(7342037359, f.read()).verify_id_token(data, now=now)
+            return TelegramOIDC(7342037359, jwks=f.read()).verify_id_token(data, now=now)
     raise AssertionError(f"unknown target {target}")
 
 

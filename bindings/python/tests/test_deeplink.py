@@ -65,6 +65,31 @@ def test_bad_secret_group_chat_and_arguments():
         flow.wait(s.poll_secret, timeout=-1)
 
 
+def test_first_calls_from_many_threads_at_once():
+    """The record size is learnt on first use; threads that all learn it at once must each succeed (CI once
+    saw a thread refuse its own short buffer because another had raised the shared size meanwhile)."""
+    from tgauth import deeplink
+
+    for _ in range(5):
+        deeplink._record_size[0] = 0
+        flow = tgauth.DeepLinkLogin("TgAuthTestBot", "secret-1")
+        barrier, failures = threading.Barrier(16), []
+
+        def start():
+            barrier.wait()
+            try:
+                flow.start("")
+            except Exception as error:  # noqa: BLE001 - the test reports whatever escapes
+                failures.append(error)
+
+        threads = [threading.Thread(target=start) for _ in range(16)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        assert failures == []
+
+
 def test_sixteen_threads_one_approval():
     flow = tgauth.DeepLinkLogin("TgAuthBot", SECRET, confirm=False, interval=0)
     for _ in range(10):

@@ -68,7 +68,7 @@ JWKS = json.dumps({"keys": [jwk(alg, alg.lower()) for alg in KEYS]})
 
 @pytest.fixture(scope="module")
 def oidc():
-    return TelegramOIDC(7342037359, JWKS)
+    return TelegramOIDC(7342037359, jwks=JWKS)
 
 
 @pytest.mark.parametrize("alg", sorted(KEYS))
@@ -107,11 +107,11 @@ def test_errors_have_their_kinds(oidc):
     with pytest.raises(tgauth.MalformedError):
         oidc.verify_id_token("a.b", now=NOW)
     with pytest.raises(ValueError):
-        TelegramOIDC(1, '{"keys":[{"kty":"oct","kid":"h","k":"c2VjcmV0"}]}')
+        TelegramOIDC(1, jwks='{"keys":[{"kty":"oct","kid":"h","k":"c2VjcmV0"}]}')
 
 
 def test_a_rotation_replaces_the_keys():
-    oidc = TelegramOIDC("7342037359", JWKS)
+    oidc = TelegramOIDC("7342037359", jwks=JWKS)
     rotated = json.dumps({"keys": [jwk("EdDSA", "next")]})
     oidc.set_jwks(rotated)
     with pytest.raises(tgauth.UnknownKeyError):
@@ -124,13 +124,13 @@ def test_a_rotation_replaces_the_keys():
 
 def test_telegrams_served_key_set_loads():
     with open(os.path.join(ROOT, "tests", "vectors", "telegram-oidc-jwks.json")) as f:
-        TelegramOIDC(7342037359, f.read())
+        TelegramOIDC(7342037359, jwks=f.read())
 
 
 def test_the_authorization_code_flow():
     from urllib.parse import parse_qs, urlsplit
 
-    oidc = TelegramOIDC(7342037359, JWKS, client_secret="s3cr3t", redirect_uri="https://app.example/callback")
+    oidc = TelegramOIDC(7342037359, jwks=JWKS, client_secret="s3cr3t", redirect_uri="https://app.example/callback")
     a, b = oidc.authorization_request(["openid", "profile", "phone"]), oidc.authorization_request()
     q = {k: v[0] for k, v in parse_qs(urlsplit(a.url).query).items()}
     assert a.url.startswith("https://oauth.telegram.org/auth?")
@@ -163,4 +163,4 @@ def test_the_authorization_code_flow():
         oidc.read_token_response('{"error":"invalid_grant","error_description":"code used"}')
     assert "invalid_grant" in str(e.value) and "code used" in str(e.value)
     with pytest.raises(ValueError):
-        TelegramOIDC(7342037359, JWKS).authorization_request()
+        TelegramOIDC(7342037359, jwks=JWKS).authorization_request()

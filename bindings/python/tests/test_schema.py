@@ -198,12 +198,12 @@ def test_every_id_token_claim_reaches_python_the_c_accessors_and_the_cli(tmp_pat
     from tgauth.oidc import TelegramOIDC
 
     signed = token("EdDSA", id_token_claims())
-    t = TelegramOIDC(7342037359, JWKS).verify_id_token(signed, now=110)
+    t = TelegramOIDC(7342037359, jwks=JWKS).verify_id_token(signed, now=110)
     assert as_dict(t) == full("IDToken")
     assert t.extras == {"iss": "https://oauth.telegram.org", "aud": "7342037359"}
 
     verifier, handle, err = ctypes.c_void_p(), ctypes.c_void_p(), _ffi.Error()
-    assert lib.tgauth_oidc_new(ctypes.byref(verifier), None, b"7342037359", 10, JWKS.encode(), len(JWKS)) == 0
+    assert lib.tgauth_oidc_new(ctypes.byref(verifier), None, b"7342037359", 10, JWKS.encode(), len(JWKS), None) == 0
     check = _ffi.Check(0, 60, 110, 1 << 20)
     lib.tgauth_oidc_verify_token.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
                                              ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_void_p]

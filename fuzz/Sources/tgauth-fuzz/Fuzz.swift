@@ -46,7 +46,7 @@ func oidcHolds(_ input: UnsafeBufferPointer<UInt8>) {
     _ = try? oidc.verify(String(decoding: input, as: UTF8.self), options: roomy)
     let name = text(input, 0..<input.count)
     let claims = JSONValue.serialize(.object([
-        ("iss", .string(IDTokenVerifier.telegramIssuer)), ("aud", .string("42")), ("sub", .string(name)),
+        ("iss", .string(OIDCProvider.telegram.issuer)), ("aud", .string("42")), ("sub", .string(name)),
         ("iat", .number("1700000000")), ("exp", .number("1700003600")),
     ]))
     let signingInput = Base64URL.encode(Array(#"{"alg":"EdDSA","kid":"ed"}"#.utf8)) + "." + Base64URL.encode(Array(claims.utf8))

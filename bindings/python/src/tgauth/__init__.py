@@ -24,6 +24,7 @@ from ._errors import (
     TooLargeError,
     BadClaimError,
     OAuthError,
+    NetworkError,
     UnknownKeyError,
 )
 from ._results import InitData, WebAppChat, WebAppUser, WidgetUser
@@ -49,7 +50,7 @@ __all__ = [
     "MiniAppValidator", "LoginWidgetVerifier", "ThirdPartyValidator", "validate_third_party",
     "sign_init_data", "sign_widget", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "DEFAULT_CACHE_SIZE", "CacheStats",
     "DeepLinkLogin", "LoginStart", "WebhookResult", "PollResult", "TelegramUser", "BadWebhookSecretError",
-    "StoreError", "StoreFullError", "StoreUnavailableError", "UnknownKeyError", "BadClaimError", "OAuthError", "INT64_MAX",
+    "StoreError", "StoreFullError", "StoreUnavailableError", "UnknownKeyError", "BadClaimError", "OAuthError", "NetworkError", "INT64_MAX",
     "__version__",
 ]
 

@@ -85,10 +85,17 @@ class OAuthError(AuthError):
     kind = "oauth_error"
 
 
+class NetworkError(AuthError):
+    """An HTTPS request (the key set, the token request) got no usable answer: no connection, TLS, a timeout,
+    an HTTP error status or an oversized answer."""
+
+    kind = "network"
+
+
 ERRORS_BY_KIND = {cls.kind: cls for cls in (
     MalformedError, MissingFieldError, BadHashError, BadSignatureError, ExpiredError, FutureAuthDateError, TooLargeError,
     BadWebhookSecretError, StoreFullError, StoreUnavailableError, UnknownKeyError, BadClaimError,
-    OAuthError)}
+    OAuthError, NetworkError)}
 
 
 def error_for(code: int, field: str, message: str) -> Exception:

@@ -81,6 +81,13 @@ class DeepLinkOptions(ctypes.Structure):
                 ("memory_capacity", c_size_t)]
 
 
+class OIDCOptions(ctypes.Structure):
+    """`tgauth_oidc_options`."""
+    _fields_ = [("client_secret", c_char_p), ("client_secret_len", c_size_t), ("redirect_uri", c_char_p),
+                ("redirect_uri_len", c_size_t), ("issuer", c_char_p), ("issuer_len", c_size_t), ("ca_file", c_char_p),
+                ("ca_file_len", c_size_t), ("timeout_ms", c_int64)]
+
+
 def _declare(name: str, restype, argtypes):
     fn = getattr(lib, name)
     fn.restype = restype
@@ -138,19 +145,22 @@ deeplink_wait = _declare("tgauth_deeplink_wait", c_int, _OUT + [c_char_p, c_size
 
 
 # ---- OpenID Connect (tgauth_oidc.h) --------------------------------------------------------------------
-oidc_new = _declare("tgauth_oidc_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_char_p, c_size_t])
+oidc_options_init = _declare("tgauth_oidc_options_init", c_int, [P(OIDCOptions)])
+oidc_new = _declare(
+    "tgauth_oidc_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(OIDCOptions)])
 oidc_free = _declare("tgauth_oidc_free", None, [c_void_p])
 oidc_set_jwks = _declare("tgauth_oidc_set_jwks", c_int, [c_void_p, P(Error), c_char_p, c_size_t])
 oidc_verify = _declare(
     "tgauth_oidc_verify", c_int,
     [c_void_p, c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(Check)])
 oidc_authorization_request = _declare(
-    "tgauth_oidc_authorization_request", c_int,
-    [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, c_int])
-oidc_token_request = _declare(
-    "tgauth_oidc_token_request", c_int,
-    [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t,
-     c_char_p, c_size_t])
+    "tgauth_oidc_authorization_request", c_int, _OUT + [c_char_p, c_size_t, c_int])
+oidc_exchange = _declare(
+    "tgauth_oidc_exchange", c_int,
+    [c_void_p, P(c_void_p), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, c_char_p, c_size_t, P(Check)])
+oidc_token_request = _declare("tgauth_oidc_token_request", c_int, _OUT + [c_char_p, c_size_t, c_char_p, c_size_t])
+id_token_free = _declare("tgauth_id_token_free", None, [c_void_p])
+id_token_claims = _declare("tgauth_id_token_claims", ctypes.c_void_p, [c_void_p, P(c_size_t)])
 oidc_token_response = _declare("tgauth_oidc_token_response", c_int, [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t])
 
 

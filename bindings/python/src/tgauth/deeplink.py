@@ -27,15 +27,16 @@ _record_size = [0]
 def _run(fn, handle: _call.Handle, *args) -> List[str]:
     """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings."""
     err = _ffi.Error()
+    capacity = _record_size[0]  # what this call offers; other threads may raise the shared size meanwhile
     while True:
-        size = ctypes.c_size_t(_record_size[0])
-        out = ctypes.create_string_buffer(max(size.value, 1))
+        size = ctypes.c_size_t(capacity)
+        out = ctypes.create_string_buffer(max(capacity, 1))
         code = fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args)
         if code == _ffi.OK:
             return out.raw[: size.value].decode().split("\0")[:-1]
-        if code != _ffi.BUFFER_TOO_SMALL or size.value <= _record_size[0]:
+        if code != _ffi.BUFFER_TOO_SMALL or size.value <= capacity:
             raise _call.failure(code, err)
-        _record_size[0] = size.value
+        capacity = _record_size[0] = size.value
 
 
 @dataclass(frozen=True)

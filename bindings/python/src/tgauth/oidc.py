@@ -51,42 +51,72 @@ _CLAIM_FIELDS = frozenset(name for name, *_ in FIELDS["IDToken"])
 
 
 class TelegramOIDC:
-    """Verifies id_tokens for one client (the bot id) with Telegram's key set (the JWKS JSON, as served by
-    https://oauth.telegram.org/.well-known/jwks.json). Safe to share between threads; `set_jwks` replaces
-    the keys while others verify."""
+    """Log In With Telegram for one client (the bot id): verifies id_tokens, starts logins and exchanges their
+    codes. Safe to share between threads.
 
-    __slots__ = ("_handle", "client_id", "redirect_uri", "_secret")
+    Keys: pass `jwks` (the key set JSON, as served by https://oauth.telegram.org/.well-known/jwks.json) and
+    replace it with `set_jwks`; or leave it out, and the library fetches the set over HTTPS when a verification
+    first needs it, keeps it as its Cache-Control max-age says (an hour by default), fetches again at once for
+    an unknown kid (then at most once a minute), and keeps the last good set when a fetch fails.
 
-    def __init__(self, client_id: Union[str, int], jwks: Text, client_secret: Optional[str] = None,
-                 redirect_uri: Optional[str] = None) -> None:
-        """`client_secret` and `redirect_uri` are needed for the authorization-code flow only."""
+    `client_secret` and `redirect_uri` are needed for the authorization-code flow only; `issuer` names a
+    stand-in for Telegram (tests), `ca_file` the PEM certificates to trust instead of the system's, and
+    `timeout` the seconds one HTTPS request may take."""
+
+    __slots__ = ("_handle", "client_id", "redirect_uri")
+
+    def __init__(self, client_id: Union[str, int], client_secret: Optional[str] = None,
+                 redirect_uri: Optional[str] = None, jwks: Optional[Text] = None, *, issuer: Optional[str] = None,
+                 ca_file: Optional[str] = None, timeout: Optional[float] = None) -> None:
         self.client_id = str(client_id)
         self.redirect_uri = redirect_uri
-        self._secret = client_secret
-        raw, cid = _data(jwks, "jwks"), self.client_id.encode()
-        self._handle = _call.new_handle(_ffi.oidc_new, _ffi.oidc_free, cid, len(cid), raw, len(raw))
-
-    def _flow_arguments(self) -> Tuple[bytes, bytes]:
-        if self.redirect_uri is None:
-            raise ValueError("the authorization-code flow needs redirect_uri")
-        return self.client_id.encode(), self.redirect_uri.encode()
+        options = _ffi.OIDCOptions()
+        _ffi.oidc_options_init(ctypes.byref(options))
+        for name, value in (("client_secret", client_secret), ("redirect_uri", redirect_uri), ("issuer", issuer),
+                            ("ca_file", ca_file)):
+            if value is not None:
+                raw = _data(value, name)
+                setattr(options, name, raw)
+                setattr(options, name + "_len", len(raw))
+        if timeout is not None:
+            if not timeout > 0:
+                raise ValueError("timeout must be a positive number of seconds")
+            options.timeout_ms = int(timeout * 1000)
+        keys, cid = (None if jwks is None else _data(jwks, "jwks")), self.client_id.encode()
+        self._handle = _call.new_handle(_ffi.oidc_new, _ffi.oidc_free, cid, len(cid), keys,
+                                        0 if keys is None else len(keys), ctypes.byref(options))
 
     def authorization_request(self, scopes: Sequence[str] = ("openid", "profile"), nonce: bool = True) -> AuthorizationRequest:
-        """A login's start: fresh state, nonce and PKCE code verifier, and the URL of Telegram's /auth."""
-        cid, uri = self._flow_arguments()
+        """A login's start: fresh state, nonce and PKCE code verifier, and the URL of the provider's /auth."""
         s = " ".join(scopes).encode()
         url, state, n, verifier = _record(lambda out, size, err: _ffi.oidc_authorization_request(
-            out, size, err, cid, len(cid), uri, len(uri), s, len(s), 1 if nonce else 0))
+            self._handle.ptr, out, size, err, s, len(s), 1 if nonce else 0))
         return AuthorizationRequest(url, state, n or None, verifier)
 
+    def exchange(self, code: str, code_verifier: str, expected_nonce: Optional[str] = None,
+                 max_age: Optional[int] = None, now: Optional[int] = None) -> IDToken:
+        """Exchanges the callback's code at the token endpoint over HTTPS and verifies the id_token it answers
+        with the request's nonce. Raises OAuthError when the endpoint refuses (a used or wrong code, verifier or
+        secret), NetworkError when no answer comes, or what verify_id_token raises."""
+        c, v = _data(code, "code"), _data(code_verifier, "code_verifier")
+        wanted = None if expected_nonce is None else expected_nonce.encode()
+        token, err = ctypes.c_void_p(), _ffi.Error()
+        rc = _ffi.oidc_exchange(self._handle.ptr, ctypes.byref(token), ctypes.byref(err), c, len(c), v, len(v), wanted,
+                                0 if wanted is None else len(wanted), _limits(max_age, now, 1 << 20).ref)
+        if rc != _ffi.OK:
+            raise _call.failure(rc, err)
+        try:
+            length = ctypes.c_size_t()
+            claims = ctypes.string_at(_ffi.id_token_claims(token, ctypes.byref(length)), length.value)
+        finally:
+            _ffi.id_token_free(token)
+        return _id_token(claims)
+
     def token_request(self, code: str, code_verifier: str) -> TokenRequest:
-        """The request that exchanges the callback's code for tokens (make it with any HTTP client)."""
-        cid, uri = self._flow_arguments()
-        secret = None if self._secret is None else self._secret.encode()
-        c, v = code.encode(), code_verifier.encode()
-        parts = _record(lambda out, size, err: _ffi.oidc_token_request(
-            out, size, err, cid, len(cid), uri, len(uri), secret, 0 if secret is None else len(secret), c, len(c),
-            v, len(v)))
+        """The request that exchanges the callback's code for tokens, for making it with another HTTP client
+        (an async one); `exchange` makes it itself."""
+        c, v = _data(code, "code"), _data(code_verifier, "code_verifier")
+        parts = _record(lambda out, size, err: _ffi.oidc_token_request(self._handle.ptr, out, size, err, c, len(c), v, len(v)))
         return TokenRequest(parts[0], dict(zip(parts[2::2], parts[3::2])), parts[1])
 
     def read_token_response(self, body: Text, nonce: Optional[str] = None, now: Optional[int] = None) -> Tuple[TokenResponse, IDToken]:
@@ -107,8 +137,9 @@ class TelegramOIDC:
     def verify_id_token(self, token: Text, nonce: Optional[str] = None, max_age: Optional[int] = None,
                         now: Optional[int] = None) -> IDToken:
         """Checks the token's signature and claims (iss, aud, sub, exp, iat; `nonce` when given; `max_age`
-        seconds from iat when given). Raises an AuthError subclass: BadSignatureError, UnknownKeyError
-        (fetch the key set again), ExpiredError, FutureAuthDateError, BadClaimError, MalformedError."""
+        seconds from iat when given). Raises an AuthError subclass: BadSignatureError, UnknownKeyError (a key
+        set given: replace it; fetched: it was fetched again already), ExpiredError, FutureAuthDateError,
+        BadClaimError, MalformedError; NetworkError when keys are fetched and none could be yet."""
         raw = token.encode() if type(token) is str else _data(token, "token")
         wanted = None if nonce is None else nonce.encode()
         check = _limits(max_age, now, 1 << 20)
@@ -123,15 +154,19 @@ class TelegramOIDC:
             if code != _ffi.BUFFER_TOO_SMALL:
                 raise _call.failure(code, s.err)
             s.resize(s.length.value)
-        text = s.data[: s.length.value - 1]
-        claims = json.loads(text)
-        result = object.__new__(IDToken)  # a frozen dataclass, filled through its __dict__
-        d = result.__dict__
-        extras = {}
-        for name, value in claims.items():
-            if name in _CLAIM_FIELDS:
-                d[name] = value
-            else:
-                extras[name] = value
-        d["extras"] = extras
-        return result
+        return _id_token(s.data[: s.length.value - 1])
+
+
+def _id_token(claims_json: bytes) -> IDToken:
+    """The IDToken of verified claims: the schema's claims as fields, the others as extras."""
+    claims = json.loads(claims_json)
+    result = object.__new__(IDToken)  # a frozen dataclass, filled through its __dict__
+    d = result.__dict__
+    extras = {}
+    for name, value in claims.items():
+        if name in _CLAIM_FIELDS:
+            d[name] = value
+        else:
+            extras[name] = value
+    d["extras"] = extras
+    return result
