@@ -66,8 +66,8 @@ python: lib
 venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography" 2>/dev/null || \
-	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography
+	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography, selenium" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography selenium
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 
@@ -103,6 +103,8 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	@echo "== Python deep-link login server (examples/python/login_server.py), Telegram simulated"
 	$(VENV)/bin/python examples/python/deeplink_demo.py
 	$(VENV)/bin/python examples/python/deeplink_demo.py --redis auto
+	@echo "== Python OpenID Connect site (examples/python/oidc_app.py), Telegram's provider simulated over HTTPS"
+	$(VENV)/bin/python examples/python/oidc_demo.py
 
 # ---- tests ----------------------------------------------------------------------------------------
 
@@ -160,6 +162,7 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 
 # the installed package (not the source tree) is what the suites import
 test-python: venv cli
+	@scripts/ensure-deps.sh browser
 	cd bindings/python && TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
 

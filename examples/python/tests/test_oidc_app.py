@@ -1,0 +1,226 @@
+"""oidc_app.py against the local Telegram OIDC simulator over HTTPS (a test CA made for each simulator): the
+redirect flow for each algorithm, the id_token endpoint of telegram-login.js, a key rotation, a wrong state, a
+replayed code, the provider going down, and what the logs hold."""
+import json
+import logging
+import os
+import re
+import sys
+import time
+
+import pytest
+
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), ".."))
+import oidc_simulator  # noqa: E402
+import tgauth  # noqa: E402
+from oidc_demo import CLIENT_ID, CLIENT_SECRET, Browser, Site, log_in  # noqa: E402
+from tgauth.oidc import TelegramOIDC  # noqa: E402
+
+# the provider_and_site fixture is in conftest.py
+
+
+def logged_in_user(browser: Browser, site: Site):
+    status, _, body = browser.request(site.url + "/me")
+    return json.loads(body) if status == 200 else None
+
+
+@pytest.mark.parametrize("provider_and_site", oidc_simulator.ALGORITHMS, indirect=True)
+def test_the_redirect_flow_logs_in_with_each_algorithm(provider_and_site):
+    provider, sim, site = provider_and_site
+    browser, status, url, page = log_in(site, sim.ca_file)
+    assert status == 200 and url == site.url + "/" and "Logged in as <b>Vladislav K</b>" in page
+    hops = [(s, u.split("?")[0]) for s, u in browser.hops]
+    assert hops == [(302, site.url + "/login"), (200, sim.issuer + "/auth"), (302, sim.issuer + "/auth"),
+                    (302, site.url + "/callback"), (200, site.url + "/")]
+    user = logged_in_user(browser, site)
+    assert user["id"] == 279058397 and user["username"] == "vdkfrost" and user["sub"].startswith("sim-")
+    assert provider.jwks_fetches == 1 and provider.token_requests == 1
+    # the authorization request carried state, nonce and an S256 challenge, never the verifier
+    auth_url = next(u for s, u in browser.hops if u.startswith(sim.issuer + "/auth?"))
+    for name in ("state=", "nonce=", "code_challenge=", "code_challenge_method=S256", "scope=openid%20profile"):
+        assert name in auth_url
+    assert "code_verifier" not in auth_url
+
+
+def test_a_second_login_uses_the_cached_keys(provider_and_site):
+    provider, sim, site = provider_and_site
+    for _ in range(3):
+        assert log_in(site, sim.ca_file)[1] == 200
+    assert provider.jwks_fetches == 1 and provider.token_requests == 3
+
+
+def test_a_wrong_state_is_refused_and_ends_the_login(provider_and_site):
+    provider, sim, site = provider_and_site
+    browser = Browser(sim.ca_file)
+    status, url, page = browser.follow(site.url + "/login")
+    form = page
+    # the user accepts, but the callback comes back with another state (a forged or crossed callback)
+    status, headers, _ = browser.request(sim.issuer + "/auth", *_form_of(form))
+    callback = headers["Location"]
+    forged = re.sub(r"state=[^&]+", "state=forged", callback)
+    status, _, body = browser.request(forged)
+    assert status == 400 and "state" in body
+    assert provider.token_requests == 0  # the code was never exchanged
+    # and the login is over: the real callback no longer works in this browser either
+    assert browser.request(callback)[0] == 400
+    assert logged_in_user(browser, site) is None
+
+
+def _form_of(page: str):
+    from oidc_demo import _Form
+    from urllib.parse import urlencode
+
+    form = _Form()
+    form.feed(page)
+    return urlencode(form.fields).encode(), {"Content-Type": "application/x-www-form-urlencoded"}
+
+
+def approved_callback(site: Site, sim):
+    """A login accepted at the provider, its callback not yet followed: (browser, callback URL)."""
+    browser = Browser(sim.ca_file)
+    _, _, page = browser.follow(site.url + "/login")
+    _, headers, _ = browser.request(sim.issuer + "/auth", *_form_of(page))
+    return browser, headers["Location"]
+
+
+def test_a_replayed_code_is_refused(provider_and_site):
+    provider, sim, site = provider_and_site
+    browser = Browser(sim.ca_file)
+    _, _, page = browser.follow(site.url + "/login")
+    _, headers, _ = browser.request(sim.issuer + "/auth", *_form_of(page))
+    callback = headers["Location"]
+    assert browser.follow(callback)[0] == 200 and logged_in_user(browser, site) is not None
+    # replayed in the same browser: the login it belonged to is used up
+    assert browser.request(callback)[0] == 400
+    # replayed by an attacker who also holds a login of their own: the site exchanges it, Telegram refuses
+    attacker = Browser(sim.ca_file)
+    _, _, page = attacker.follow(site.url + "/login")
+    _, headers, _ = attacker.request(sim.issuer + "/auth", *_form_of(page))
+    own_state = re.search(r"state=([^&]+)", headers["Location"]).group(1)
+    stolen_code = re.search(r"code=([^&]+)", callback).group(1)
+    status, _, body = attacker.request(f"{site.url}/callback?code={stolen_code}&state={own_state}")
+    assert status == 401 and "could not be verified" in body and logged_in_user(attacker, site) is None
+    assert provider.token_requests == 2
+
+
+def test_the_exchange_itself_refuses_a_replayed_code_and_a_wrong_verifier(provider_and_site):
+    provider, sim, site = provider_and_site
+    client = TelegramOIDC(CLIENT_ID, client_secret=CLIENT_SECRET, redirect_uri=site.url + "/callback", issuer=sim.issuer,
+                          ca_file=sim.ca_file)
+    start = client.authorization_request(["openid", "profile", "phone"])
+    from urllib.parse import parse_qs, urlsplit
+
+    q = {k: v[0] for k, v in parse_qs(urlsplit(start.url).query).items()}
+    code = provider.approve(q)
+    token = client.exchange(code, start.code_verifier, expected_nonce=start.nonce)
+    assert token.id == 279058397 and token.phone_number == "+15555550123" and token.nonce == start.nonce
+    with pytest.raises(tgauth.OAuthError, match="invalid_grant") as e:
+        client.exchange(code, start.code_verifier, expected_nonce=start.nonce)
+    assert code not in str(e.value) and start.code_verifier not in str(e.value)
+    other = provider.approve(q)
+    with pytest.raises(tgauth.OAuthError, match="PKCE"):
+        client.exchange(other, "w" * 43, expected_nonce=start.nonce)
+    with pytest.raises(tgauth.BadClaimError, match="nonce"):
+        client.exchange(provider.approve(q), start.code_verifier, expected_nonce="another-nonce")
+    wrong_secret = TelegramOIDC(CLIENT_ID, client_secret="not-the-secret", redirect_uri=site.url + "/callback",
+                                issuer=sim.issuer, ca_file=sim.ca_file)
+    with pytest.raises(tgauth.OAuthError, match="invalid_client") as e:
+        wrong_secret.exchange(provider.approve(q), start.code_verifier)
+    assert "not-the-secret" not in str(e.value)
+
+
+def test_telegram_login_js_hands_over_an_id_token(provider_and_site):
+    provider, sim, site = provider_and_site
+    browser = Browser(sim.ca_file)
+    status, _, body = browser.request(site.url + "/login/nonce")
+    nonce = json.loads(body)["nonce"]
+    # what telegram-login.js would receive from Telegram and hand to the page
+    token = provider.id_token(nonce)
+    status, _, body = browser.request(site.url + "/auth/id-token", json.dumps({"id_token": token}).encode(),
+                                      {"Content-Type": "application/json", "Accept": "application/json"})
+    assert status == 200 and json.loads(body)["id"] == 279058397
+    assert logged_in_user(browser, site)["name"] == "Vladislav K"
+    # another nonce (a token from someone else's login), a token for another bot, a forged signature
+    for bad, kind in ((provider.id_token("someone-elses"), "bad_claim"), (provider.id_token(None, aud="1"), "bad_claim")):
+        other = Browser(sim.ca_file)
+        other.request(site.url + "/login/nonce")
+        status, _, body = other.request(site.url + "/auth/id-token", json.dumps({"id_token": bad}).encode(),
+                                        {"Content-Type": "application/json", "Accept": "application/json"})
+        assert status == 401 and json.loads(body)["error"] == kind
+    other = Browser(sim.ca_file)
+    nonce = json.loads(other.request(site.url + "/login/nonce")[2])["nonce"]
+    forged = provider.id_token(nonce)[:-4] + "AAAA"
+    status, _, body = other.request(site.url + "/auth/id-token", json.dumps({"id_token": forged}).encode(),
+                                    {"Content-Type": "application/json", "Accept": "application/json"})
+    assert status == 401 and json.loads(body)["error"] in ("bad_signature", "malformed")
+
+
+def test_a_key_rotation_is_picked_up_by_the_unknown_kid(provider_and_site):
+    provider, sim, site = provider_and_site
+    assert log_in(site, sim.ca_file)[1] == 200
+    old = provider.keys[provider.alg][0]
+    new = provider.rotate()
+    assert new != old
+    browser, status, _, page = log_in(site, sim.ca_file)
+    assert status == 200 and "Logged in as" in page
+    assert provider.jwks_fetches == 2  # fetched again once, for the unknown kid; within its max-age otherwise
+    # a second rotation within the minute: no third fetch, and the token's kid stays unknown
+    provider.rotate()
+    browser = Browser(sim.ca_file)
+    nonce = json.loads(browser.request(site.url + "/login/nonce")[2])["nonce"]
+    status, _, body = browser.request(site.url + "/auth/id-token", json.dumps({"id_token": provider.id_token(nonce)}).encode(),
+                                      {"Content-Type": "application/json", "Accept": "application/json"})
+    assert status == 401 and json.loads(body)["error"] == "unknown_key" and provider.jwks_fetches == 2
+
+
+def test_the_provider_going_down(provider_and_site):
+    provider, sim, site = provider_and_site
+    assert log_in(site, sim.ca_file)[1] == 200  # the keys are fetched and cached
+    browser = Browser(sim.ca_file)
+    nonce = json.loads(browser.request(site.url + "/login/nonce")[2])["nonce"]
+    token = provider.id_token(nonce)
+    waiting, callback = approved_callback(site, sim)
+    sim.stop()
+    # the cached keys still verify a token signed before the provider went away
+    status, _, body = browser.request(site.url + "/auth/id-token", json.dumps({"id_token": token}).encode(),
+                                      {"Content-Type": "application/json", "Accept": "application/json"})
+    assert status == 200 and json.loads(body)["id"] == 279058397
+    # a login whose code must still be exchanged fails cleanly
+    status, _, body = waiting.request(callback)
+    assert status == 502 and "could not be reached" in body and logged_in_user(waiting, site) is None
+    client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, ca_file=sim.ca_file, timeout=2)
+    with pytest.raises(tgauth.NetworkError, match="127.0.0.1"):
+        client.verify_id_token(token)  # a new client, no keys yet, nothing to fetch them from
+
+
+def test_tls_is_verified(provider_and_site, tmp_path):
+    provider, sim, site = provider_and_site
+    token = provider.id_token()
+    # without the test CA, the simulator's certificate is not trusted
+    client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, timeout=5)
+    with pytest.raises(tgauth.NetworkError, match="(?i)certificate|SSL"):
+        client.verify_id_token(token)
+    # another CA's file does not help either
+    (tmp_path / "other").mkdir()
+    other = oidc_simulator.Simulator(oidc_simulator.Provider(CLIENT_ID, CLIENT_SECRET), str(tmp_path / "other"))
+    other.server_close()
+    client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, ca_file=other.ca_file, timeout=5)
+    with pytest.raises(tgauth.NetworkError):
+        client.verify_id_token(token)
+    client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, ca_file=sim.ca_file)
+    assert client.verify_id_token(token).id == 279058397
+
+
+def test_no_secret_reaches_the_logs(provider_and_site, caplog):
+    provider, sim, site = provider_and_site
+    caplog.set_level(logging.DEBUG)
+    browser, status, _, _ = log_in(site, sim.ca_file)
+    assert status == 200
+    waiting, callback = approved_callback(site, sim)
+    sim.stop()
+    assert waiting.request(callback)[0] == 502  # Telegram is down: logged as a warning
+    text = caplog.text
+    assert "unreachable" in text
+    codes = [u for _, u in browser.hops if "code=" in u]
+    assert codes and re.search(r"code=([^&]+)", codes[0]).group(1) not in text
+    assert CLIENT_SECRET not in text
