@@ -20,20 +20,31 @@ public final class OIDCClient: Sendable {
     ///     the provider's `jwks_uri` with `http`, first when a verification needs it.
     ///   - provider: Telegram unless a stand-in is given.
     ///   - http: the timeout and CA file of the HTTPS requests.
-    public init(
+    public convenience init(
         clientID: String, clientSecret: String? = nil, redirectURI: String? = nil, jwks: JSONWebKeySet? = nil,
         provider: OIDCProvider = .telegram, http: HTTPSClient? = nil
     ) throws(TelegramAuthError) {
-        guard !clientID.isEmpty else { throw .invalidArgument("the client id is empty") }
         let client: HTTPSClient
         if let http { client = http } else { client = try HTTPSClient() }
+        try self.init(
+            clientID: clientID, clientSecret: clientSecret, redirectURI: redirectURI,
+            keys: jwks.map { KeySetCache(keys: $0) } ?? KeySetCache(url: provider.jwksURI, client: client), provider: provider,
+            http: client)
+    }
+
+    /// A client whose keys come from `keys` (one cache may serve the clients of several bots).
+    public init(
+        clientID: String, clientSecret: String? = nil, redirectURI: String? = nil, keys: KeySetCache,
+        provider: OIDCProvider = .telegram, http: HTTPSClient
+    ) throws(TelegramAuthError) {
+        guard !clientID.isEmpty else { throw .invalidArgument("the client id is empty") }
         self.clientID = clientID
         self.provider = provider
-        self.http = client
+        self.http = http
+        self.keys = keys
         flow = try redirectURI.map { (uri) throws(TelegramAuthError) in
             try AuthorizationCodeFlow(clientID: clientID, redirectURI: uri, clientSecret: clientSecret, provider: provider)
         }
-        keys = jwks.map { KeySetCache(keys: $0) } ?? KeySetCache(url: provider.jwksURI, client: client)
     }
 
     /// Replaces the key set (after a rotation). Threads verifying meanwhile use the old set or the new one.

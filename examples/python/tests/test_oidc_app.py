@@ -224,3 +224,21 @@ def test_no_secret_reaches_the_logs(provider_and_site, caplog):
     codes = [u for _, u in browser.hops if "code=" in u]
     assert codes and re.search(r"code=([^&]+)", codes[0]).group(1) not in text
     assert CLIENT_SECRET not in text
+
+
+def test_the_cli_fetches_the_key_set_over_https(provider_and_site):
+    import subprocess
+
+    provider, sim, site = provider_and_site
+    cli = os.environ.get("TGAUTH_CLI") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "build", "bin", "tgauth")
+    base = [cli, "verify", "id-token", "--client-id", CLIENT_ID, "--jwks-url", sim.issuer + "/.well-known/jwks.json",
+            "--issuer", sim.issuer]
+    run = subprocess.run(base + ["--ca-file", sim.ca_file, provider.id_token(nonce="n-1")], capture_output=True, text=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout)["id"] == 279058397 and provider.jwks_fetches == 1
+    # without the CA the certificate is refused, and the exit status says the input was not accepted
+    run = subprocess.run(base + [provider.id_token()], capture_output=True, text=True)
+    assert run.returncode != 0 and "network" in run.stderr
+    # the issuer is checked: Telegram's is not the simulator's
+    run = subprocess.run(base[:-2] + ["--ca-file", sim.ca_file, provider.id_token()], capture_output=True, text=True)
+    assert run.returncode != 0 and "bad_claim" in run.stderr and "iss" in run.stderr
