@@ -66,9 +66,9 @@ private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuth
     guard let verifier, let outLen else { return invalid(err, "NULL client or length pointer") }
     do {
         let room = out == nil ? 0 : try capacity(outLen.pointee)
-        let text = String(decoding: try inputBytes(token, tokenLen), as: UTF8.self)
+        let bytes = Array(try inputBytes(token, tokenLen))
         let client = unboxed(verifier, as: OIDCClient.self)
-        let claims = try client.verify(text, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON + [0]
+        let claims = try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON + [0]
         if claims.count <= room, let out {
             claims.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: claims.count) }
         }
@@ -86,8 +86,8 @@ private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuth
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(verifier, as: OIDCClient.self, token, err) { (client) throws(TelegramAuthError) in
-        let text = String(decoding: try inputBytes(idToken, idTokenLen), as: UTF8.self)
-        return retainResult(try client.verify(text, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).token)
+        let bytes = Array(try inputBytes(idToken, idTokenLen))
+        return retainResult(try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).token)
     }
 }
 

@@ -37,7 +37,13 @@ public struct IDTokenVerifier: Sendable {
     public func verify(
         _ token: String, nonce: String? = nil, options: ValidationOptions = ValidationOptions(maxAge: nil)
     ) throws(TelegramAuthError) -> VerifiedIDToken {
-        let bytes = Array(token.utf8)
+        try verify(bytes: Array(token.utf8), nonce: nonce, options: options)
+    }
+
+    /// The same, for the token's bytes.
+    public func verify(
+        bytes: [UInt8], nonce: String? = nil, options: ValidationOptions = ValidationOptions(maxAge: nil)
+    ) throws(TelegramAuthError) -> VerifiedIDToken {
         guard bytes.count <= Self.maxTokenBytes else {
             throw TelegramAuthError(.tooLarge, "the id_token is \(bytes.count) bytes; the limit is \(Self.maxTokenBytes)")
         }
@@ -61,8 +67,8 @@ public struct IDTokenVerifier: Sendable {
         guard JWSAlgorithm(rawValue: alg) == key.algorithm else {
             throw TelegramAuthError(.badSignature, field: "alg", "alg \(alg) is not the algorithm of key \(kid) (\(key.algorithm.rawValue))")
         }
-        let signingInput = Array(bytes[..<(parts[0].count + 1 + parts[1].count)])
-        guard key.isValidSignature(signature, for: signingInput) else {
+        let signed = parts[0].count + 1 + parts[1].count  // header.payload, in place
+        guard bytes.withUnsafeBytes({ key.isValidSignature(signature, for: UnsafeRawBufferPointer(rebasing: $0[..<signed])) }) else {
             throw TelegramAuthError(.badSignature, field: "signature", "the id_token's signature does not verify with key \(kid)")
         }
 

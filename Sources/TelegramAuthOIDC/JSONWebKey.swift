@@ -79,8 +79,13 @@ public struct JSONWebKey: @unchecked Sendable {
 
     /// Whether `signature` (JWS form: raw r‖s for ECDSA) signs `message` with this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
+        message.withUnsafeBytes { isValidSignature(signature, for: $0) }
+    }
+
+    /// The same, over bytes in place (the signing input inside the token).
+    public func isValidSignature(_ signature: [UInt8], for message: UnsafeRawBufferPointer) -> Bool {
         if let evp { return evp.verify(signature, message, ecdsa: algorithm == .es256) }
-        if let ed25519 { return ed25519.isValidSignature(signature, for: message) }
+        if let ed25519 { return signature.withUnsafeBytes { ed25519.isValidSignature($0, for: message) } }
         return secp256k1?.verify(signature, message) ?? false
     }
 }
@@ -115,6 +120,10 @@ private func permanent(_ s: StaticString) -> UnsafePointer<CChar> {
 /// An OpenSSL public key (RSA or P-256), freed with its last reference.
 final class EVPKey: @unchecked Sendable {
     let pkey: OpaquePointer
+    /// A SHA-256 verification context set up once for this key; each verification works on a copy. Setting one
+    /// up fetches the digest and signature algorithms from the provider, about 2.5 us of a 17 us RS256 verify
+    /// measured here; the copy skips it. Only ever read, so threads may copy it at once.
+    let template: OpaquePointer
     var bits: Int { Int(EVP_PKEY_get_bits(pkey)) }
 
     private init(type: String, kid: String, _ push: (OpaquePointer) -> Bool) throws(TelegramAuthError) {
@@ -130,7 +139,14 @@ final class EVPKey: @unchecked Sendable {
         guard EVP_PKEY_fromdata_init(ctx) == 1, EVP_PKEY_fromdata(ctx, &key, tg_evp_pkey_public_key, params) == 1, let key else {
             throw .invalidArgument("JWK \(kid): not a valid \(type) public key")
         }
+        guard let template = EVP_MD_CTX_new() else { EVP_PKEY_free(key); throw .invalidArgument("OpenSSL could not allocate") }
+        guard EVP_DigestVerifyInit(template, nil, EVP_sha256(), nil, key) == 1 else {
+            EVP_MD_CTX_free(template)
+            EVP_PKEY_free(key)
+            throw .invalidArgument("JWK \(kid): OpenSSL cannot verify with this \(type) key")
+        }
         pkey = key
+        self.template = template
     }
 
     convenience init(rsaModulus n: [UInt8], exponent e: [UInt8], kid: String) throws(TelegramAuthError) {
@@ -157,10 +173,13 @@ final class EVPKey: @unchecked Sendable {
         guard EVP_PKEY_public_check(check) == 1 else { throw .invalidArgument("JWK \(kid): not a point of P-256") }
     }
 
-    deinit { EVP_PKEY_free(pkey) }
+    deinit {
+        EVP_MD_CTX_free(template)
+        EVP_PKEY_free(pkey)
+    }
 
     /// RS256, or ES256 with the JWS signature (r‖s, 32 bytes each) turned into the DER OpenSSL verifies.
-    func verify(_ signature: [UInt8], _ message: [UInt8], ecdsa: Bool) -> Bool {
+    func verify(_ signature: [UInt8], _ message: UnsafeRawBufferPointer, ecdsa: Bool) -> Bool {
         var der = signature
         if ecdsa {
             guard signature.count == 64, let converted = Self.der(signature) else { return false }
@@ -168,8 +187,8 @@ final class EVPKey: @unchecked Sendable {
         }
         guard let md = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(md) }
-        guard EVP_DigestVerifyInit(md, nil, EVP_sha256(), nil, pkey) == 1 else { return false }
-        return EVP_DigestVerify(md, der, der.count, message, message.count) == 1
+        guard EVP_MD_CTX_copy_ex(md, template) == 1 else { return false }
+        return EVP_DigestVerify(md, der, der.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1
     }
 
     /// r‖s as a DER ECDSA-Sig-Value.
@@ -201,7 +220,7 @@ final class Secp256k1PublicKey: @unchecked Sendable {
 
     /// ES256K: r‖s, S brought to its low form first (JWS signers may give either; both are valid ECDSA, and
     /// libsecp256k1 verifies only the low one). An r or s of zero or not below the order is refused.
-    func verify(_ signature: [UInt8], _ message: [UInt8]) -> Bool {
+    func verify(_ signature: [UInt8], _ message: UnsafeRawBufferPointer) -> Bool {
         guard signature.count == 64 else { return false }
         var parsed = secp256k1_ecdsa_signature(), normal = secp256k1_ecdsa_signature()
         guard secp256k1_ecdsa_signature_parse_compact(Self.context, &parsed, signature) == 1 else { return false }

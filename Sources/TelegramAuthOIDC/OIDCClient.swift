@@ -56,15 +56,22 @@ public final class OIDCClient: Sendable {
     public func verify(
         _ token: String, nonce: String? = nil, options: ValidationOptions = ValidationOptions(maxAge: nil)
     ) throws(TelegramAuthError) -> VerifiedIDToken {
+        try verify(bytes: Array(token.utf8), nonce: nonce, options: options)
+    }
+
+    /// The same, for the token's bytes.
+    public func verify(
+        bytes token: [UInt8], nonce: String? = nil, options: ValidationOptions = ValidationOptions(maxAge: nil)
+    ) throws(TelegramAuthError) -> VerifiedIDToken {
         let set = try keys.current()
         do {
-            return try IDTokenVerifier(clientID: clientID, keys: set, issuer: provider.issuer).verify(token, nonce: nonce, options: options)
+            return try IDTokenVerifier(clientID: clientID, keys: set, issuer: provider.issuer).verify(bytes: token, nonce: nonce, options: options)
         } catch where error.kind == .unknownKey {
             guard let fresh = keys.refreshForUnknownKey() else {
                 guard let failure = keys.lastFailure else { throw error }
                 throw TelegramAuthError(.unknownKey, field: error.field, "\(error.detail) (the last fetch failed: \(failure.detail))")
             }
-            return try IDTokenVerifier(clientID: clientID, keys: fresh, issuer: provider.issuer).verify(token, nonce: nonce, options: options)
+            return try IDTokenVerifier(clientID: clientID, keys: fresh, issuer: provider.issuer).verify(bytes: token, nonce: nonce, options: options)
         }
     }
 

@@ -150,9 +150,8 @@ oidc_new = _declare(
     "tgauth_oidc_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(OIDCOptions)])
 oidc_free = _declare("tgauth_oidc_free", None, [c_void_p])
 oidc_set_jwks = _declare("tgauth_oidc_set_jwks", c_int, [c_void_p, P(Error), c_char_p, c_size_t])
-oidc_verify = _declare(
-    "tgauth_oidc_verify", c_int,
-    [c_void_p, c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t, c_char_p, c_size_t, P(Check)])
+# (client, out, out_len, err, token, token_len, nonce, nonce_len, check), as ready ctypes objects
+oidc_verify = _undeclared("tgauth_oidc_verify")
 oidc_authorization_request = _declare(
     "tgauth_oidc_authorization_request", c_int, _OUT + [c_char_p, c_size_t, c_int])
 oidc_exchange = _declare(

@@ -48,6 +48,14 @@ def _record(call) -> List[str]:
 
 #: the claims the schema declares (schema/results.json); the others are the token's extras
 _CLAIM_FIELDS = frozenset(name for name, *_ in FIELDS["IDToken"])
+#: an id_token's own limits: no age limit unless asked (exp decides), a token of at most 1 MiB
+_TOKEN_BYTES = 1 << 20
+_NO_AGE_LIMIT = _limits(None, None, _TOKEN_BYTES)
+_NO_LENGTH = ctypes.c_size_t(0)
+
+
+def _token_limits(max_age: Optional[int], now: Optional[int]):
+    return _NO_AGE_LIMIT if max_age is None and now is None else _limits(max_age, now, _TOKEN_BYTES)
 
 
 class TelegramOIDC:
@@ -102,7 +110,7 @@ class TelegramOIDC:
         wanted = None if expected_nonce is None else expected_nonce.encode()
         token, err = ctypes.c_void_p(), _ffi.Error()
         rc = _ffi.oidc_exchange(self._handle.ptr, ctypes.byref(token), ctypes.byref(err), c, len(c), v, len(v), wanted,
-                                0 if wanted is None else len(wanted), _limits(max_age, now, 1 << 20).ref)
+                                0 if wanted is None else len(wanted), _token_limits(max_age, now).ref)
         if rc != _ffi.OK:
             raise _call.failure(rc, err)
         try:
@@ -110,7 +118,7 @@ class TelegramOIDC:
             claims = ctypes.string_at(_ffi.id_token_claims(token, ctypes.byref(length)), length.value)
         finally:
             _ffi.id_token_free(token)
-        return _id_token(claims)
+        return _id_token(claims.decode())
 
     def token_request(self, code: str, code_verifier: str) -> TokenRequest:
         """The request that exchanges the callback's code for tokens, for making it with another HTTP client
@@ -141,23 +149,27 @@ class TelegramOIDC:
         set given: replace it; fetched: it was fetched again already), ExpiredError, FutureAuthDateError,
         BadClaimError, MalformedError; NetworkError when keys are fetched and none could be yet."""
         raw = token.encode() if type(token) is str else _data(token, "token")
-        wanted = None if nonce is None else nonce.encode()
-        check = _limits(max_age, now, 1 << 20)
+        check = _token_limits(max_age, now)
+        if nonce is None:
+            wanted, wanted_len = None, _NO_LENGTH
+        else:
+            wanted = _data(nonce, "nonce")
+            wanted_len = ctypes.c_size_t(len(wanted))
         s = _call.scratch()  # this thread's buffer, grown to the size the library asks for when short
         s.input_len.value = len(raw)
         while True:
             s.length.value = s.size
             code = _ffi.oidc_verify(self._handle.ptr, s.buffer, s.length_ref, s.err_ref, raw, s.input_len, wanted,
-                                    0 if wanted is None else len(wanted), check.ref)
+                                    wanted_len, check.ref)
             if code == _ffi.OK:
                 break
             if code != _ffi.BUFFER_TOO_SMALL:
                 raise _call.failure(code, s.err)
             s.resize(s.length.value)
-        return _id_token(s.data[: s.length.value - 1])
+        return _id_token(s.data[: s.length.value - 1].decode())
 
 
-def _id_token(claims_json: bytes) -> IDToken:
+def _id_token(claims_json: str) -> IDToken:
     """The IDToken of verified claims: the schema's claims as fields, the others as extras."""
     claims = json.loads(claims_json)
     result = object.__new__(IDToken)  # a frozen dataclass, filled through its __dict__
