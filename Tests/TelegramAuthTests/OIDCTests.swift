@@ -130,6 +130,21 @@ enum TestSigner {
         kind { () throws(TelegramAuthError) in _ = try verifier.verify(token, nonce: nonce, options: options) }
     }
 
+    /// One verifier, eight threads at once, every algorithm: the RSA and P-256 keys' shared verification
+    /// contexts are only ever copied, so every token verifies and every tampered one fails.
+    @Test func oneVerifierServesEightThreadsAtOnce() {
+        let tokens = JWSAlgorithm.allCases.map { TestSigner.token($0, claims: Self.claims) }
+        let tampered = JWSAlgorithm.allCases.map { TestSigner.token($0, claims: Self.claims) { s in var t = s; t[5] ^= 1; return t } }
+        let wrong = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 8) { thread in
+            for i in 0..<100 {
+                let k = (thread + i) % tokens.count
+                if Self.verdict(tokens[k]) != nil || Self.verdict(tampered[k]) != .badSignature { wrong.withLock { $0 += 1 } }
+            }
+        }
+        #expect(wrong.withLock { $0 } == 0)
+    }
+
     @Test func telegramsServedKeySetHasOneKeyOfEachKind() throws {
         let text = try Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json"))
         let set = try JSONWebKeySet(json: Array(text))
