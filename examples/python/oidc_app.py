@@ -120,6 +120,17 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
         response.delete_cookie("login", path="/")
         return response
 
+    def finish(verify, to_page: bool, failed: str):
+        """Runs the library's check: the user logged in, or why not (Telegram unreachable: 502)."""
+        try:
+            token = verify()
+        except tgauth.NetworkError:
+            log.warning("Telegram unreachable")
+            return refused(502, "network", "Telegram could not be reached; try again")
+        except tgauth.AuthError as error:
+            return refused(401, error.kind, failed)
+        return logged_in(user_of(token), to_page)
+
     def user_of(token) -> dict:
         return {"id": token.id, "sub": token.sub, "name": token.name, "username": token.preferred_username,
                 "picture": token.picture, "phone_number": token.phone_number}
@@ -158,14 +169,8 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
         code = request.args.get("code")
         if not code:
             return refused(400, "malformed", "the callback has no code")
-        try:
-            token = oidc.exchange(code, login.code_verifier, expected_nonce=login.nonce)
-        except tgauth.NetworkError:
-            log.warning("token endpoint unreachable")
-            return refused(502, "network", "Telegram could not be reached; try again")
-        except tgauth.AuthError as error:
-            return refused(401, error.kind, "the login could not be verified")
-        return logged_in(user_of(token), to_page=True)
+        return finish(lambda: oidc.exchange(code, login.code_verifier, expected_nonce=login.nonce), to_page=True,
+                      failed="the login could not be verified")
 
     @app.get("/login/nonce")
     def login_nonce():
@@ -182,14 +187,8 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
         login = store.take_pending(request.cookies.get("login"))
         if login is None:
             return refused(400, "no_login", "ask /login/nonce first")
-        try:
-            verified = oidc.verify_id_token(token, nonce=login.nonce)
-        except tgauth.NetworkError:
-            log.warning("key set unreachable")
-            return refused(502, "network", "Telegram's keys could not be fetched; try again")
-        except tgauth.AuthError as error:
-            return refused(401, error.kind, "the id_token does not verify")
-        return logged_in(user_of(verified), to_page=False)
+        return finish(lambda: oidc.verify_id_token(token, nonce=login.nonce), to_page=False,
+                      failed="the id_token does not verify")
 
     @app.get("/me")
     def me():
