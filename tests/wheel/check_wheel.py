@@ -4,10 +4,18 @@ public vectors. Usage: python check_wheel.py VECTORS_JSON
 
 Every shared object that `import tgauth` and the validations map (read from /proc/self/maps, against a
 snapshot taken before the import) must come from the installed package, except glibc and the C/C++ runtime.
+The standard-library modules the package imports (ctypes and its libffi, for one) belong to the interpreter:
+a first child process lists them, and they are imported before the snapshot.
 """
+import importlib
 import json
 import os
+import subprocess
 import sys
+
+LIST_MODULES = "import sys, tgauth, tgauth.oidc, tgauth.deeplink; print(' '.join(m for m in sys.modules if not m.startswith('tgauth')))"
+for name in subprocess.run([sys.executable, "-c", LIST_MODULES], check=True, capture_output=True, text=True).stdout.split():
+    importlib.import_module(name)
 
 
 def mapped() -> set:

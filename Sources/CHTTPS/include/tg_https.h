@@ -24,7 +24,8 @@ typedef struct tg_https_response {
 
 /** Makes one request and reads its answer (any status).
  *  In: url: an https:// URL; headers: NULL, or "Name: value" strings ending with NULL; body: NULL for a
- *  GET, else POSTed as is; ca_file: PEM certificates to trust instead of the system's, or NULL;
+ *  GET, else POSTed as is; ca_file: PEM certificates to trust instead of the system's, or NULL for
+ *  $SSL_CERT_FILE or else the system bundle (the Debian, Fedora/RHEL, openSUSE or Alpine path);
  *  timeout_ms: for the whole request; max_bytes: a longer body fails the request.
  *  Returns: 0 when an answer came (response->status says which), -1 when none did (response->error says
  *  why). In both cases free the response with tg_https_response_free. */

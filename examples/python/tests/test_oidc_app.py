@@ -193,7 +193,7 @@ def test_the_provider_going_down(provider_and_site):
         client.verify_id_token(token)  # a new client, no keys yet, nothing to fetch them from
 
 
-def test_tls_is_verified(provider_and_site, tmp_path):
+def test_tls_is_verified(provider_and_site, tmp_path, monkeypatch):
     provider, sim, site = provider_and_site
     token = provider.id_token()
     # without the test CA, the simulator's certificate is not trusted
@@ -209,6 +209,9 @@ def test_tls_is_verified(provider_and_site, tmp_path):
         client.verify_id_token(token)
     client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, ca_file=sim.ca_file)
     assert client.verify_id_token(token).id == 279058397
+    # without ca_file, $SSL_CERT_FILE names the bundle (as for OpenSSL), before the distribution's own
+    monkeypatch.setenv("SSL_CERT_FILE", sim.ca_file)
+    assert TelegramOIDC(CLIENT_ID, issuer=sim.issuer).verify_id_token(token).id == 279058397
 
 
 def test_no_secret_reaches_the_logs(provider_and_site, caplog):
