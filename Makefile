@@ -66,8 +66,8 @@ python: lib
 venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography, selenium" 2>/dev/null || \
-	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography selenium
+	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography, selenium, fastapi, uvicorn" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography selenium fastapi uvicorn
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 

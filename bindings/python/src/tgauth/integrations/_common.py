@@ -1,0 +1,58 @@
+"""What the framework modules share: the validator made once, the Authorization header read, the 401."""
+from __future__ import annotations
+
+from typing import Dict, Optional, Union
+
+from .._errors import AuthError
+from .._results import InitData
+from .._verify import DEFAULT_MAX_AGE, MiniAppValidator, ThirdPartyValidator
+
+#: the Authorization scheme of Mini App data (`Authorization: tma <initData>`)
+SCHEME = "tma"
+
+
+class Rejected(Exception):
+    """A request that does not carry valid Mini App data; `status`, `body` and `headers` are the answer."""
+
+    status = 401
+
+    def __init__(self, kind: str, detail: str, field: str = "") -> None:
+        super().__init__(f"{kind}: {detail}")
+        self.kind, self.detail, self.field = kind, detail, field
+
+    @property
+    def body(self) -> Dict[str, str]:
+        return {"error": self.kind, "detail": self.detail}
+
+    @property
+    def headers(self) -> Dict[str, str]:
+        return {"WWW-Authenticate": SCHEME}
+
+
+class InitDataAuth:
+    """Checks `Authorization: tma <initData>` headers for one bot.
+
+    Give `bot_token` for your own bot (HMAC), or `bot_id` (and `environment`) for a bot you do not own
+    (Telegram's Ed25519 signature). `max_age` is the oldest `auth_date` accepted, in seconds (None: any).
+    Made once; safe to share between threads and event loops.
+    """
+
+    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
+                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
+        if (bot_token is None) == (bot_id is None):
+            raise ValueError("give exactly one of bot_token (your bot) and bot_id (third-party data)")
+        self.validator: Union[MiniAppValidator, ThirdPartyValidator] = (
+            MiniAppValidator(bot_token) if bot_token is not None else ThirdPartyValidator(bot_id, environment))
+        self.max_age = max_age
+
+    def __call__(self, authorization: Optional[str]) -> InitData:
+        """The header's data, validated. Raises Rejected."""
+        if not authorization:
+            raise Rejected("missing_field", f"the request needs Authorization: {SCHEME} <initData>", "Authorization")
+        scheme, _, value = authorization.strip().partition(" ")
+        if scheme.lower() != SCHEME or not value.strip():
+            raise Rejected("malformed", f"the Authorization scheme must be {SCHEME}, followed by initData", "Authorization")
+        try:
+            return self.validator.validate(value.strip(), max_age=self.max_age)
+        except AuthError as error:
+            raise Rejected(error.kind, error.message, error.field) from None

@@ -1,0 +1,49 @@
+"""Mini App authentication for aiohttp (what aiogram bots serve their web apps with): a handler decorator.
+
+    from aiohttp import web
+    from tgauth.integrations.aiohttp import TelegramInitData
+
+    telegram = TelegramInitData(bot_token)        # or TelegramInitData(bot_id=...) for third-party data
+
+    @telegram
+    async def me(request: web.Request) -> web.Response:
+        data = request["init_data"]               # the validated InitData
+        return web.json_response({"id": data.user.id})
+
+A rejection answers 401 `{"error": kind, "detail": message}` with `WWW-Authenticate: tma`.
+"""
+from __future__ import annotations
+
+import functools
+from typing import Awaitable, Callable, Optional
+
+from aiohttp import web
+
+from .._verify import DEFAULT_MAX_AGE
+from ._common import InitDataAuth, Rejected
+
+__all__ = ["TelegramInitData", "INIT_DATA"]
+
+#: where the decorated handler finds the validated InitData: request[INIT_DATA]
+INIT_DATA = "init_data"
+
+Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
+
+
+class TelegramInitData:
+    """A decorator for handlers that need a Mini App user."""
+
+    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
+                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
+        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
+
+    def __call__(self, handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(request: web.Request) -> web.StreamResponse:
+            try:
+                request[INIT_DATA] = self.auth(request.headers.get("Authorization"))
+            except Rejected as r:
+                return web.json_response(r.body, status=r.status, headers=r.headers)
+            return await handler(request)
+
+        return checked

@@ -1,0 +1,61 @@
+"""Mini App authentication for FastAPI (and Starlette): a dependency that gives the endpoint the typed
+`InitData`.
+
+    from fastapi import Depends, FastAPI
+    from tgauth.integrations.fastapi import TelegramInitData, install
+
+    app = FastAPI()
+    install(app)                                  # rejections answer 401 {"error": kind, "detail": ...}
+    telegram = TelegramInitData(bot_token)        # or TelegramInitData(bot_id=...) for third-party data
+
+    @app.get("/me")
+    def me(data: InitData = Depends(telegram)):
+        return {"id": data.user.id}
+
+Without `install`, a rejection is still a 401 with `WWW-Authenticate: tma`, but with FastAPI's default body
+`{"detail": message}`.
+"""
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from fastapi import FastAPI, HTTPException, Request
+from fastapi.responses import JSONResponse
+
+from .._results import InitData
+from .._verify import DEFAULT_MAX_AGE
+from ._common import InitDataAuth, Rejected
+
+__all__ = ["TelegramInitData", "TelegramAuthRejected", "install"]
+
+
+class TelegramAuthRejected(HTTPException):
+    """Raised by the dependency; `install(app)` answers it with the JSON body of the other integrations."""
+
+    def __init__(self, rejected: Rejected) -> None:
+        super().__init__(status_code=rejected.status, detail=rejected.detail, headers=rejected.headers)
+        self.rejected = rejected
+
+
+class TelegramInitData:
+    """The dependency: reads `Authorization: tma <initData>` and returns the validated `InitData`."""
+
+    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
+                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
+        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
+
+    async def __call__(self, request: Request) -> InitData:
+        try:
+            return self.auth(request.headers.get("authorization"))
+        except Rejected as rejected:
+            raise TelegramAuthRejected(rejected) from None
+
+
+async def _answer(request: Request, exc: Any) -> JSONResponse:
+    r = exc.rejected
+    return JSONResponse(r.body, status_code=r.status, headers=r.headers)
+
+
+def install(app: FastAPI) -> None:
+    """Makes rejections answer `{"error": kind, "detail": message}` (status 401, `WWW-Authenticate: tma`)."""
+    app.add_exception_handler(TelegramAuthRejected, _answer)
