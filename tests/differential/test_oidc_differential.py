@@ -5,6 +5,8 @@ then one byte of the token is changed, and the token must be refused (tgauth rea
 no changed byte, not even in the unused bits of the last character, leaves the same token).
 """
 import base64
+import os
+import sys
 import json
 import time
 
@@ -74,3 +76,22 @@ def test_nul_in_a_claim_is_refused(alg, claim):
     token = jwt.encode(claims, KEYS[alg], algorithm=alg, headers={"kid": alg})
     with pytest.raises(tgauth.MalformedError, match="NUL"):
         OURS.verify_id_token(token)
+
+
+# The same with tokens signed by `cryptography` itself, not through PyJWT: the example's simulator signs that way
+# (RSASSA-PKCS1-v1_5, ECDSA turned into raw r||s by hand, Ed25519), with S high or low as ECDSA draws it.
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "python"))
+from oidc_simulator import sign_jws  # noqa: E402
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(alg=st.sampled_from(sorted(KEYS)), extra=claims_strategy, position=st.integers(min_value=0), flip=st.integers(1, 255))
+def test_cryptography_tokens_verify_and_any_changed_byte_fails(alg, extra, position, flip):
+    claims = dict(extra, iss="https://oauth.telegram.org", aud="7342037359", iat=NOW - 5, exp=NOW + 3600)
+    token = sign_jws(alg, alg, KEYS[alg], claims)
+    verified = OURS.verify_id_token(token, nonce=claims.get("nonce"))
+    assert verified.sub == claims["sub"] and verified.id == claims["id"] and verified.name == claims.get("name")
+    raw = bytearray(token.encode())
+    raw[position % len(raw)] ^= flip
+    with pytest.raises((tgauth.AuthError, ValueError)):
+        OURS.verify_id_token(bytes(raw))
