@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel test-wheel
+        install clean python venv wheel test-wheel deb test-deb
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -123,6 +123,14 @@ wheel: python
 	$(WHEEL_VENV)/bin/auditwheel show dist/tgauth-*.whl
 	@ls -l dist/tgauth-*.whl
 
+# Debian packages (scripts/make-debs.sh): libtgauth0, libtgauth-dev, tgauth-cli in dist/, Depends: from
+# dpkg-shlibdeps. The test installs them into this system, builds examples/c through pkg-config, removes them.
+deb: all
+	scripts/make-debs.sh $(VERSION) $(SOVERSION)
+
+test-deb: deb
+	scripts/test-debs.sh
+
 # The wheel alone, in a fresh venv in an empty directory: the vectors validate, and every library it loads
 # (glibc and the C/C++ runtime aside) comes from inside the wheel (tests/wheel/check_wheel.py).
 test-wheel: wheel
@@ -133,7 +141,7 @@ test-wheel: wheel
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-deb fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale
