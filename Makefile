@@ -81,6 +81,12 @@ $(BUILD)/examples/example_cpp: examples/cpp/example.cpp lib
 	@mkdir -p $(BUILD)/examples
 	$(CXX) $(CXXWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth)
 
+# examples/c-server: an HTTP service on libmicrohttpd, protected through libtgauth
+$(BUILD)/examples/tgauth_server: examples/c-server/server.c lib
+	@scripts/ensure-deps.sh server
+	@mkdir -p $(BUILD)/examples
+	$(CC) $(CWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth libmicrohttpd)
+
 demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	@echo "== C example (examples/c/example.c)"
 	$(BUILD)/examples/example_c
@@ -188,10 +194,11 @@ test-valgrind: $(BUILD)/tests/test_tgauth
 	    --show-leak-kinds=definite,indirect,possible --errors-for-leak-kinds=definite,indirect,possible \
 	    $(BUILD)/tests/test_tgauth
 
-test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
+test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp $(BUILD)/examples/tgauth_server cli
 	$(BUILD)/examples/example_c >/dev/null
 	$(BUILD)/examples/example_cpp >/dev/null
 	@echo "examples: 2 passed, 0 failed"
+	examples/c-server/test_server.sh $(BUILD)/examples/tgauth_server $(BUILD)/bin/tgauth
 
 # the installed package (not the source tree) is what the suites import
 test-python: venv cli

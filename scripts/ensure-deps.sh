@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test|python|browser]
+# Usage: scripts/ensure-deps.sh [build|test|python|browser|server]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -15,6 +15,10 @@ if [ "${1:-build}" = test ] || [ "${1:-build}" = python ]; then
     command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
     command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
     python3 -c 'import venv, ensurepip' >/dev/null 2>&1 || need+=(python3-venv)
+fi
+if [ "${1:-build}" = server ]; then  # examples/c-server and its test
+    pkg-config --exists libmicrohttpd 2>/dev/null || need+=(libmicrohttpd-dev)
+    command -v curl >/dev/null 2>&1 || need+=(curl)
 fi
 if [ "${1:-build}" = browser ]; then  # the example's browser test: headless Chromium and its WebDriver
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
