@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel test-wheel deb test-deb
+        install clean python venv wheel test-wheel deb test-deb test-cmake
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -56,6 +56,17 @@ install: all
 	install -m 644 include/tgauth*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/lib/pkgconfig/tgauth.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tgauth.pc
 	install -m 755 $(BUILD)/bin/tgauth $(DESTDIR)$(PREFIX)/bin/tgauth
+	install -d $(DESTDIR)$(PREFIX)/lib/cmake/tgauth
+	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@SOVERSION@/$(SOVERSION)/g' scripts/tgauthConfig.cmake.in \
+	    > $(DESTDIR)$(PREFIX)/lib/cmake/tgauth/tgauthConfig.cmake
+	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@MINOR@/$(word 2,$(subst ., ,$(VERSION)))/g' scripts/tgauthConfigVersion.cmake.in \
+	    > $(DESTDIR)$(PREFIX)/lib/cmake/tgauth/tgauthConfigVersion.cmake
+
+# `make install` into a scratch prefix, then a CMake project builds examples/c with find_package(tgauth) and
+# target_link_libraries(... tgauth::tgauth), and runs it.
+test-cmake: all
+	@scripts/ensure-deps.sh cmake
+	scripts/test-cmake.sh
 
 # ---- Python -------------------------------------------------------------------------------------
 
@@ -147,7 +158,7 @@ test-wheel: wheel
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-deb fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test|python|browser|server]
+# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -19,6 +19,9 @@ fi
 if [ "${1:-build}" = server ]; then  # examples/c-server and its test
     pkg-config --exists libmicrohttpd 2>/dev/null || need+=(libmicrohttpd-dev)
     command -v curl >/dev/null 2>&1 || need+=(curl)
+fi
+if [ "${1:-build}" = cmake ]; then
+    command -v cmake >/dev/null 2>&1 || need+=(cmake)
 fi
 if [ "${1:-build}" = browser ]; then  # the example's browser test: headless Chromium and its WebDriver
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
