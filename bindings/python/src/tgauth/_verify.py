@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, cast
 
 from . import _call, _ffi
 from ._records import read
@@ -101,7 +101,7 @@ class MiniAppValidator:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
         defaults = max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES
         check = _DEFAULT_LIMITS if defaults else _limits(max_age, now, max_bytes)
-        return read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check))
+        return cast(InitData, read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check)))
 
 
 def _sized(data: bytes) -> Tuple[bytes, int]:
@@ -121,10 +121,10 @@ class CacheStats:
 def _default_cache_size() -> int:
     """The cache size the library gives a new third-party validator (TGAUTH_THIRD_PARTY_DEFAULT_CACHE_SIZE)."""
     probe = _call.new_handle(_ffi.third_party_new, _ffi.third_party_free, 1, 0)
-    return _cache_stats(probe)[3]
+    return int(_cache_stats(probe)[3])
 
 
-def _cache_stats(handle: _call.Handle) -> tuple:
+def _cache_stats(handle: _call.Handle) -> Tuple[int, int, int, int]:
     """(hits, misses, entries, capacity) of a third-party validator's cache."""
     hits, misses, entries, capacity = _ffi.c_uint64(), _ffi.c_uint64(), _ffi.c_size_t(), _ffi.c_size_t()
     code = _ffi.third_party_cache_stats(handle.ptr, hits, misses, entries, capacity)
@@ -175,7 +175,7 @@ class ThirdPartyValidator:
     @property
     def cache_size(self) -> int:
         """How many verified signatures are kept; assign to change it (0 turns the cache off). Thread-safe."""
-        return _cache_stats(self._handle)[3]
+        return int(_cache_stats(self._handle)[3])
 
     @cache_size.setter
     def cache_size(self, entries: int) -> None:
@@ -192,7 +192,7 @@ class ThirdPartyValidator:
         raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
         record = _call.verify_record(
             _ffi.third_party_validate_record, self._handle, raw, _limits(max_age, now, max_bytes))
-        return read(record)
+        return cast(InitData, read(record))
 
 
 def _check_cache_size(entries: int) -> None:
@@ -217,7 +217,7 @@ def _public_key(key: Union[bytes, str]) -> bytes:
     raise TypeError("public_key must be bytes or a hex str")
 
 
-_third_party_cache: dict = {}
+_third_party_cache: Dict[Any, "ThirdPartyValidator"] = {}
 _third_party_lock = threading.Lock()
 
 
@@ -272,11 +272,11 @@ class LoginWidgetVerifier:
             record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, check, len(data))
         else:
             record = _call.verify_record(_ffi.widget_verify_record, self._handle, _data(data, "data"), check)
-        return read(record)
+        return cast(WidgetUser, read(record))
 
 
-def _widget_parts(data: Mapping[str, object]) -> list:
-    parts = []
+def _widget_parts(data: Mapping[str, object]) -> List[str]:
+    parts: List[str] = []
     for k, v in data.items():
         if not isinstance(k, str):
             raise TypeError(f"widget field names must be str, not {type(k).__name__}")
@@ -285,7 +285,7 @@ def _widget_parts(data: Mapping[str, object]) -> list:
     return parts
 
 
-def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]):
+def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]) -> List[Tuple[bytes, bytes]]:
     items = fields.items() if isinstance(fields, Mapping) else fields
     out = []
     for item in items:
@@ -326,7 +326,7 @@ def sign_init_data(
         out, size, token, len(token), array, len(pairs), date, seed, len(seed or b""), bot_id or 0)).decode()
 
 
-def sign_widget(bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]], auth_date: int) -> dict:
+def sign_widget(bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]], auth_date: int) -> Dict[str, str]:
     """Signs Login Widget data for tests: returns the fields with `auth_date` and `hash` added."""
     from urllib.parse import parse_qsl
 

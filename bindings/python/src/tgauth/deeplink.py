@@ -5,7 +5,7 @@ from __future__ import annotations
 import ctypes
 import json
 from dataclasses import dataclass
-from typing import List, Optional, Tuple, Union
+from typing import Callable, List, Optional, Tuple, Union
 
 from . import _call, _ffi
 from ._verify import INT64_MAX, _data, _in_int64
@@ -24,7 +24,7 @@ _DEFAULTS = _library_defaults()
 _record_size = [0]
 
 
-def _run(fn, handle: _call.Handle, *args) -> List[str]:
+def _run(fn: Callable[..., int], handle: _call.Handle, *args: object) -> List[str]:
     """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings."""
     err = _ffi.Error()
     capacity = _record_size[0]  # what this call offers; other threads may raise the shared size meanwhile
@@ -92,7 +92,7 @@ def _user(text: str) -> Optional[TelegramUser]:
                         is_premium=u.get("is_premium"), is_bot=u.get("is_bot", False))
 
 
-def _poll(record: list) -> PollResult:
+def _poll(record: List[str]) -> PollResult:
     return PollResult(status=record[0], interval=int(record[1]), user=_user(record[2]))
 
 
@@ -120,9 +120,9 @@ class DeepLinkLogin:
             raise TypeError("app_name must be a str or None")
         if store is not None and not isinstance(store, str):
             raise TypeError("store must be None or a redis:// URL")
-        for name, value in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise TypeError(f"{name} must be an int")
+        for label, number in (("ttl", ttl), ("interval", interval), ("capacity", capacity)):
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise TypeError(f"{label} must be an int")
         _in_int64("capacity", capacity, 1)
         _in_int64("ttl", ttl, -INT64_MAX)
         _in_int64("interval", interval, -INT64_MAX)
@@ -130,8 +130,8 @@ class DeepLinkLogin:
         o = _library_defaults()
         o.ttl, o.interval, o.confirm = ttl, interval, 1 if confirm else 0
         if app_name is not None:
-            name = app_name.encode()
-            o.app_name, o.app_name_len = name, len(name)
+            app = app_name.encode()
+            o.app_name, o.app_name_len = app, len(app)
         if store is not None:
             url = store.encode()
             o.redis_url, o.redis_url_len = url, len(url)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import ctypes
 import json
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Sequence, Tuple, Union
+from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
 from ._results import FIELDS, IDToken
@@ -39,7 +39,7 @@ class TokenResponse:
     expires_in: Optional[int]
 
 
-def _record(call) -> List[str]:
+def _record(call: Callable[..., int]) -> List[str]:
     """The strings of a record a flow function writes (the output-buffer rule: asked again when short)."""
     err = _ffi.Error()
     text = _call.write_output(lambda out, size: call(out, size, ctypes.byref(err)), size=4096, err=err)
@@ -54,7 +54,7 @@ _NO_AGE_LIMIT = _limits(None, None, _TOKEN_BYTES)
 _NO_LENGTH = ctypes.c_size_t(0)
 
 
-def _token_limits(max_age: Optional[int], now: Optional[int]):
+def _token_limits(max_age: Optional[int], now: Optional[int]) -> _call.Limits:
     return _NO_AGE_LIMIT if max_age is None and now is None else _limits(max_age, now, _TOKEN_BYTES)
 
 

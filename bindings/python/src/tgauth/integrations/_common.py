@@ -42,7 +42,7 @@ class InitDataAuth:
         if (bot_token is None) == (bot_id is None):
             raise ValueError("give exactly one of bot_token (your bot) and bot_id (third-party data)")
         self.validator: Union[MiniAppValidator, ThirdPartyValidator] = (
-            MiniAppValidator(bot_token) if bot_token is not None else ThirdPartyValidator(bot_id, environment))
+            MiniAppValidator(bot_token) if bot_token is not None else ThirdPartyValidator(int(bot_id or 0), environment))
         self.max_age = max_age
 
     def __call__(self, authorization: Optional[str]) -> InitData:
