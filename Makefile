@@ -77,8 +77,8 @@ python: lib
 venv: python
 	@scripts/ensure-deps.sh python
 	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
-	@$(VENV)/bin/python -c "import pytest, flask, aiohttp, cryptography, selenium, fastapi, uvicorn" 2>/dev/null || \
-	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography selenium fastapi uvicorn
+	@$(VENV)/bin/python -I -c "import pytest, flask, aiohttp, cryptography, selenium, fastapi, uvicorn, mypy" 2>/dev/null || \
+	    $(VENV)/bin/pip install -q pytest flask aiohttp cryptography selenium fastapi uvicorn mypy
 	$(VENV)/bin/pip install -q --force-reinstall --no-deps ./bindings/python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 
@@ -239,6 +239,7 @@ test-examples: $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp $(BUILD
 # the installed package (not the source tree) is what the suites import
 test-python: venv cli
 	@scripts/ensure-deps.sh browser
+	$(VENV)/bin/python -I -m mypy --strict --no-error-summary bindings/python/src/tgauth examples/python/*.py && echo "mypy --strict: the package and examples/python pass"
 	cd bindings/python && TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
 

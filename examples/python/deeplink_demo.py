@@ -20,6 +20,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from typing import Any, Dict, Iterator, List, Optional, Sequence, Tuple
 
 import aiohttp
 
@@ -33,11 +34,12 @@ USER = {"id": 279058397, "is_bot": False, "first_name": "Vladislav", "username":
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+        port: int = s.getsockname()[1]
+        return port
 
 
 @contextlib.contextmanager
-def local_redis():
+def local_redis() -> Iterator[Tuple[str, "subprocess.Popen[bytes]"]]:
     """A private redis-server (no persistence) on a free loopback port: yields (url, process)."""
     binary = shutil.which("redis-server")
     if binary is None:
@@ -61,7 +63,7 @@ def local_redis():
 class Server:
     """login_server.py in its own process, on a free loopback port."""
 
-    def __init__(self, secret: str, redis: str | None = None, extra=()) -> None:
+    def __init__(self, secret: str, redis: str | None = None, extra: Sequence[str] = ()) -> None:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         args = [sys.executable, os.path.join(HERE, "login_server.py"), "--bot-username", "TgAuthDemoBot",
@@ -74,7 +76,7 @@ class Server:
         deadline = time.monotonic() + 20
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"login_server exited: {self.process.stdout.read()}")
+                raise RuntimeError(f"login_server exited: {self.process.stdout.read() if self.process.stdout else ''}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.2).close()
                 return
@@ -92,7 +94,7 @@ class Server:
             output, _ = self.process.communicate()
         return output
 
-    def request(self, method: str, path: str, body: dict | None = None, headers: dict | None = None) -> tuple[int, dict]:
+    def request(self, method: str, path: str, body: Dict[str, Any] | None = None, headers: Dict[str, Any] | None = None) -> tuple[int, Dict[str, Any]]:
         data = json.dumps(body).encode() if body is not None else None
         request = urllib.request.Request(self.url + path, data=data, method=method,
                                          headers={"Content-Type": "application/json", **(headers or {})})
@@ -102,25 +104,26 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, json.loads(error.read() or b"{}")
 
-    def start(self, device: str) -> dict:
+    def start(self, device: str) -> Dict[str, Any]:
         status, body = self.request("POST", "/login/start", {"device": device})
         assert status == 200, (status, body)
         return body
 
-    def poll(self, poll_secret: str) -> tuple[int, dict]:
+    def poll(self, poll_secret: str) -> tuple[int, Dict[str, Any]]:
         return self.request("GET", "/login/poll", headers={"Authorization": f"Bearer {poll_secret}"})
 
 
-async def wait_on_websocket(server: Server, poll_secret: str, timeout: float = 30.0) -> dict:
+async def wait_on_websocket(server: Server, poll_secret: str, timeout: float = 30.0) -> Dict[str, Any]:
     """What the app does instead of polling: one WebSocket, one pushed result."""
     async with aiohttp.ClientSession() as session:
         async with session.ws_connect(server.url.replace("http", "ws", 1) + "/login/ws") as ws:
             await ws.send_str(poll_secret)
             message = await ws.receive(timeout=timeout)
-            return json.loads(message.data)
+            pushed: Dict[str, Any] = json.loads(message.data)
+            return pushed
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--redis", help="a redis:// URL: run two instances sharing it")
     args = parser.parse_args(argv)
@@ -136,7 +139,7 @@ def main(argv=None) -> int:
         login = app_side.start("Pixel 8 (demo)")
         print(f"app opens {login['tg_link']}  (expires in {login['expires_in']} s, poll every {login['interval']} s)")
 
-        async def flow() -> dict:
+        async def flow() -> Dict[str, Any]:
             pushed = asyncio.ensure_future(wait_on_websocket(app_side, login["poll_secret"]))
             await asyncio.sleep(0.2)
             ok = await asyncio.to_thread(telegram_simulator.run, telegram_side.url + "/telegram/webhook", secret,

@@ -14,6 +14,7 @@ now = int(time.time())
 init = tgauth.sign_init_data(TOKEN, {"user": '{"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}',
                                      "chat_instance": "-42", "chat_type": "private"}, now)
 data = tgauth.MiniAppValidator(TOKEN).validate("tma " + init)
+assert data.user is not None  # initData may come without a user (from an inline button in a group)
 print(f"Mini App initData:  user {data.user.id} {data.user.first_name} (@{data.user.username}), chat_type {data.chat_type}")
 try:
     tgauth.MiniAppValidator(TOKEN).validate(init.replace("Vladislav", "Mallory"))
@@ -29,6 +30,7 @@ print(f"Login Widget (myapp:// redirect): user {user.id}")
 with open(FIXTURES) as f:
     real = json.load(f)["third_party_ed25519"][0]
 data = tgauth.validate_third_party(real["init_data"], real["bot_id"], max_age=None)
+assert data.user is not None
 print(f"third-party (Telegram's real Ed25519 signature, production key): user {data.user.id} {data.user.first_name!r}")
 try:
     tgauth.validate_third_party(real["init_data"], real["bot_id"], environment="test", max_age=None)

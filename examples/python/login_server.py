@@ -31,27 +31,28 @@ import time
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Any, Callable, Dict, List, Optional, Sequence, Set, Tuple, TypeVar
 
 from aiohttp import WSMsgType, web
 
 import tgauth
 
 log = logging.getLogger("login_server")
+T = TypeVar("T")
 
 # Statuses after which the app stops waiting.
 FINAL = {"approved", "denied", "expired", "unknown"}
 
 
-def user_json(user: Optional[tgauth.TelegramUser]) -> Optional[dict]:
+def user_json(user: Optional[tgauth.TelegramUser]) -> Optional[Dict[str, Any]]:
     if user is None:
         return None
     return {"id": user.id, "first_name": user.first_name, "last_name": user.last_name, "username": user.username,
             "language_code": user.language_code, "is_premium": user.is_premium}
 
 
-def poll_json(result: tgauth.PollResult) -> dict:
-    body = {"status": result.status, "interval": result.interval}
+def poll_json(result: tgauth.PollResult) -> Dict[str, Any]:
+    body: Dict[str, Any] = {"status": result.status, "interval": result.interval}
     if result.user is not None:
         body["user"] = user_json(result.user)
     return body
@@ -78,16 +79,16 @@ class StartRateLimit:
 
     def __init__(self, burst: int, per_minute: float) -> None:
         self.burst, self.rate = burst, per_minute / 60.0
-        self.buckets: Dict[str, tuple] = {}  # address -> (tokens, when)
+        self.buckets: Dict[str, Tuple[float, float]] = {}  # address -> (tokens, when)
 
     def take(self, address: str) -> float:
         """0 when the call may go ahead, else the seconds until it may."""
         now = time.monotonic()
-        tokens, when = self.buckets.get(address, (self.burst, now))
+        tokens, when = self.buckets.get(address, (float(self.burst), now))
         tokens = min(self.burst, tokens + (now - when) * self.rate)
         if tokens < 1:
             self.buckets[address] = (tokens, now)
-            return (1 - tokens) / self.rate
+            return float((1 - tokens) / self.rate)
         self.buckets[address] = (tokens - 1, now)
         if len(self.buckets) > 10_000:  # drop the full ones: they are the same as absent
             self.buckets = {a: b for a, b in self.buckets.items() if b[0] + (now - b[1]) * self.rate < self.burst}
@@ -110,7 +111,7 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
     app["flow"] = flow
     app["waiting"] = waiting
 
-    async def off_loop(function, *args):
+    async def off_loop(function: Callable[..., T], *args: Any) -> T:
         return await asyncio.get_running_loop().run_in_executor(workers, function, *args)
 
     def store_down(error: tgauth.StoreError) -> web.Response:
@@ -128,9 +129,10 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
                 body = await request.json()
             except ValueError:
                 return web.json_response({"error": "malformed", "detail": "the body must be JSON"}, status=400)
-            device = body.get("device", "") if isinstance(body, dict) else None
-            if not isinstance(device, str) or len(device) > 64:
+            given = body.get("device", "") if isinstance(body, dict) else None
+            if not isinstance(given, str) or len(given) > 64:
                 return web.json_response({"error": "malformed", "detail": "device must be a string of at most 64 characters"}, status=400)
+            device = given
         try:
             s = await off_loop(flow.start, device)
         except tgauth.StoreError as error:
@@ -171,7 +173,8 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
         try:
             while not closed.done():
                 waited = asyncio.get_running_loop().run_in_executor(waiters, flow.wait, secret, limits.wait_slice)
-                await asyncio.wait({closed, waited}, return_when=asyncio.FIRST_COMPLETED)
+                either: Set["asyncio.Future[Any]"] = {closed, waited}
+                await asyncio.wait(either, return_when=asyncio.FIRST_COMPLETED)
                 if not waited.done():
                     break  # the socket closed: this wait ends within its slice, and nothing more is started
                 try:
@@ -195,7 +198,7 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
         await ws.close()
         return ws
 
-    def send_calls(calls) -> None:
+    def send_calls(calls: Sequence[str]) -> None:
         for call in calls:
             method = json.loads(call).get("method", "?")
             if not bot_token:
@@ -234,7 +237,7 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
     app.router.add_get("/login/ws", websocket)
     app.router.add_post("/telegram/webhook", webhook)
 
-    async def shutdown(_app):
+    async def shutdown(_app: web.Application) -> None:
         workers.shutdown(wait=False, cancel_futures=True)
         waiters.shutdown(wait=False, cancel_futures=True)
 
@@ -242,7 +245,7 @@ def create_app(bot_username: str, webhook_secret: str, store: Optional[str] = No
     return app
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--bot-username", default=os.environ.get("TELEGRAM_BOT_USERNAME"), required="TELEGRAM_BOT_USERNAME" not in os.environ)
     parser.add_argument("--host", default="127.0.0.1")

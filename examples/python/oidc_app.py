@@ -28,12 +28,14 @@ import secrets
 import threading
 import time
 from dataclasses import dataclass
-from typing import Dict, Optional
+from typing import Any, Callable, Dict, Optional, Tuple, Union
 
 from flask import Flask, jsonify, make_response, redirect, request
+from flask.typing import ResponseReturnValue
+from werkzeug.wrappers import Response
 
 import tgauth
-from tgauth.oidc import TelegramOIDC
+from tgauth.oidc import IDToken, TelegramOIDC
 
 log = logging.getLogger("oidc_app")
 
@@ -41,10 +43,14 @@ LOGIN_TTL = 600  # seconds a started login may take
 SESSION_TTL = 7 * 24 * 3600
 
 
+#: what the site keeps of a logged-in user
+User = Dict[str, Any]
+
+
 @dataclass
 class PendingLogin:
     state: Optional[str]
-    nonce: str
+    nonce: Optional[str]
     code_verifier: Optional[str]
     started: float
 
@@ -55,7 +61,7 @@ class Store:
     def __init__(self) -> None:
         self.lock = threading.Lock()
         self.pending: Dict[str, PendingLogin] = {}
-        self.sessions: Dict[str, tuple] = {}  # id -> (user dict, expires)
+        self.sessions: Dict[str, Tuple[User, float]] = {}  # id -> (user, expires)
 
     def put_pending(self, login: PendingLogin) -> str:
         key = secrets.token_urlsafe(24)
@@ -71,13 +77,13 @@ class Store:
             login = self.pending.pop(key or "", None)
         return login if login and time.monotonic() - login.started < LOGIN_TTL else None
 
-    def new_session(self, user: dict) -> str:
+    def new_session(self, user: User) -> str:
         sid = secrets.token_urlsafe(32)
         with self.lock:
             self.sessions[sid] = (user, time.time() + SESSION_TTL)
         return sid
 
-    def user(self, sid: Optional[str]) -> Optional[dict]:
+    def user(self, sid: Optional[str]) -> Optional[User]:
         with self.lock:
             entry = self.sessions.get(sid or "")
         return entry[0] if entry and entry[1] > time.time() else None
@@ -102,25 +108,25 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
     app = Flask(__name__)
     app.config["store"] = store
 
-    def cookie(response, name: str, value: str, max_age: int):
+    def cookie(response: Response, name: str, value: str, max_age: int) -> Response:
         response.set_cookie(name, value, max_age=max_age, httponly=True, secure=secure, samesite="Lax", path="/")
         return response
 
-    def refused(status: int, error: str, detail: str):
+    def refused(status: int, error: str, detail: str) -> ResponseReturnValue:
         log.info("login refused: %s", error)  # the kind only: details may quote the request
         if request.accept_mimetypes.accept_html and not request.is_json:
             page = f"<!doctype html><title>Login failed</title><h1>Login failed</h1><p>{html.escape(detail)}</p><p><a href='/'>Back</a></p>"
             return make_response(page, status)
         return jsonify(error=error, detail=detail), status
 
-    def logged_in(user: dict, to_page: bool):
+    def logged_in(user: User, to_page: bool) -> Response:
         sid = store.new_session(user)
         response = redirect("/") if to_page else jsonify(user)
         response = cookie(response, "session", sid, SESSION_TTL)
         response.delete_cookie("login", path="/")
         return response
 
-    def finish(verify, to_page: bool, failed: str):
+    def finish(verify: Callable[[], IDToken], to_page: bool, failed: str) -> ResponseReturnValue:
         """Runs the library's check: the user logged in, or why not (Telegram unreachable: 502)."""
         try:
             token = verify()
@@ -131,12 +137,12 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
             return refused(401, error.kind, failed)
         return logged_in(user_of(token), to_page)
 
-    def user_of(token) -> dict:
+    def user_of(token: IDToken) -> User:
         return {"id": token.id, "sub": token.sub, "name": token.name, "username": token.preferred_username,
                 "picture": token.picture, "phone_number": token.phone_number}
 
     @app.get("/")
-    def index():
+    def index() -> ResponseReturnValue:
         user = store.user(request.cookies.get("session"))
         if user:
             body = (f"<p id='who'>Logged in as <b>{html.escape(user['name'] or '')}</b> (Telegram id "
@@ -150,16 +156,16 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
                 f"<body><h1>Example site</h1>{body}</body></html>")
 
     @app.get("/login")
-    def login():
+    def login() -> ResponseReturnValue:
         scopes = ["openid", "profile"] + (["phone"] if request.args.get("phone") == "1" else [])
         start = oidc.authorization_request(scopes)
         key = store.put_pending(PendingLogin(start.state, start.nonce, start.code_verifier, time.monotonic()))
         return cookie(redirect(start.url), "login", key, LOGIN_TTL)
 
     @app.get("/callback")
-    def callback():
+    def callback() -> ResponseReturnValue:
         login = store.take_pending(request.cookies.get("login"))
-        if login is None or login.state is None:
+        if login is None or login.state is None or login.code_verifier is None:
             return refused(400, "no_login", "no login was started in this browser, or it took too long")
         state = request.args.get("state", "")
         if not hmac.compare_digest(state.encode(), login.state.encode()):
@@ -169,17 +175,18 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
         code = request.args.get("code")
         if not code:
             return refused(400, "malformed", "the callback has no code")
-        return finish(lambda: oidc.exchange(code, login.code_verifier, expected_nonce=login.nonce), to_page=True,
+        verifier, nonce = login.code_verifier, login.nonce
+        return finish(lambda: oidc.exchange(code, verifier, expected_nonce=nonce), to_page=True,
                       failed="the login could not be verified")
 
     @app.get("/login/nonce")
-    def login_nonce():
+    def login_nonce() -> ResponseReturnValue:
         nonce = secrets.token_urlsafe(16)
         key = store.put_pending(PendingLogin(None, nonce, None, time.monotonic()))
         return cookie(jsonify(nonce=nonce), "login", key, LOGIN_TTL)
 
     @app.post("/auth/id-token")
-    def id_token():
+    def id_token() -> ResponseReturnValue:
         body = request.get_json(silent=True)
         token = body.get("id_token") if isinstance(body, dict) else None
         if not isinstance(token, str):
@@ -191,12 +198,12 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
                       failed="the id_token does not verify")
 
     @app.get("/me")
-    def me():
+    def me() -> ResponseReturnValue:
         user = store.user(request.cookies.get("session"))
         return jsonify(user) if user else (jsonify(error="not_logged_in"), 401)
 
     @app.post("/logout")
-    def logout():
+    def logout() -> ResponseReturnValue:
         store.end_session(request.cookies.get("session"))
         response = redirect("/")
         response.delete_cookie("session", path="/")

@@ -16,7 +16,7 @@ import threading
 import urllib.error
 import urllib.request
 from html.parser import HTMLParser
-from typing import Dict, Optional, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 from urllib.parse import urlencode, urljoin
 
 from werkzeug.serving import WSGIRequestHandler, make_server
@@ -30,7 +30,7 @@ CLIENT_ID, CLIENT_SECRET = "7342037359", "demo-client-secret-" + "x" * 16
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    def redirect_request(self, *args, **kwargs):
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
         return None
 
 
@@ -42,8 +42,8 @@ class _Form(HTMLParser):
         self.action: Optional[str] = None
         self.fields: Dict[str, str] = {}
 
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
+    def handle_starttag(self, tag: str, attrs: List[Tuple[str, Optional[str]]]) -> None:
+        a = {k: v or "" for k, v in attrs}
         if tag == "form" and self.action is None:
             self.action = a.get("action", "")
         elif tag == "input" and a.get("name"):
@@ -59,9 +59,9 @@ class Browser:
         context = ssl.create_default_context(cafile=ca_file)
         self.opener = urllib.request.build_opener(_NoRedirect, urllib.request.HTTPCookieProcessor(self.cookies),
                                                   urllib.request.HTTPSHandler(context=context))
-        self.hops: list = []
+        self.hops: List[Tuple[int, str]] = []
 
-    def request(self, url: str, data: Optional[bytes] = None, headers: Optional[dict] = None) -> Tuple[int, dict, str]:
+    def request(self, url: str, data: Optional[bytes] = None, headers: Optional[Dict[str, Any]] = None) -> Tuple[int, Dict[str, str], str]:
         r = urllib.request.Request(url, data=data, headers={"Accept": "text/html", **(headers or {})})
         try:
             with self.opener.open(r, timeout=30) as response:
@@ -69,7 +69,7 @@ class Browser:
         except urllib.error.HTTPError as error:
             return error.code, dict(error.headers), error.read().decode()
 
-    def follow(self, url: str, data: Optional[bytes] = None, headers: Optional[dict] = None) -> Tuple[int, str, str]:
+    def follow(self, url: str, data: Optional[bytes] = None, headers: Optional[Dict[str, Any]] = None) -> Tuple[int, str, str]:
         """Requests `url`, then follows redirects; returns (status, final URL, body)."""
         for _ in range(10):
             status, h, body = self.request(url, data, headers)
@@ -89,7 +89,7 @@ class Browser:
 
 
 class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # request lines carry the callback's one-time code
+    def log_request(self, *args: Any, **kwargs: Any) -> None:  # request lines carry the one-time code
         pass
 
 

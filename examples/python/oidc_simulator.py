@@ -34,7 +34,7 @@ import ssl
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Dict, Optional
+from typing import Any, Dict, Optional, Tuple, Union
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from cryptography import x509
@@ -54,7 +54,10 @@ def b64url(data: bytes) -> str:
 
 # ---- keys and signatures (cryptography, independent of tgauth) -------------------------------------------
 
-def new_key(alg: str):
+PrivateKey = Union[rsa.RSAPrivateKey, ec.EllipticCurvePrivateKey, ed25519.Ed25519PrivateKey]
+
+
+def new_key(alg: str) -> PrivateKey:
     if alg == "RS256":
         return rsa.generate_private_key(public_exponent=65537, key_size=2048)
     if alg == "ES256":
@@ -64,28 +67,28 @@ def new_key(alg: str):
     return ed25519.Ed25519PrivateKey.generate()
 
 
-def public_jwk(alg: str, kid: str, key) -> dict:
-    public = key.public_key()
-    if alg == "RS256":
-        n = public.public_numbers()
+def public_jwk(alg: str, kid: str, key: PrivateKey) -> Dict[str, Any]:
+    """The public half of `key` as a JWK (the key's type decides its members)."""
+    if isinstance(key, rsa.RSAPrivateKey):
+        n = key.public_key().public_numbers()
         return {"kty": "RSA", "kid": kid, "alg": alg, "use": "sig", "n": b64url(n.n.to_bytes(256, "big")),
                 "e": b64url(n.e.to_bytes(3, "big"))}
-    if alg == "EdDSA":
-        raw = public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    if isinstance(key, ed25519.Ed25519PrivateKey):
+        raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
         return {"kty": "OKP", "crv": "Ed25519", "kid": kid, "alg": alg, "use": "sig", "x": b64url(raw)}
-    p = public.public_numbers()
+    p = key.public_key().public_numbers()
     return {"kty": "EC", "crv": "P-256" if alg == "ES256" else "secp256k1", "kid": kid, "alg": alg, "use": "sig",
             "x": b64url(p.x.to_bytes(32, "big")), "y": b64url(p.y.to_bytes(32, "big"))}
 
 
-def sign_jws(alg: str, kid: str, key, claims: dict) -> str:
-    """A compact JWS of `claims`: RSASSA-PKCS1-v1_5, ECDSA as raw r||s, or Ed25519."""
+def sign_jws(alg: str, kid: str, key: PrivateKey, claims: Dict[str, Any]) -> str:
+    """A compact JWS of `claims`: RSASSA-PKCS1-v1_5, ECDSA as raw r||s, or Ed25519 (the key's type decides)."""
     header = b64url(json.dumps({"alg": alg, "kid": kid, "typ": "JWT"}, separators=(",", ":")).encode())
     payload = b64url(json.dumps(claims, separators=(",", ":")).encode())
     message = f"{header}.{payload}".encode()
-    if alg == "RS256":
+    if isinstance(key, rsa.RSAPrivateKey):
         signature = key.sign(message, padding.PKCS1v15(), hashes.SHA256())
-    elif alg == "EdDSA":
+    elif isinstance(key, ed25519.Ed25519PrivateKey):
         signature = key.sign(message)
     else:
         r, s = decode_dss_signature(key.sign(message, ec.ECDSA(hashes.SHA256())))
@@ -143,18 +146,18 @@ class Provider:
     CODE_TTL = 60  # seconds a code may wait for its exchange
 
     def __init__(self, client_id: str, client_secret: str, alg: str = "ES256K", max_age: int = 3600,
-                 user: Optional[dict] = None) -> None:
+                 user: Optional[Dict[str, Any]] = None) -> None:
         self.client_id, self.client_secret, self.alg, self.max_age = client_id, client_secret, alg, max_age
         self.user = dict(USER if user is None else user)
         self.issuer = ""  # set by Simulator once the port is known
         self.generations = itertools.count(1)
-        self.keys: Dict[str, tuple] = {a: self._new_kid(a) for a in ALGORITHMS}  # alg -> (kid, private key)
-        self.codes: Dict[str, dict] = {}
+        self.keys: Dict[str, Tuple[str, PrivateKey]] = {a: self._new_kid(a) for a in ALGORITHMS}  # alg -> (kid, key)
+        self.codes: Dict[str, Dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.jwks_fetches = 0
         self.token_requests = 0
 
-    def _new_kid(self, alg: str) -> tuple:
+    def _new_kid(self, alg: str) -> Tuple[str, PrivateKey]:
         return f"sim-{alg.lower()}-{next(self.generations)}", new_key(alg)
 
     def rotate(self, alg: Optional[str] = None) -> str:
@@ -164,11 +167,11 @@ class Provider:
             self.keys[alg] = self._new_kid(alg)
             return self.keys[alg][0]
 
-    def jwks(self) -> dict:
+    def jwks(self) -> Dict[str, Any]:
         with self.lock:
             return {"keys": [public_jwk(a, kid, key) for a, (kid, key) in self.keys.items()]}
 
-    def id_token(self, nonce: Optional[str] = None, scope: str = "openid profile", **overrides) -> str:
+    def id_token(self, nonce: Optional[str] = None, scope: str = "openid profile", **overrides: Any) -> str:
         """An id_token for the user, signed with the bot's algorithm (claims per scope, then `overrides`)."""
         now = int(time.time())
         claims = {"iss": self.issuer, "aud": self.client_id, "sub": "sim-" + hashlib.sha256(
@@ -207,7 +210,7 @@ class Provider:
             self.codes[code] = {"request": q, "expires": time.monotonic() + self.CODE_TTL}
         return code
 
-    def token(self, form: Dict[str, str], authorization: Optional[str]) -> tuple:
+    def token(self, form: Dict[str, str], authorization: Optional[str]) -> Tuple[int, Dict[str, Any]]:
         """The token endpoint: (status, JSON answer)."""
         with self.lock:
             self.token_requests += 1
@@ -236,7 +239,7 @@ class Provider:
                      "id_token": id_token}
 
 
-def login_page(q: Dict[str, str], user: dict) -> str:
+def login_page(q: Dict[str, str], user: Dict[str, Any]) -> str:
     hidden = "".join(f'<input type="hidden" name="{html.escape(k)}" value="{html.escape(v)}">' for k, v in q.items())
     scopes = ", ".join(html.escape(s) for s in q.get("scope", "").split())
     return f"""<!doctype html>
@@ -255,10 +258,10 @@ button{{background:#2aabee;color:#fff;border:0;border-radius:8px;padding:12px 28
 class Handler(BaseHTTPRequestHandler):
     server: "Simulator"
 
-    def log_message(self, format, *args):  # quiet: the tests read their own output
+    def log_message(self, format: str, *args: Any) -> None:  # quiet: the tests read their own output
         pass
 
-    def answer(self, status: int, body: bytes, content_type: str, headers: Optional[dict] = None) -> None:
+    def answer(self, status: int, body: bytes, content_type: str, headers: Optional[Dict[str, Any]] = None) -> None:
         self.send_response(status)
         self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
@@ -267,7 +270,7 @@ class Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(body)
 
-    def json(self, status: int, value: dict, headers: Optional[dict] = None) -> None:
+    def json(self, status: int, value: Dict[str, Any], headers: Optional[Dict[str, Any]] = None) -> None:
         self.answer(status, json.dumps(value).encode(), "application/json", headers)
 
     def form(self) -> Dict[str, str]:
@@ -343,7 +346,7 @@ class Simulator(ThreadingHTTPServer):
         self.shutdown()
         self.server_close()
 
-    def handle_error(self, request, client_address):  # a client that drops its TLS handshake is not news
+    def handle_error(self, request: Any, client_address: Any) -> None:  # a dropped TLS handshake is not news
         pass
 
 

@@ -18,7 +18,7 @@ import os
 import sys
 import urllib.error
 import urllib.request
-from typing import Optional
+from typing import Any, Dict, List, Optional, TextIO, Tuple
 from urllib.parse import parse_qs, urlparse
 
 _update_ids = itertools.count(700_000_000)
@@ -37,14 +37,14 @@ def token_from_link(link: str) -> str:
 class Telegram:
     """Posts updates to one webhook, as the Bot API does."""
 
-    def __init__(self, webhook: str, secret: Optional[str], user: dict, chat_type: str = "private") -> None:
+    def __init__(self, webhook: str, secret: Optional[str], user: Dict[str, Any], chat_type: str = "private") -> None:
         self.webhook, self.secret, self.user, self.chat_type = webhook, secret, user, chat_type
         self.chat = {"id": user["id"] if chat_type == "private" else -1001234567890, "type": chat_type}
         if chat_type != "private":
             self.chat["title"] = "Some group"
         self.message_ids = itertools.count(100)
 
-    def post(self, update: dict) -> tuple[int, Optional[dict]]:
+    def post(self, update: Dict[str, Any]) -> Tuple[int, Optional[Dict[str, Any]]]:
         headers = {"Content-Type": "application/json"}
         if self.secret is not None:
             headers["X-Telegram-Bot-Api-Secret-Token"] = self.secret
@@ -57,12 +57,12 @@ class Telegram:
             return error.code, None
         return status, json.loads(body) if body else None
 
-    def send_start(self, token: str) -> tuple[int, Optional[dict]]:
+    def send_start(self, token: str) -> Tuple[int, Optional[Dict[str, Any]]]:
         message = {"message_id": next(self.message_ids), "from": self.user, "chat": self.chat, "date": 1_700_000_000,
                    "text": f"/start {token}", "entities": [{"offset": 0, "length": 6, "type": "bot_command"}]}
         return self.post({"update_id": next(_update_ids), "message": message})
 
-    def tap(self, reply: dict, label: str) -> tuple[int, Optional[dict]]:
+    def tap(self, reply: Dict[str, Any], label: str) -> Tuple[int, Optional[Dict[str, Any]]]:
         """Taps the inline button `label` under the message the bot sent as `reply`."""
         buttons = [b for row in reply.get("reply_markup", {}).get("inline_keyboard", []) for b in row]
         button = next((b for b in buttons if b.get("text") == label), None)
@@ -76,8 +76,8 @@ class Telegram:
         return self.post({"update_id": next(_update_ids), "callback_query": query})
 
 
-def run(webhook: str, secret: Optional[str], link: str, user: dict, *, cancel: bool = False, group: bool = False,
-        out=sys.stdout) -> bool:
+def run(webhook: str, secret: Optional[str], link: str, user: Dict[str, Any], *, cancel: bool = False, group: bool = False,
+        out: TextIO = sys.stdout) -> bool:
     """Sends the updates for one login; True when every update got a 200."""
     telegram = Telegram(webhook, secret, user, "supergroup" if group else "private")
     status, reply = telegram.send_start(token_from_link(link))
@@ -92,7 +92,7 @@ def run(webhook: str, secret: Optional[str], link: str, user: dict, *, cancel: b
     return True
 
 
-def main(argv=None) -> int:
+def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--webhook", default="http://127.0.0.1:8080/telegram/webhook")
     parser.add_argument("--link", required=True, help="the tg:// or https://t.me link from /login/start (or the token)")

@@ -10,6 +10,8 @@ from . import _call, _ffi
 from ._results import FIELDS, IDToken
 from ._verify import _data, _limits
 
+__all__ = ["TelegramOIDC", "IDToken", "AuthorizationRequest", "TokenRequest", "TokenResponse"]
+
 Text = Union[str, bytes]
 
 
