@@ -56,3 +56,11 @@ class InitDataAuth:
             return self.validator.validate(value.strip(), max_age=self.max_age)
         except AuthError as error:
             raise Rejected(error.kind, error.message, error.field) from None
+
+
+class Protector:
+    """What each framework's TelegramInitData is made from: the arguments of InitDataAuth, kept as `auth`."""
+
+    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
+                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
+        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)

@@ -15,12 +15,11 @@ A rejection answers 401 `{"error": kind, "detail": message}` with `WWW-Authentic
 from __future__ import annotations
 
 import functools
-from typing import Awaitable, Callable, Optional
+from typing import Awaitable, Callable
 
 from aiohttp import web
 
-from .._verify import DEFAULT_MAX_AGE
-from ._common import InitDataAuth, Rejected
+from ._common import Protector, Rejected
 
 __all__ = ["TelegramInitData", "INIT_DATA"]
 
@@ -30,12 +29,8 @@ INIT_DATA = "init_data"
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
 
-class TelegramInitData:
+class TelegramInitData(Protector):
     """A decorator for handlers that need a Mini App user."""
-
-    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
-                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
-        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
 
     def __call__(self, handler: Handler) -> Handler:
         @functools.wraps(handler)

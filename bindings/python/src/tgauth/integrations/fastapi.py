@@ -17,14 +17,13 @@ Without `install`, a rejection is still a 401 with `WWW-Authenticate: tma`, but 
 """
 from __future__ import annotations
 
-from typing import Any, Optional
+from typing import Any
 
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
 from .._results import InitData
-from .._verify import DEFAULT_MAX_AGE
-from ._common import InitDataAuth, Rejected
+from ._common import Protector, Rejected
 
 __all__ = ["TelegramInitData", "TelegramAuthRejected", "install"]
 
@@ -37,12 +36,8 @@ class TelegramAuthRejected(HTTPException):
         self.rejected = rejected
 
 
-class TelegramInitData:
+class TelegramInitData(Protector):
     """The dependency: reads `Authorization: tma <initData>` and returns the validated `InitData`."""
-
-    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
-                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
-        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
 
     async def __call__(self, request: Request) -> InitData:
         try:

@@ -29,7 +29,7 @@ from flask import abort, g, jsonify, request
 from .._errors import AuthError
 from .._results import WidgetUser
 from .._verify import DEFAULT_MAX_AGE, LoginWidgetVerifier
-from ._common import InitDataAuth, Rejected
+from ._common import Protector, Rejected
 
 __all__ = ["TelegramInitData", "LoginWidgetCallback"]
 
@@ -43,12 +43,8 @@ def _answer(r: Rejected) -> Any:
     return response
 
 
-class TelegramInitData:
+class TelegramInitData(Protector):
     """A decorator for views that need a Mini App user: the validated InitData is `flask.g.init_data`."""
-
-    def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
-                 environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
-        self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
 
     def __call__(self, view: View) -> View:
         @functools.wraps(view)
