@@ -170,8 +170,8 @@ test-sdist: sdist
 	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && $(PYTHON) -m venv "$$dir/venv" && \
 	  if env PATH=/usr/bin:/bin "$$dir/venv/bin/pip" install -q dist/tgauth-*.tar.gz > "$$dir/out" 2>&1; then \
 	    echo "test-sdist: installed without Swift on PATH" >&2; exit 1; fi && \
-	  grep -q "the Swift 6 toolchain (swift on PATH)" "$$dir/out" && \
-	  echo "test-sdist: without Swift, pip install of the sdist stops with: $$(grep -m1 -o 'building libtgauth from source needs:' "$$dir/out") the Swift 6 toolchain ..."
+	  grep -q "building libtgauth from source needs:" "$$dir/out" && grep -q "the Swift 6 toolchain (swift on PATH)" "$$dir/out" && \
+	  echo "test-sdist: without Swift on PATH, installing the sdist stops and names the Swift 6 toolchain"
 
 # The wheel alone, in a fresh venv in an empty directory: the vectors validate, and every library it loads
 # (glibc and the C/C++ runtime aside) comes from inside the wheel (tests/wheel/check_wheel.py).

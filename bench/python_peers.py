@@ -4,6 +4,7 @@ ratios; never fails on timing."""
 import hashlib
 import hmac
 import json
+import os
 import sys
 import time
 from datetime import timedelta
@@ -150,41 +151,21 @@ row("tgauth ThirdPartyValidator.validate, cache hit", hit)
 print(f"  => a hit is {miss / hit:.0f}x faster than a miss")
 
 print("OpenID Connect id_token (Log In With Telegram), verify with claims checked, against PyJWT on the same tokens:")
-import base64  # noqa: E402
 
 import jwt  # noqa: E402  (PyJWT)
-from cryptography.hazmat.primitives import hashes  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, padding, rsa  # noqa: E402
-from cryptography.hazmat.primitives.asymmetric.utils import decode_dss_signature  # noqa: E402
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat  # noqa: E402
 
 from tgauth.oidc import TelegramOIDC  # noqa: E402
 
 
-def b64(data):
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "examples", "python"))
+from oidc_simulator import ALGORITHMS, new_key, public_jwk  # noqa: E402  (keys and JWKs, from the example)
 
-
-OIDC_KEYS = {"RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-             "ES256": ec.generate_private_key(ec.SECP256R1()), "EdDSA": ed25519.Ed25519PrivateKey.generate(),
-             "ES256K": ec.generate_private_key(ec.SECP256K1())}
-
-
-def oidc_jwk(alg, key):
-    pub = key.public_key()
-    if alg == "RS256":
-        n = pub.public_numbers()
-        return {"kty": "RSA", "kid": alg, "n": b64(n.n.to_bytes(256, "big")), "e": b64(n.e.to_bytes(3, "big"))}
-    if alg == "EdDSA":
-        return {"kty": "OKP", "crv": "Ed25519", "kid": alg, "x": b64(pub.public_bytes(Encoding.Raw, PublicFormat.Raw))}
-    p = pub.public_numbers()
-    return {"kty": "EC", "crv": "P-256" if alg == "ES256" else "secp256k1", "kid": alg,
-            "x": b64(p.x.to_bytes(32, "big")), "y": b64(p.y.to_bytes(32, "big"))}
+OIDC_KEYS = {alg: new_key(alg) for alg in ALGORITHMS}
 
 
 claims = {"iss": "https://oauth.telegram.org", "aud": "7342037359", "sub": "opaque-sub", "id": 279058397,
           "name": "Vladislav", "preferred_username": "vdkfrost", "iat": NOW - 10, "exp": NOW + 3590}
-verifier = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [oidc_jwk(a, k) for a, k in OIDC_KEYS.items()]}))
+verifier = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [public_jwk(a, a, k) for a, k in OIDC_KEYS.items()]}))
 saved, N = N, max(N // 40, 250)
 for alg, key in OIDC_KEYS.items():
     tokens = [jwt.encode(dict(claims, jti=str(i)), key, algorithm=alg, headers={"kid": alg}) for i in range(50)]

@@ -67,8 +67,8 @@ public struct IDTokenVerifier: Sendable {
         guard JWSAlgorithm(rawValue: alg) == key.algorithm else {
             throw TelegramAuthError(.badSignature, field: "alg", "alg \(alg) is not the algorithm of key \(kid) (\(key.algorithm.rawValue))")
         }
-        let signed = parts[0].count + 1 + parts[1].count  // header.payload, in place
-        guard bytes.withUnsafeBytes({ key.isValidSignature(signature, for: UnsafeRawBufferPointer(rebasing: $0[..<signed])) }) else {
+        let signingInput = Array(bytes[..<(parts[0].count + 1 + parts[1].count)])
+        guard key.isValidSignature(signature, for: signingInput) else {
             throw TelegramAuthError(.badSignature, field: "signature", "the id_token's signature does not verify with key \(kid)")
         }
 

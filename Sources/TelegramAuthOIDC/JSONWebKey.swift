@@ -79,13 +79,8 @@ public struct JSONWebKey: @unchecked Sendable {
 
     /// Whether `signature` (JWS form: raw r‖s for ECDSA) signs `message` with this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
-        message.withUnsafeBytes { isValidSignature(signature, for: $0) }
-    }
-
-    /// The same, over bytes in place (the signing input inside the token).
-    public func isValidSignature(_ signature: [UInt8], for message: UnsafeRawBufferPointer) -> Bool {
         if let evp { return evp.verify(signature, message, ecdsa: algorithm == .es256) }
-        if let ed25519 { return signature.withUnsafeBytes { ed25519.isValidSignature($0, for: message) } }
+        if let ed25519 { return ed25519.isValidSignature(signature, for: message) }
         return secp256k1?.verify(signature, message) ?? false
     }
 }
@@ -179,7 +174,7 @@ final class EVPKey: @unchecked Sendable {
     }
 
     /// RS256, or ES256 with the JWS signature (r‖s, 32 bytes each) turned into the DER OpenSSL verifies.
-    func verify(_ signature: [UInt8], _ message: UnsafeRawBufferPointer, ecdsa: Bool) -> Bool {
+    func verify(_ signature: [UInt8], _ message: [UInt8], ecdsa: Bool) -> Bool {
         var der = signature
         if ecdsa {
             guard signature.count == 64, let converted = Self.der(signature) else { return false }
@@ -188,7 +183,7 @@ final class EVPKey: @unchecked Sendable {
         guard let md = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(md) }
         guard EVP_MD_CTX_copy_ex(md, template) == 1 else { return false }
-        return EVP_DigestVerify(md, der, der.count, message.baseAddress?.assumingMemoryBound(to: UInt8.self), message.count) == 1
+        return EVP_DigestVerify(md, der, der.count, message, message.count) == 1
     }
 
     /// r‖s as a DER ECDSA-Sig-Value.
@@ -220,7 +215,7 @@ final class Secp256k1PublicKey: @unchecked Sendable {
 
     /// ES256K: r‖s, S brought to its low form first (JWS signers may give either; both are valid ECDSA, and
     /// libsecp256k1 verifies only the low one). An r or s of zero or not below the order is refused.
-    func verify(_ signature: [UInt8], _ message: UnsafeRawBufferPointer) -> Bool {
+    func verify(_ signature: [UInt8], _ message: [UInt8]) -> Bool {
         guard signature.count == 64 else { return false }
         var parsed = secp256k1_ecdsa_signature(), normal = secp256k1_ecdsa_signature()
         guard secp256k1_ecdsa_signature_parse_compact(Self.context, &parsed, signature) == 1 else { return false }

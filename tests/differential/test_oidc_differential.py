@@ -4,16 +4,13 @@ OpenSSL, libsodium and libsecp256k1 calls), and tgauth.oidc must accept every to
 then one byte of the token is changed, and the token must be refused (tgauth reads base64url canonically, so
 no changed byte, not even in the unused bits of the last character, leaves the same token).
 """
-import base64
+import json
 import os
 import sys
-import json
 import time
 
 import jwt
 import pytest
-from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa
-from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -21,28 +18,13 @@ import tgauth
 from tgauth.oidc import TelegramOIDC
 
 NOW = int(time.time())
-KEYS = {"RS256": rsa.generate_private_key(public_exponent=65537, key_size=2048),
-        "ES256": ec.generate_private_key(ec.SECP256R1()), "EdDSA": ed25519.Ed25519PrivateKey.generate(),
-        "ES256K": ec.generate_private_key(ec.SECP256K1())}
+# keys, their JWKs and the cryptography-only signer come from the example's simulator of Telegram
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "python"))
+from oidc_simulator import ALGORITHMS, new_key, public_jwk, sign_jws  # noqa: E402
 
+KEYS = {alg: new_key(alg) for alg in ALGORITHMS}
 
-def b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode()
-
-
-def jwk(alg):
-    pub = KEYS[alg].public_key()
-    if alg == "RS256":
-        n = pub.public_numbers()
-        return {"kty": "RSA", "kid": alg, "n": b64(n.n.to_bytes(256, "big")), "e": b64(n.e.to_bytes(3, "big"))}
-    if alg == "EdDSA":
-        return {"kty": "OKP", "crv": "Ed25519", "kid": alg, "x": b64(pub.public_bytes(Encoding.Raw, PublicFormat.Raw))}
-    p = pub.public_numbers()
-    return {"kty": "EC", "crv": "P-256" if alg == "ES256" else "secp256k1", "kid": alg,
-            "x": b64(p.x.to_bytes(32, "big")), "y": b64(p.y.to_bytes(32, "big"))}
-
-
-OURS = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [jwk(a) for a in KEYS]}))
+OURS = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [public_jwk(a, a, k) for a, k in KEYS.items()]}))
 
 # A claim with NUL is the one deliberate disagreement: PyJWT accepts it, tgauth refuses it (C reads claims as
 # NUL-terminated strings, where "a\0b" would read as "a"); test_nul_in_a_claim_is_refused pins it.
@@ -80,9 +62,6 @@ def test_nul_in_a_claim_is_refused(alg, claim):
 
 # The same with tokens signed by `cryptography` itself, not through PyJWT: the example's simulator signs that way
 # (RSASSA-PKCS1-v1_5, ECDSA turned into raw r||s by hand, Ed25519), with S high or low as ECDSA draws it.
-sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "python"))
-from oidc_simulator import sign_jws  # noqa: E402
-
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(alg=st.sampled_from(sorted(KEYS)), extra=claims_strategy, position=st.integers(min_value=0), flip=st.integers(1, 255))

@@ -94,17 +94,12 @@ extension Base64URL {
 extension Base64URL {
     /// Strictly decodes base64url without padding (as JOSE writes it): the canonical text of its bytes, or nil.
     package static func decodeUnpadded(_ text: some Collection<UInt8>) -> [UInt8]? {
-        if let decoded = text.withContiguousStorageIfAvailable({ decodeUnpadded($0) }) { return decoded }
-        return Array(text).withUnsafeBufferPointer { decodeUnpadded($0) }
-    }
-
-    private static func decodeUnpadded(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
-        guard text.count % 4 != 0 || text.last != UInt8(ascii: "=") else { return nil }
-        var written: Int? = 0
-        let out = [UInt8](unsafeUninitializedCapacity: text.count * 3 / 4 + 3) { buffer, count in
-            written = decode(text, into: buffer)
-            count = written ?? 0
-        }
-        return written == nil ? nil : out
+        let input = Array(text)
+        guard !input.contains(UInt8(ascii: "=")) else { return nil }
+        var out = [UInt8](repeating: 0, count: input.count * 3 / 4 + 3)
+        let written = input.withUnsafeBufferPointer { src in out.withUnsafeMutableBufferPointer { decode(src, into: $0) } }
+        guard let written else { return nil }
+        out.removeLast(out.count - written)
+        return out
     }
 }

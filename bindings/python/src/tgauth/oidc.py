@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
 from ._results import FIELDS, IDToken
-from ._verify import _data, _limits
+from ._verify import DEFAULT_MAX_BYTES, _data, _limits
 
 __all__ = ["TelegramOIDC", "IDToken", "AuthorizationRequest", "TokenRequest", "TokenResponse"]
 
@@ -50,14 +50,7 @@ def _record(call: Callable[..., int]) -> List[str]:
 
 #: the claims the schema declares (schema/results.json); the others are the token's extras
 _CLAIM_FIELDS = frozenset(name for name, *_ in FIELDS["IDToken"])
-#: an id_token's own limits: no age limit unless asked (exp decides), a token of at most 1 MiB
-_TOKEN_BYTES = 1 << 20
-_NO_AGE_LIMIT = _limits(None, None, _TOKEN_BYTES)
 _NO_LENGTH = ctypes.c_size_t(0)
-
-
-def _token_limits(max_age: Optional[int], now: Optional[int]) -> _call.Limits:
-    return _NO_AGE_LIMIT if max_age is None and now is None else _limits(max_age, now, _TOKEN_BYTES)
 
 
 class TelegramOIDC:
@@ -112,7 +105,7 @@ class TelegramOIDC:
         wanted = None if expected_nonce is None else expected_nonce.encode()
         token, err = ctypes.c_void_p(), _ffi.Error()
         rc = _ffi.oidc_exchange(self._handle.ptr, ctypes.byref(token), ctypes.byref(err), c, len(c), v, len(v), wanted,
-                                0 if wanted is None else len(wanted), _token_limits(max_age, now).ref)
+                                0 if wanted is None else len(wanted), _limits(max_age, now, DEFAULT_MAX_BYTES).ref)
         if rc != _ffi.OK:
             raise _call.failure(rc, err)
         try:
@@ -151,7 +144,7 @@ class TelegramOIDC:
         set given: replace it; fetched: it was fetched again already), ExpiredError, FutureAuthDateError,
         BadClaimError, MalformedError; NetworkError when keys are fetched and none could be yet."""
         raw = token.encode() if type(token) is str else _data(token, "token")
-        check = _token_limits(max_age, now)
+        check = _limits(max_age, now, DEFAULT_MAX_BYTES)  # max_bytes is not read: a token has its own 16 KiB limit
         if nonce is None:
             wanted, wanted_len = None, _NO_LENGTH
         else:
