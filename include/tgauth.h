@@ -13,10 +13,14 @@
  * - Every function that can fail returns an int status: TGAUTH_OK (0) or one of the TGAUTH_E_* codes.
  *   A NULL pointer where one is required, or a (pointer, length) pair with a NULL pointer and a non-zero
  *   length, gives TGAUTH_E_INVALID_ARGUMENT; it never crashes.
- * - Every length, count and capacity is checked before anything is read. A length of 2^63 or more, which no
- *   buffer can have, gives TGAUTH_E_TOO_LARGE for data (initData, widget input, a webhook body, a device
- *   name) and TGAUTH_E_INVALID_ARGUMENT for a key, token, secret or output capacity. Times (`now`, skews,
- *   ages) may be any int64_t: they are compared without overflow.
+ * - Every length, count and capacity is checked against its limit before anything is read or copied:
+ *   - data: initData and widget input (tgauth_check's max_input_bytes), a webhook body (1 MiB), a device
+ *     name (1024 bytes), an id_token (TGAUTH_MAX_ID_TOKEN_BYTES), a key set (TGAUTH_MAX_JWKS_BYTES), a
+ *     token response (1 MiB): a longer one, or a length of 2^63 or more, gives TGAUTH_E_TOO_LARGE;
+ *   - every other argument (a bot token, a client id or secret, a nonce, a webhook secret, a name, a URL, a
+ *     path, a code or code verifier): longer than TGAUTH_MAX_ARGUMENT_BYTES gives TGAUTH_E_INVALID_ARGUMENT;
+ *   - an output capacity of 2^63 or more gives TGAUTH_E_INVALID_ARGUMENT.
+ *   Times (`now`, skews, ages) may be any int64_t: they are compared without overflow.
  * - Messages and `field` never contain a control character: those from the input are written out as
  *   `\r`, `\n`, `\t`, `\xNN` or `\u{NNNN}`.
  * - Argument order: the handle first, then outputs, then inputs. A length follows the pointer it
@@ -27,7 +31,8 @@
  *   deep-link): it takes `char *out, size_t *out_len`, with the capacity of `out` in *out_len on entry.
  *   On return *out_len is the size of the output including its final NUL: of what was written
  *   (TGAUTH_OK), or of what is needed (TGAUTH_E_BUFFER_TOO_SMALL, after which nothing has changed; call
- *   again with that much). `out` may be NULL with a capacity of 0, to learn the size.
+ *   again with that much). `out` may be NULL with a capacity of 0, to learn the size; NULL with a capacity
+ *   above 0 is TGAUTH_E_INVALID_ARGUMENT.
  *
  * Memory
  * ------

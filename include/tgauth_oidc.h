@@ -14,6 +14,12 @@ extern "C" {
 
 /* ---- OpenID Connect id_token ------------------------------------------------------------------- */
 
+/** The longest id_token accepted (longer: TGAUTH_E_TOO_LARGE, before it is copied). */
+#define TGAUTH_MAX_ID_TOKEN_BYTES 16384
+/** The largest key set accepted (larger: TGAUTH_E_TOO_LARGE); it holds at most TGAUTH_MAX_JWKS_KEYS keys. */
+#define TGAUTH_MAX_JWKS_BYTES 1048576
+#define TGAUTH_MAX_JWKS_KEYS 100
+
 /** A client for one bot: it verifies id_tokens with a key set given or fetched, and starts and finishes logins.
  *  Share it between threads freely; its key set may be replaced (tgauth_oidc_set_jwks) while others verify. */
 typedef struct tgauth_oidc tgauth_oidc;
@@ -36,13 +42,18 @@ typedef struct tgauth_oidc_options {
 TGAUTH_API int tgauth_oidc_options_init(tgauth_oidc_options *options);
 
 /** Creates a client.
+ *  A key set is read strictly: at most TGAUTH_MAX_JWKS_KEYS keys, each kid once; an RSA key needs an odd
+ *  modulus of at least 2048 bits and an odd exponent of at least 3 below it; a key for encryption ("use"
+ *  other than "sig", or "key_ops" without "verify") is skipped, as Telegram does not sign with it. An issuer
+ *  with credentials (https://user:pass@...) is refused; no message names a URL's credentials or query.
  *  With a key set (jwks), it verifies with that set until tgauth_oidc_set_jwks replaces it. Without one (NULL,
  *  0), it fetches the issuer's key set over HTTPS when a verification first needs it (libcurl, TLS verified),
  *  keeps it as long as its Cache-Control max-age says (an hour when it says nothing, at least a minute),
  *  fetches again at once for an unknown kid (then at most once a minute), and keeps the last good set when
  *  a fetch fails.
- *  Returns: TGAUTH_OK; TGAUTH_E_INVALID_ARGUMENT for NULL, an empty client id, a bad key in the set or a bad
- *  option; TGAUTH_E_MALFORMED for a key set that is not JSON of the form {"keys":[...]}.
+ *  Returns: TGAUTH_OK; TGAUTH_E_INVALID_ARGUMENT for NULL, an empty client id, a bad key in the set (its kid
+ *  in the message), too many keys or a bad option; TGAUTH_E_MALFORMED for a key set that is not JSON of the
+ *  form {"keys":[...]}; TGAUTH_E_TOO_LARGE for a key set over TGAUTH_MAX_JWKS_BYTES.
  *  Out: *client (NULL on failure); err (may be NULL): why it failed.
  *  In: client_id: the bot id as the token's `aud` carries it; jwks: Telegram's key set
  *  (https://oauth.telegram.org/.well-known/jwks.json) as served, or NULL/0; options: NULL for the defaults. */
@@ -58,10 +69,14 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_set_jwks(
     tgauth_oidc *client, tgauth_error *err, const char *jwks, size_t jwks_len);
 
 /** Verifies an id_token: a compact JWS whose `alg` is the algorithm of the key its `kid` names, signed by that
- *  key, with `iss` the issuer's (https://oauth.telegram.org), `aud` naming the client, a `sub`, `exp` not passed and `iat` not
- *  ahead (check's future_skew either way), within check's max_age of `iat` when it is not 0, and `nonce` equal
- *  to the one given (when one is).
- *  Returns: TGAUTH_OK; TGAUTH_E_TOO_LARGE, TGAUTH_E_MALFORMED, TGAUTH_E_BAD_SIGNATURE, TGAUTH_E_UNKNOWN_KEY (a
+ *  key, with `iss` the issuer's (https://oauth.telegram.org), `aud` naming the client (and, when `aud` names
+ *  more than one audience, `azp` equal to the client id), a non-empty `sub`, `exp` not passed and `iat` and
+ *  `nbf` (when present) not ahead (check's future_skew either way), within check's max_age of `iat` when it is
+ *  not 0, and `nonce` equal to the one given (when one is).
+ *  Deliberate rules: the nonce is compared only when one is given (Telegram does not echo it in every flow);
+ *  an ES256 signature with a high S is accepted (both forms are valid ECDSA, and a key may sign either); an
+ *  ES256K signature is normalized to low S before it is verified.
+ *  Returns: TGAUTH_OK; TGAUTH_E_TOO_LARGE (over TGAUTH_MAX_ID_TOKEN_BYTES), TGAUTH_E_MALFORMED, TGAUTH_E_BAD_SIGNATURE, TGAUTH_E_UNKNOWN_KEY (a
  *  key set given: replace it; fetched: fetched again already), TGAUTH_E_EXPIRED, TGAUTH_E_FUTURE_AUTH_DATE,
  *  TGAUTH_E_BAD_CLAIM; TGAUTH_E_NETWORK (keys to fetch, and no set fetched yet); TGAUTH_E_BUFFER_TOO_SMALL (the
  *  output-buffer rule of tgauth.h).

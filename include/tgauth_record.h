@@ -17,22 +17,41 @@ extern "C" {
  * write the whole result into a caller buffer: one call in place of one per field, which is what a
  * binding over a foreign-function interface (Python's ctypes) needs to be fast.
  *
- * A record is a sequence of NUL-terminated UTF-8 strings. The first is the shape, the rest are the values
- * it says are present, in a fixed order, then every unknown field as key, value, key, value...
- * - initData shape: 'I'; '0'/'1' for query_id, chat_type, chat_instance, start_param, hash, signature,
- *   can_send_after; for user and for receiver '0', or 'u' and a user shape; for chat '0', or 'c' and
- *   '0'/'1' for username, photo_url. A user shape: '0'/'1' for last_name, username, language_code,
- *   photo_url, then '-' (absent), '0' or '1' for is_bot, is_premium, added_to_attachment_menu,
- *   allows_write_to_pm.
- *   Values: auth_date; the present top-level strings, then can_send_after, in shape order; each present
- *   user: id, first_name, its present strings; the chat: id, type, title, its present strings.
- * - widget shape: 'W' and a user shape. Values: auth_date, id, first_name, the present strings.
- * Integers are decimal. New fields are only ever added at the end of a shape.
- *
- * Returns: as the handle variants, plus TGAUTH_E_BUFFER_TOO_SMALL (the data was valid; call again with the
+ * A record is a sequence of NUL-terminated UTF-8 strings. The first is the shape: the result's mark, then
+ * for each member in record order what the layout below says. The values follow: every present int
+ * (decimal) and string in the same order, a nested object's at its place; then every unknown field as key,
+ * value, key, value... Members are only ever added at the end of an object, and every change to the
+ * layout changes TGAUTH_RECORD_FINGERPRINT, so a binding built for another layout refuses the library
+ * instead of misreading a record. */
+/* ---- Generated record layout (scripts/generate.py from schema/results.json; do not edit) ---- */
+/* Each object, by its mark: its members in record order, as the shape gives them ('0'/'1': absent or present;
+ * '-'/'0'/'1': a flag absent, false or true; a member marked always has no shape byte):
+ * - WebAppUser ('u'): id (int, always), first_name (string, always), last_name (string) '0'/'1', username
+ *   (string) '0'/'1', language_code (string) '0'/'1', photo_url (string) '0'/'1', is_bot '-'/'0'/'1',
+ *   is_premium '-'/'0'/'1', added_to_attachment_menu '-'/'0'/'1', allows_write_to_pm '-'/'0'/'1'
+ * - WebAppChat ('c'): id (int, always), type (string, always), title (string, always), username (string)
+ *   '0'/'1', photo_url (string) '0'/'1'
+ * - InitData ('I', a result): auth_date (int, always), query_id (string) '0'/'1', chat_type (string) '0'/'1',
+ *   chat_instance (string) '0'/'1', start_param (string) '0'/'1', hash (string) '0'/'1', signature (string)
+ *   '0'/'1', can_send_after (int) '0'/'1', user '0' or 'u' and a WebAppUser shape, receiver '0' or 'u' and a
+ *   WebAppUser shape, chat '0' or 'c' and a WebAppChat shape
+ * - WidgetUser ('W', a result): auth_date (int, always), user: a WebAppUser shape without its mark
+ */
+
+/** The fingerprint of the layout above; tgauth_record_fingerprint() gives the library's. A binding
+ *  compares it with its own when it loads, and refuses a library whose records it would misread. */
+#define TGAUTH_RECORD_FINGERPRINT "588283c09aa95c9e"
+/* ---- End of generated record layout ---- */
+
+/** Returns: TGAUTH_RECORD_FINGERPRINT of the library actually loaded (static; compare it with the binding's). */
+TGAUTH_API const char *tgauth_record_fingerprint(void);
+
+/* Each `_record` function:
+ * Returns: as the handle variant, plus TGAUTH_E_BUFFER_TOO_SMALL (the data was valid; call again with the
  * size now in *out_len, as the output-buffer rule of tgauth.h says).
  * Out: out: the record. In/Out: *out_len: the capacity of `out` on entry, the record's size (its last
  * string's NUL included) on return. */
+
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_mini_app_validate_record(
     const tgauth_mini_app *validator, char *out, size_t *out_len, tgauth_error *err,
     const char *init_data, size_t init_data_len, const tgauth_check *check);

@@ -54,7 +54,7 @@ TGAUTH_API const char *tgauth_version_string(void);
 #define TGAUTH_E_BAD_SIGNATURE 4
 /** `auth_date` is older than the allowed maximum age. */
 #define TGAUTH_E_EXPIRED 5
-/** `auth_date` lies further ahead of now than the allowed skew. */
+/** `auth_date` (or an id_token's `iat` or `nbf`) lies further ahead of now than the allowed skew. */
 #define TGAUTH_E_FUTURE_AUTH_DATE 6
 /** The input is longer than the configured limit. */
 #define TGAUTH_E_TOO_LARGE 7
@@ -107,6 +107,9 @@ TGAUTH_API size_t tgauth_private_key_bytes(void);
 #define TGAUTH_DEFAULT_MAX_AGE 86400
 #define TGAUTH_DEFAULT_FUTURE_SKEW 60
 #define TGAUTH_DEFAULT_MAX_INPUT_BYTES 16384
+
+/** The longest key, token, secret, name, nonce, URL or path any function takes (see tgauth.h, Conventions). */
+#define TGAUTH_MAX_ARGUMENT_BYTES 4096
 
 /** Time window and size limit. Pass NULL to a verify function for the defaults. */
 typedef struct tgauth_check {

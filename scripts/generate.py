@@ -5,11 +5,13 @@
     scripts/generate.py --check  exit 1, naming them, when a generated file is stale (make test runs this)
 
 Generated: the Swift schema table and view properties, the C accessors (Swift exports and their
-declarations in the generated part of include/tgauth_verify.h), and the Python dataclasses with their
-record readers. Parsing, the JSON output and the record layout walk the Swift table at run time.
+declarations in the generated part of include/tgauth_verify.h), the record layout and its fingerprint
+(include/tgauth_record.h), and the Python dataclasses with the table their record reader walks. Parsing, the JSON output and the record layout walk the Swift table at run time.
 """
+import hashlib
 import json
 import os
+import textwrap
 import re
 import sys
 
@@ -229,6 +231,57 @@ def header_with(module, header_lines):
     return text[: start + len(BEGIN)] + "\n\n" + "\n".join(header_lines).rstrip() + "\n\n" + text[end:]
 
 
+# ---- the record layout (tgauth_record.h): its prose and its fingerprint --------------------------------
+
+RECORD_BEGIN = "/* ---- Generated record layout (scripts/generate.py from schema/results.json; do not edit) ---- */"
+RECORD_END = "/* ---- End of generated record layout ---- */"
+
+
+def record_objects(objects):
+    """The objects records carry: the top-level results that are not JSON, and what they hold."""
+    return [o for o in objects if not o.get("json")]
+
+
+def record_layout(objects, by_name):
+    """One line per object: its mark and each member as the shape encodes it, in record order."""
+    lines = []
+    for o in record_objects(objects):
+        members = []
+        for f in o["fields"]:
+            if f.get("flatten"):
+                members.append(f"{f['name']}: a {f['type']} shape without its mark")
+            elif f["type"] in by_name:
+                members.append(f"{f['name']} '0' or '{by_name[f['type']]['record_mark']}' and a {f['type']} shape")
+            elif f["type"] == "bool":
+                members.append(f"{f['name']} '-'/'0'/'1'")
+            elif f["required"]:
+                members.append(f"{f['name']} ({f['type']}, always)")
+            else:
+                members.append(f"{f['name']} ({f['type']}) '0'/'1'")
+        lines.append(f"{o['name']} ('{o['record_mark']}'{', a result' if o.get('top') else ''}): " + ", ".join(members))
+    return lines
+
+
+def record_fingerprint(objects, by_name):
+    """16 hex digits of SHA-256 over the layout: any change to a record's shape changes it."""
+    return hashlib.sha256("\n".join(record_layout(objects, by_name)).encode()).hexdigest()[:16]
+
+
+def record_header(objects, by_name):
+    path = os.path.join(ROOT, "include", "tgauth_record.h")
+    with open(path) as f:
+        text = f.read()
+    body = ["/* Each object, by its mark: its members in record order, as the shape gives them ('0'/'1': absent or"
+            " present;", " * '-'/'0'/'1': a flag absent, false or true; a member marked always has no shape byte):"]
+    for line in record_layout(objects, by_name):
+        body += textwrap.wrap(line, 112, initial_indent=" * - ", subsequent_indent=" *   ")
+    body += [" */", "", "/** The fingerprint of the layout above; tgauth_record_fingerprint() gives the library's. A binding",
+             " *  compares it with its own when it loads, and refuses a library whose records it would misread. */",
+             f'#define TGAUTH_RECORD_FINGERPRINT "{record_fingerprint(objects, by_name)}"']
+    start, end = text.index(RECORD_BEGIN), text.index(RECORD_END)
+    return text[: start + len(RECORD_BEGIN)] + "\n" + "\n".join(body) + "\n" + text[end:]
+
+
 # ---- Python: dataclasses and record readers ------------------------------------------------------------
 
 PY_TYPES = {"int": "int", "string": "str", "bool": "bool"}
@@ -275,7 +328,9 @@ def python(objects, by_name):
         out.append("    ),")
     out += ["}", "#: The class of each object, by name and by record mark.",
             "CLASSES = {" + ", ".join(f"{o['name']!r}: {o['name']}" for o in objects) + "}",
-            "MARKS = {" + ", ".join(f"{o['record_mark']!r}: {o['name']!r}" for o in objects) + "}", ""]
+            "MARKS = {" + ", ".join(f"{o['record_mark']!r}: {o['name']!r}" for o in objects) + "}",
+            "#: The fingerprint of the record layout these readers follow (TGAUTH_RECORD_FINGERPRINT).",
+            f"RECORD_FINGERPRINT = {record_fingerprint(objects, by_name)!r}", ""]
     return "\n".join(out)
 
 
@@ -313,6 +368,7 @@ def outputs():
         "Sources/TelegramAuth/Results/Results+Schema.swift": swift(objects, by_name),
         "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports),
         **{f"include/tgauth_{module}.h": header_with(module, lines) for module, lines in headers.items()},
+        "include/tgauth_record.h": record_header(objects, by_name),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),
     }

@@ -32,12 +32,10 @@ import TelegramAuthDeepLink
         c.ttl = o.ttl
         c.interval = o.interval
         c.confirm = o.confirm != 0
-        if o.app_name != nil {
-            c.appName = try argumentText(o.app_name, o.app_name_len, "the app name")
-        }
+        if let appName = try optionalText(o.app_name, o.app_name_len, "the app name") { c.appName = appName }
         let store: any DeepLinkStore
-        if o.redis_url != nil {
-            store = try RedisDeepLinkStore(url: try argumentText(o.redis_url, o.redis_url_len, "the Redis URL"))
+        if let url = try optionalText(o.redis_url, o.redis_url_len, "the Redis URL") {
+            store = try RedisDeepLinkStore(url: url)
         } else {
             // a size_t of 2^63 or more arrives negative
             guard o.memory_capacity > 0 else { return invalid(err, "memory_capacity must be 1 to 2^63 - 1") }
@@ -62,9 +60,9 @@ func deepLinkRecord(
     guard let flow, let outLen else { return invalid(err, "NULL flow or length pointer") }
     do {
         // checked before anything changes: a short buffer must never cost a one-time result
-        let room = try capacity(outLen.pointee)
+        let room = try capacity(out, outLen.pointee)
         guard let out, room >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
-            return finishOutput(needed: Int(TGAUTH_DEEPLINK_RECORD_SIZE), capacity: out == nil ? 0 : room, outLen, err)
+            return finishOutput(needed: Int(TGAUTH_DEEPLINK_RECORD_SIZE), capacity: room, outLen, err)
         }
         let strings = try run(unboxed(flow, as: DeepLinkLogin.self))
         var bytes: [UInt8] = []
@@ -89,7 +87,7 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
     _ err: UnsafeMutablePointer<tgauth_error>?, _ device: UnsafePointer<CChar>?, _ deviceLen: Int
 ) -> Int32 {
     deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
-        let s = try f.start(device: String(decoding: try inputBytes(device, deviceLen), as: UTF8.self))
+        let s = try f.start(device: String(decoding: try inputBytes(device, deviceLen, limit: DeepLinkLogin.maxDeviceBytes), as: UTF8.self))
         return [s.loginToken, s.pollSecret, s.tgLink, s.httpsLink, String(s.expiresAt), String(s.interval)]
     }
 }
@@ -101,7 +99,7 @@ func pollRecord(_ p: DeepLinkPoll) -> [String] { [p.status.rawValue, String(p.in
 ) -> Int32 {
     deepLinkRecord(flow, out, outLen, err) { (f) throws(TelegramAuthError) -> [String] in
         let b = try inputBytes(body, bodyLen)
-        let h = header == nil ? nil : try argumentText(header, headerLen, "the secret header")
+        let h = try optionalText(header, headerLen, "the secret header")
         let r = try f.handleWebhook(body: b, secretHeader: h)
         return [r.outcome.rawValue, r.reason ?? "", r.responseBody ?? "", r.user?.jsonString ?? ""] + r.additionalCalls
     }

@@ -70,25 +70,42 @@ func invalid(_ err: UnsafeMutablePointer<tgauth_error>?, _ detail: String) -> In
 }
 
 // A C `size_t` arrives here as `Int`: a length of 2^63 or more is negative. No buffer can be that long, so
-// every length is checked here, before anything reads the memory it describes.
+// every length is checked here against its kind's limit, before anything reads or copies the memory it
+// describes (a copy of a huge length would abort the process).
 
-/// Caller data (initData, widget input, a webhook body, a device name) as (pointer, length).
-/// - Throws: `too_large` for a length no buffer can have; `invalid_argument` for NULL with a non-zero length.
-func inputBytes(_ p: UnsafeRawPointer?, _ n: Int) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
-    guard n >= 0 else { throw TelegramAuthError(.tooLarge, "the input length \(UInt(bitPattern: n)) is larger than any buffer") }
+/// The longest key, token, secret, name, nonce, URL or path accepted (tgauth.h: TGAUTH_MAX_ARGUMENT_BYTES).
+let maxArgumentBytes = Int(TGAUTH_MAX_ARGUMENT_BYTES)
+
+/// Caller data (initData, widget input, a webhook body, a device name, an id_token, a key set) as (pointer,
+/// length), at most `limit` bytes (the verifiers apply their own limit to what this lets through).
+/// - Throws: `too_large` for a length over `limit` or no buffer can have; `invalid_argument` for NULL with a
+///   non-zero length.
+func inputBytes(_ p: UnsafeRawPointer?, _ n: Int, limit: Int = .max) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
+    guard n >= 0, n <= limit else {
+        throw TelegramAuthError(.tooLarge, "the input is \(UInt(bitPattern: n)) bytes; the limit is \(limit)")
+    }
     return try buffer(p, n)
 }
 
-/// A key, token, secret or name given as (pointer, length).
-/// - Throws: `invalid_argument` for a length of 2^63 or more, or NULL with a non-zero length.
-func argument(_ p: UnsafeRawPointer?, _ n: Int, _ name: String) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
-    guard n >= 0 else { throw .invalidArgument("the length of \(name) is larger than any buffer") }
+/// A key, token, secret, name or path given as (pointer, length), at most `limit` bytes.
+/// - Throws: `invalid_argument` for a longer one (or one of 2^63 bytes or more), or NULL with a non-zero length.
+func argument(
+    _ p: UnsafeRawPointer?, _ n: Int, _ name: String, limit: Int = maxArgumentBytes
+) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
+    guard n >= 0, n <= limit else { throw .invalidArgument("\(name) is \(UInt(bitPattern: n)) bytes; the limit is \(limit)") }
     return try buffer(p, n)
 }
 
 /// `argument` decoded as UTF-8 (invalid sequences become U+FFFD, which every check then refuses).
-func argumentText(_ p: UnsafeRawPointer?, _ n: Int, _ name: String) throws(TelegramAuthError) -> String {
-    String(decoding: try argument(p, n, name), as: UTF8.self)
+func argumentText(
+    _ p: UnsafeRawPointer?, _ n: Int, _ name: String, limit: Int = maxArgumentBytes
+) throws(TelegramAuthError) -> String {
+    String(decoding: try argument(p, n, name, limit: limit), as: UTF8.self)
+}
+
+/// An optional argument: nil for (NULL, 0); NULL with a length is `invalid_argument`, as for any argument.
+func optionalText(_ p: UnsafeRawPointer?, _ n: Int, _ name: String) throws(TelegramAuthError) -> String? {
+    p == nil && n == 0 ? nil : try argumentText(p, n, name)
 }
 
 private func buffer(_ p: UnsafeRawPointer?, _ n: Int) throws(TelegramAuthError) -> UnsafeBufferPointer<UInt8> {
@@ -99,10 +116,12 @@ private func buffer(_ p: UnsafeRawPointer?, _ n: Int) throws(TelegramAuthError) 
     return UnsafeBufferPointer(start: p.assumingMemoryBound(to: UInt8.self), count: n)
 }
 
-/// The capacity of a caller's output buffer.
-/// - Throws: `invalid_argument` for a capacity of 2^63 or more, which no buffer can have.
-func capacity(_ n: Int) throws(TelegramAuthError) -> Int {
+/// The capacity of a caller's output buffer (`out`, with `*out_len` on entry).
+/// - Throws: `invalid_argument` for a capacity of 2^63 or more, which no buffer can have, and for a NULL `out`
+///   with a capacity above 0 (NULL goes with 0, to learn the size).
+func capacity(_ out: UnsafeMutableRawPointer?, _ n: Int) throws(TelegramAuthError) -> Int {
     guard n >= 0 else { throw .invalidArgument("the output capacity is larger than any buffer") }
+    guard out != nil || n == 0 else { throw .invalidArgument("NULL output buffer with a capacity of \(n) bytes") }
     return n
 }
 

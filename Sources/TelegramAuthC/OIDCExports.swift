@@ -12,11 +12,6 @@ import TelegramAuthOIDC
     return TGAUTH_OK
 }
 
-/// An optional (pointer, length) string of the options: nil for NULL.
-private func optionText(_ p: UnsafePointer<CChar>?, _ n: Int, _ name: String) throws(TelegramAuthError) -> String? {
-    p == nil ? nil : try argumentText(p, n, name)
-}
-
 @c @implementation public func tgauth_oidc_new(
     _ client: UnsafeMutablePointer<OpaquePointer?>?, _ err: UnsafeMutablePointer<tgauth_error>?,
     _ clientID: UnsafePointer<CChar>?, _ clientIDLen: Int, _ jwks: UnsafePointer<CChar>?, _ jwksLen: Int,
@@ -26,14 +21,14 @@ private func optionText(_ p: UnsafePointer<CChar>?, _ n: Int, _ name: String) th
         var o = tgauth_oidc_options()
         _ = tgauth_oidc_options_init(&o)
         if let options { o = options.pointee }
-        let keys = jwks == nil && jwksLen == 0 ? nil : try JSONWebKeySet(json: try inputBytes(jwks, jwksLen))
-        let provider = try optionText(o.issuer, o.issuer_len, "the issuer").map { (i) throws(TelegramAuthError) in try OIDCProvider(issuer: i) }
+        let keys = jwks == nil && jwksLen == 0 ? nil : try JSONWebKeySet(json: try inputBytes(jwks, jwksLen, limit: JSONWebKeySet.maxBytes))
+        let provider = try optionalText(o.issuer, o.issuer_len, "the issuer").map { (i) throws(TelegramAuthError) in try OIDCProvider(issuer: i) }
         return try OIDCClient(
             clientID: try argumentText(clientID, clientIDLen, "the client id"),
-            clientSecret: try optionText(o.client_secret, o.client_secret_len, "the client secret"),
-            redirectURI: try optionText(o.redirect_uri, o.redirect_uri_len, "the redirect URI"), jwks: keys,
+            clientSecret: try optionalText(o.client_secret, o.client_secret_len, "the client secret"),
+            redirectURI: try optionalText(o.redirect_uri, o.redirect_uri_len, "the redirect URI"), jwks: keys,
             provider: provider ?? .telegram,
-            http: try HTTPSClient(timeout: Double(o.timeout_ms) / 1000, caFile: try optionText(o.ca_file, o.ca_file_len, "the CA file")))
+            http: try HTTPSClient(timeout: Double(o.timeout_ms) / 1000, caFile: try optionalText(o.ca_file, o.ca_file_len, "the CA file")))
     }
 }
 
@@ -46,7 +41,7 @@ private func optionText(_ p: UnsafePointer<CChar>?, _ n: Int, _ name: String) th
 ) -> Int32 {
     guard let client else { return invalid(err, "NULL client") }
     do {
-        unboxed(client, as: OIDCClient.self).setKeys(try JSONWebKeySet(json: try inputBytes(jwks, jwksLen)))
+        unboxed(client, as: OIDCClient.self).setKeys(try JSONWebKeySet(json: try inputBytes(jwks, jwksLen, limit: JSONWebKeySet.maxBytes)))
         return succeed(err)
     } catch {
         return report(err, error)
@@ -55,7 +50,12 @@ private func optionText(_ p: UnsafePointer<CChar>?, _ n: Int, _ name: String) th
 
 /// A nonce given as (pointer, length): nil for NULL/0.
 private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuthError) -> String? {
-    p == nil && n == 0 ? nil : try argumentText(p, n, "the nonce")
+    try optionalText(p, n, "the nonce")
+}
+
+/// An id_token as (pointer, length), its limit checked before it is copied.
+private func idTokenBytes(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuthError) -> [UInt8] {
+    Array(try inputBytes(p, n, limit: IDTokenVerifier.maxTokenBytes))
 }
 
 @c @implementation public func tgauth_oidc_verify(
@@ -65,8 +65,8 @@ private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuth
 ) -> Int32 {
     guard let verifier, let outLen else { return invalid(err, "NULL client or length pointer") }
     do {
-        let room = out == nil ? 0 : try capacity(outLen.pointee)
-        let bytes = Array(try inputBytes(token, tokenLen))
+        let room = try capacity(out, outLen.pointee)
+        let bytes = try idTokenBytes(token, tokenLen)
         let client = unboxed(verifier, as: OIDCClient.self)
         let claims = try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON + [0]
         if claims.count <= room, let out {
@@ -86,7 +86,7 @@ private func nonceText(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramAuth
     _ check: UnsafePointer<tgauth_check>?
 ) -> Int32 {
     verify(verifier, as: OIDCClient.self, token, err) { (client) throws(TelegramAuthError) in
-        let bytes = Array(try inputBytes(idToken, idTokenLen))
+        let bytes = try idTokenBytes(idToken, idTokenLen)
         return retainResult(try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).token)
     }
 }
@@ -114,14 +114,14 @@ func writeStrings(
     _ err: UnsafeMutablePointer<tgauth_error>?
 ) -> Int32 {
     guard let outLen else { return invalid(err, "NULL length pointer") }
-    guard let room = try? capacity(outLen.pointee) else { return invalid(err, "the output capacity is larger than any buffer") }
+    let room: Int
+    do { room = try capacity(out, outLen.pointee) } catch { return report(err, error) }
     var bytes: [UInt8] = []
     for s in strings { bytes += s.utf8.map { $0 == 0 ? 0x20 : $0 } + [0] }
-    let capacity = out == nil ? 0 : room
-    if bytes.count <= capacity, let out {
+    if bytes.count <= room, let out {
         bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
     }
-    return finishOutput(needed: bytes.count, capacity: capacity, outLen, err)
+    return finishOutput(needed: bytes.count, capacity: room, outLen, err)
 }
 
 func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> AuthorizationCodeFlow {
@@ -174,10 +174,7 @@ func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> Authorizati
     _ body: UnsafePointer<CChar>?, _ bodyLen: Int
 ) -> Int32 {
     do throws(TelegramAuthError) {
-        let input = try inputBytes(body, bodyLen)
-        guard input.count <= HTTPSClient.maxAnswerBytes else {
-            throw TelegramAuthError(.tooLarge, "the token response is over \(HTTPSClient.maxAnswerBytes) bytes")
-        }
+        let input = try inputBytes(body, bodyLen, limit: HTTPSClient.maxAnswerBytes)
         let r = try AuthorizationCodeFlow.tokenResponse(input)
         return writeStrings([r.idToken, r.accessToken ?? "", r.expiresIn.map(String.init) ?? ""], out, outLen, err)
     } catch {

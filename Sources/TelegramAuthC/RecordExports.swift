@@ -5,6 +5,8 @@ import TelegramAuth
 
 // MARK: Results as one record
 
+@c @implementation public func tgauth_record_fingerprint() -> UnsafePointer<CChar>! { StaticStrings.recordFingerprint }
+
 /// Runs one verification and writes its record into `out`; `*outLen` is the capacity in, the size out.
 func verifyRecord<V: Sendable>(
     _ handle: OpaquePointer?, as: V.Type, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
@@ -13,9 +15,9 @@ func verifyRecord<V: Sendable>(
 ) -> Int32 {
     guard let handle, let outLen else { return invalid(err, "NULL verifier or length pointer") }
     do {
-        let capacity = out == nil ? 0 : try capacity(outLen.pointee)
-        let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), capacity)
-        return finishOutput(needed: needed, capacity: capacity, outLen, err)
+        let room = try capacity(out, outLen.pointee)
+        let needed = try run(unboxed(handle, as: V.self), UnsafeMutableRawPointer(out)?.assumingMemoryBound(to: UInt8.self), room)
+        return finishOutput(needed: needed, capacity: room, outLen, err)
     } catch {
         return report(err, error)
     }

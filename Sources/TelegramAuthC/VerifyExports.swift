@@ -14,6 +14,8 @@ import TelegramAuth
 /// Static C strings, made once from the one table of kinds (`TelegramAuthError.Kind`): index 0 is success.
 enum StaticStrings {
     nonisolated(unsafe) static let version = permanent(TelegramAuthVersion.string)
+    /// The layout of the records this library writes (generated into tgauth_record.h with the layout).
+    nonisolated(unsafe) static let recordFingerprint = permanent(TGAUTH_RECORD_FINGERPRINT)
     nonisolated(unsafe) static let kinds = (["ok"] + TelegramAuthError.Kind.allCases.map(\.rawValue)).map(permanent)
     nonisolated(unsafe) static let messages = (["success"] + TelegramAuthError.Kind.allCases.map(\.message)).map(permanent)
     nonisolated(unsafe) static let unknownKind = permanent("unknown")
@@ -168,7 +170,9 @@ func pairs(
         left -= f.key_len + f.value_len + 2
     }
     return try (0..<count).map { (i) throws(TelegramAuthError) in
-        (try argumentText(fields[i].key, fields[i].key_len, "a key"), try argumentText(fields[i].value, fields[i].value_len, "a value"))
+        // the budget above bounds every length
+        (try argumentText(fields[i].key, fields[i].key_len, "a key", limit: .max),
+         try argumentText(fields[i].value, fields[i].value_len, "a value", limit: .max))
     }
 }
 
@@ -210,10 +214,9 @@ func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CCh
 
 func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>) -> Int32 {
     let bytes = Array(text.utf8CString)
-    guard let room = try? capacity(outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
-    let capacity = out == nil ? 0 : room
-    if bytes.count <= capacity, let out { out.update(from: bytes, count: bytes.count) }
-    return finishOutput(needed: bytes.count, capacity: capacity, outLen, nil)
+    guard let room = try? capacity(out, outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
+    if bytes.count <= room, let out { out.update(from: bytes, count: bytes.count) }
+    return finishOutput(needed: bytes.count, capacity: room, outLen, nil)
 }
 
 @c @implementation public func tgauth_sign_init_data(

@@ -45,7 +45,7 @@ public struct HTTPSClient: Sendable {
     }
 
     private func request(_ url: String, headers: [String], body: [UInt8]?) throws(TelegramAuthError) -> Response {
-        guard url.hasPrefix("https://"), !url.utf8.contains(0) else { throw .invalidArgument("only https:// URLs are fetched") }
+        try Self.check(url)
         var answer = tg_https_response()
         defer { tg_https_response_free(&answer) }
         let millis = Int(timeout * 1000)
@@ -66,9 +66,32 @@ public struct HTTPSClient: Sendable {
         return Response(status: answer.status, maxAge: answer.max_age >= 0 ? answer.max_age : nil, noStore: answer.no_store != 0, body: bytes)
     }
 
-    /// The URL up to its path, as errors name it.
+    /// Refuses what is not fetched: a scheme other than https, a NUL or other control byte, and credentials
+    /// in the URL (`https://user:pass@host`: they belong in the client secret, and would show in messages).
+    /// - Throws: `invalid_argument`, naming no part of the URL.
+    public static func check(_ url: String) throws(TelegramAuthError) {
+        guard url.hasPrefix("https://"), !url.utf8.contains(where: { $0 < 0x20 || $0 == 0x7F }) else {
+            throw .invalidArgument("only https:// URLs without control characters are fetched")
+        }
+        guard !parts(url).authority.contains("@") else {
+            throw .invalidArgument("a URL with credentials (user:password@) is refused; give the secret as the client secret")
+        }
+    }
+
+    /// The URL as messages name it: scheme, host and path, without credentials, query or fragment.
     static func origin(_ url: String) -> String {
-        String(url.prefix { $0 != "?" && $0 != "#" })
+        let (scheme, authority, rest) = parts(url)
+        let host = authority.split(separator: "@", omittingEmptySubsequences: false).last ?? ""
+        return String(scheme + host + rest.prefix { $0 != "?" && $0 != "#" })
+    }
+
+    /// The authority of `scheme://authority/rest`, and what stands around it.
+    private static func parts(_ url: String) -> (scheme: Substring, authority: Substring, rest: Substring) {
+        let u = Substring(url)
+        guard let colon = u.firstIndex(of: ":"), u[colon...].hasPrefix("://") else { return ("", "", u) }
+        let start = u.index(colon, offsetBy: 3)
+        let end = u[start...].firstIndex { $0 == "/" || $0 == "?" || $0 == "#" } ?? u.endIndex
+        return (u[..<start], u[start..<end], u[end...])
     }
 
     private func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafePointer<CChar>?>) -> R) -> R {

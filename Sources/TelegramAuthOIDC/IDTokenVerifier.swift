@@ -30,7 +30,12 @@ public struct IDTokenVerifier: Sendable {
     ///   - nonce: the nonce the authorization request carried; the token must carry the same (compared in
     ///     constant time). Nil when the request had none.
     ///   - options: the time rules, as for initData: `exp` may be at most `futureSkew` seconds past, `iat`
-    ///     at most `futureSkew` ahead, and with `maxAge` the token at most that old.
+    ///     and `nbf` (when present) at most `futureSkew` ahead, and with `maxAge` the token at most that old.
+    ///
+    /// Deliberate rules: the nonce is checked only when one is given (Telegram does not echo one in every
+    /// flow); an ES256 signature with a high S is accepted (both forms are valid ECDSA, and a key may sign
+    /// either); an ES256K signature is normalized to low S before libsecp256k1 verifies it. `sub` must be a
+    /// non-empty string, and an `aud` of several audiences needs `azp` equal to the client id.
     /// - Throws: `too_large`; `malformed` for anything but three base64url parts of strict JSON; `bad_signature`
     ///   for an algorithm other than the key's, a `crit` header, or a signature that does not verify;
     ///   `unknown_key` for a `kid` the key set lacks (refresh it); `expired`, `future_auth_date`, `bad_claim`.
@@ -88,10 +93,16 @@ public struct IDTokenVerifier: Sendable {
         }
         switch token.claims["aud"] {
         case .string(let aud)? where aud == clientID: break
-        case .array(let auds)? where auds.contains(.string(clientID)): break
+        case .array(let auds)? where auds.contains(.string(clientID)):
+            // a token for several audiences is this client's only when it is the authorized party (Core 3.1.3.7)
+            guard auds.count == 1 || token.claims["azp"]?.stringValue == clientID else {
+                throw TelegramAuthError(.badClaim, field: "azp", "aud names \(auds.count) audiences and azp is not client \(clientID)")
+            }
         default: throw TelegramAuthError(.badClaim, field: "aud", "aud does not name client \(clientID)")
         }
-        guard token.subject != nil else { throw TelegramAuthError(.badClaim, field: "sub", "sub is missing or not a string") }
+        guard let sub = token.subject, !sub.isEmpty else {
+            throw TelegramAuthError(.badClaim, field: "sub", "sub is missing, empty or not a string")
+        }
         guard let exp = token.expiresAt else { throw TelegramAuthError(.badClaim, field: "exp", "exp is missing or not an integer") }
         guard let iat = token.issuedAt else { throw TelegramAuthError(.badClaim, field: "iat", "iat is missing or not an integer") }
         let now = Int128(options.now ?? SystemClock.unixTime())
@@ -100,6 +111,12 @@ public struct IDTokenVerifier: Sendable {
         }
         if Int128(iat) - now > Int128(options.futureSkew) {
             throw TelegramAuthError(.futureAuthDate, field: "iat", "iat is \(Int128(iat) - now) s ahead of now")
+        }
+        if let nbfClaim = token.claims["nbf"] {
+            guard let nbf = nbfClaim.int64Value else { throw TelegramAuthError(.badClaim, field: "nbf", "nbf is not an integer") }
+            if Int128(nbf) - now > Int128(options.futureSkew) {
+                throw TelegramAuthError(.futureAuthDate, field: "nbf", "the id_token is not valid for another \(Int128(nbf) - now) s (nbf)")
+            }
         }
         if let maxAge = options.maxAge, maxAge > 0, now - Int128(iat) > Int128(maxAge) {
             throw TelegramAuthError(.expired, field: "iat", "the id_token is \(now - Int128(iat)) s old; the limit is \(maxAge) s")

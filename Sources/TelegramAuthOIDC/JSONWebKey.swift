@@ -60,11 +60,9 @@ public struct JSONWebKey: @unchecked Sendable {
         var evp: EVPKey? = nil, ed25519: Ed25519PublicKey? = nil, secp256k1: Secp256k1PublicKey? = nil
         switch implied {
         case .rs256:
-            let key = try EVPKey(rsaModulus: try bytes("n"), exponent: try bytes("e"), kid: kid)
-            guard key.bits >= Self.minimumRSABits else {
-                throw .invalidArgument("JWK \(kid): an RSA key of \(key.bits) bits; at least \(Self.minimumRSABits) are required")
-            }
-            evp = key
+            let n = try bytes("n"), e = try bytes("e")
+            try Self.checkRSA(modulus: n, exponent: e, kid: kid)
+            evp = try EVPKey(rsaModulus: n, exponent: e, kid: kid)
         case .es256:
             evp = try EVPKey(p256X: try bytes("x", count: 32), y: try bytes("y", count: 32), kid: kid)
         case .edDSA:
@@ -77,6 +75,24 @@ public struct JSONWebKey: @unchecked Sendable {
         self.secp256k1 = secp256k1
     }
 
+    /// The numbers of an RSA public key that can verify a signature: an odd modulus of at least 2048 bits, an
+    /// odd exponent of at least 3 and below the modulus. (With e = 1 the "signature" of a message is its padded
+    /// digest, which anyone can write; an even modulus or exponent is no RSA key.)
+    static func checkRSA(modulus: [UInt8], exponent: [UInt8], kid: String) throws(TelegramAuthError) {
+        let n = modulus.drop { $0 == 0 }, e = exponent.drop { $0 == 0 }
+        let bits = n.isEmpty ? 0 : (n.count - 1) * 8 + (8 - n.first!.leadingZeroBitCount)
+        guard bits >= Self.minimumRSABits else {
+            throw .invalidArgument("JWK \(kid): an RSA key of \(bits) bits; at least \(Self.minimumRSABits) are required")
+        }
+        guard n.last! & 1 == 1 else { throw .invalidArgument("JWK \(kid): the RSA modulus is even") }
+        guard let low = e.last, low & 1 == 1, e.count > 1 || low >= 3 else {
+            throw .invalidArgument("JWK \(kid): the RSA exponent must be odd and at least 3")
+        }
+        guard e.count < n.count || (e.count == n.count && e.lexicographicallyPrecedes(n)) else {
+            throw .invalidArgument("JWK \(kid): the RSA exponent is not below the modulus")
+        }
+    }
+
     /// Whether `signature` (JWS form: raw r‖s for ECDSA) signs `message` with this key.
     public func isValidSignature(_ signature: [UInt8], for message: [UInt8]) -> Bool {
         if let evp { return evp.verify(signature, message, ecdsa: algorithm == .es256) }
@@ -87,23 +103,49 @@ public struct JSONWebKey: @unchecked Sendable {
 
 /// A JSON Web Key Set: the keys by `kid`.
 public struct JSONWebKeySet: Sendable {
-    public let keys: [JSONWebKey]
+    /// The most keys a set may hold (Telegram serves four).
+    public static let maxKeys = 100
+    /// The largest key set read, in bytes.
+    public static let maxBytes = 1 << 20
 
-    /// Reads `{"keys":[…]}`, strictly (one JSON reader for the library; duplicate members are malformed).
-    /// - Throws: `malformed` for JSON that is not a key set; `invalid_argument` for a bad key or a kid twice.
+    /// The signing keys, in the set's order.
+    public let keys: [JSONWebKey]
+    private let index: [String: Int]
+
+    /// Reads `{"keys":[…]}`, strictly (one JSON reader for the library; duplicate members are malformed). A key
+    /// for encryption (`"use"` other than `"sig"`, or `key_ops` without `"verify"`) is skipped: Telegram does
+    /// not sign with it.
+    /// - Throws: `too_large` over `maxBytes`; `malformed` for JSON that is not a key set; `invalid_argument`
+    ///   for more than `maxKeys` keys, a bad key or a kid twice.
     public init(json text: some Collection<UInt8>) throws(TelegramAuthError) {
+        guard text.count <= Self.maxBytes else {
+            throw TelegramAuthError(.tooLarge, "the key set is \(text.count) bytes; the limit is \(Self.maxBytes)")
+        }
         let root = try JSONValue.parse(text)
         guard case .array(let items)? = root["keys"] else { throw .malformed("a JWKS is an object with a keys array") }
-        var keys: [JSONWebKey] = []
-        for item in items {
+        guard items.count <= Self.maxKeys else {
+            throw .invalidArgument("the key set has \(items.count) keys; at most \(Self.maxKeys) are accepted")
+        }
+        var keys: [JSONWebKey] = [], index: [String: Int] = [:]
+        for item in items where Self.isForSigning(item) {
             let key = try JSONWebKey(json: item)
-            guard !keys.contains(where: { $0.keyID == key.keyID }) else { throw .invalidArgument("kid \(key.keyID) twice") }
+            guard index.updateValue(keys.count, forKey: key.keyID) == nil else { throw .invalidArgument("kid \(key.keyID) twice") }
             keys.append(key)
         }
         self.keys = keys
+        self.index = index
     }
 
-    public func key(id: String) -> JSONWebKey? { keys.first { $0.keyID == id } }
+    /// Whether a key object may verify signatures: `use` absent or `sig`, `key_ops` absent or naming `verify`.
+    static func isForSigning(_ item: JSONValue) -> Bool {
+        if let use = item["use"], use.stringValue != "sig" { return false }
+        if let ops = item["key_ops"] {
+            guard case .array(let list) = ops, list.contains(.string("verify")) else { return false }
+        }
+        return true
+    }
+
+    public func key(id: String) -> JSONWebKey? { index[id].map { keys[$0] } }
 }
 
 /// A C string that lives as long as the process: OSSL_PARAM_BLD keeps the pointers it is given until it

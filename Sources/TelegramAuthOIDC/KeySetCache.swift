@@ -5,8 +5,9 @@ import TelegramAuth
 ///
 /// Fetched sets live as long as their `Cache-Control: max-age` says (an hour when it says nothing, never less
 /// than a minute). An unknown `kid` fetches the set again at once, then at most once a minute. When a fetch
-/// fails, the last good set stays in use and the next attempt waits a minute. While one thread fetches, the
-/// others go on with the set they have.
+/// fails, the last good set stays in use and the next attempt waits a minute. One fetch runs at a time: while
+/// it does, the other threads go on with the set they have, or, before any set was fetched, wait for it (at
+/// most the fetch's timeout) and use what it brought.
 public final class KeySetCache: Sendable {
     /// Seconds a fetched set is kept when its answer names no max-age.
     public static let defaultMaxAge: Int64 = 3600
@@ -29,24 +30,31 @@ public final class KeySetCache: Sendable {
     let state: Locked<State>
     let fetch: Fetch?
     let clock: @Sendable () -> Int64
+    /// The longest a thread waits for another's first fetch, in seconds.
+    let waitSeconds: Double
 
     /// A set the caller gives and replaces (`replace(with:)`); nothing is fetched.
     public init(keys: JSONWebKeySet) {
         state = Locked(State(keys: keys, expiresAt: .max))
         fetch = nil
         clock = { SystemClock.unixTime() }
+        waitSeconds = 0
     }
 
     /// A set fetched from `url` with `client`, first when a verification needs it.
     public convenience init(url: String, client: HTTPSClient) {
-        self.init(fetch: { () throws(TelegramAuthError) in try KeySetCache.download(url, client) }, clock: { SystemClock.unixTime() })
+        self.init(
+            fetch: { () throws(TelegramAuthError) in try KeySetCache.download(url, client) }, clock: { SystemClock.unixTime() },
+            waitSeconds: client.timeout)
     }
 
-    /// A set fetched by `fetch`, with `clock` for the cache's times (tests give both).
-    public init(fetch: @escaping Fetch, clock: @escaping @Sendable () -> Int64) {
+    /// A set fetched by `fetch`, with `clock` for the cache's times (tests give both); a thread waits at most
+    /// `waitSeconds` for another's first fetch.
+    public init(fetch: @escaping Fetch, clock: @escaping @Sendable () -> Int64, waitSeconds: Double = HTTPSClient.defaultTimeout) {
         state = Locked(State())
         self.fetch = fetch
         self.clock = clock
+        self.waitSeconds = waitSeconds
     }
 
     /// Puts in a set given by the caller; it is kept until the next replacement or fetch.
@@ -58,7 +66,7 @@ public final class KeySetCache: Sendable {
         }
     }
 
-    private enum Step { case use(JSONWebKeySet), fetch, fail(TelegramAuthError) }
+    private enum Step { case use(JSONWebKeySet), fetch, wait, fail(TelegramAuthError) }
 
     /// The set to verify with now.
     /// - Throws: `network` when no set was ever fetched and the last attempt failed.
@@ -67,12 +75,19 @@ public final class KeySetCache: Sendable {
         let step: Step = state.withLock { s in
             if let keys = s.keys, now < s.expiresAt || s.fetching || now < s.nextAttempt { return .use(keys) }
             if s.keys == nil, now < s.nextAttempt, let failure = s.lastFailure { return .fail(failure) }
+            if s.fetching { return .wait }  // the first fetch is under way
             s.fetching = true
             return .fetch
         }
         switch step {
         case .use(let keys): return keys
         case .fail(let failure): throw failure
+        case .wait:
+            return try state.wait(seconds: waitSeconds, until: { !$0.fetching }) { (s, done) -> Result<JSONWebKeySet, TelegramAuthError> in
+                if let keys = s.keys { return .success(keys) }
+                guard done else { return .failure(TelegramAuthError(.network, "the key set is still being fetched by another thread")) }
+                return .failure(s.lastFailure ?? TelegramAuthError(.network, "the key set could not be fetched"))
+            }.get()
         case .fetch:
             if let keys = refetch(now: now) { return keys }
             let (kept, failure) = state.withLock { ($0.keys, $0.lastFailure) }
@@ -104,7 +119,7 @@ public final class KeySetCache: Sendable {
         do {
             let (keys, maxAge) = try fetch()
             let keep = max(maxAge ?? Self.defaultMaxAge, Self.refetchInterval)
-            state.withLock { s in
+            state.withLockAndWake { s in
                 s.keys = keys
                 s.expiresAt = now + keep
                 s.fetching = false
@@ -112,7 +127,7 @@ public final class KeySetCache: Sendable {
             }
             return keys
         } catch {
-            state.withLock { s in
+            state.withLockAndWake { s in
                 s.fetching = false
                 s.nextAttempt = now + Self.refetchInterval
                 s.lastFailure = error

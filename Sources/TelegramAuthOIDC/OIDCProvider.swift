@@ -24,6 +24,7 @@ public struct OIDCProvider: Sendable, Hashable {
         guard issuer.hasPrefix("https://"), bytes.count > 8, bytes.last != UInt8(ascii: "/"),
               !bytes.contains(where: { $0 == UInt8(ascii: "?") || $0 == UInt8(ascii: "#") || $0 <= 0x20 || $0 >= 0x7F })
         else { throw .invalidArgument("the issuer must be an https:// URL without a query, a fragment or a trailing /") }
+        try HTTPSClient.check(issuer)  // no credentials
         self.issuer = issuer
     }
 

@@ -12,6 +12,8 @@ import glob
 import os
 from typing import Any, Dict, List, Optional, Tuple
 
+from ._results import RECORD_FINGERPRINT
+
 ABI_MAJOR = 0  # the library's major version this binding speaks
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__))
 
@@ -46,6 +48,18 @@ def _load() -> ctypes.CDLL:
         major = library.tgauth_version_number() // 10000  # TGAUTH_VERSION_NUMBER: major * 10000 + minor * 100 + patch
         if major != ABI_MAJOR:
             tried.append(f"{how}: {path}: library major version {major}, this binding needs {ABI_MAJOR}")
+            continue
+        # records are read by position: a library of another record layout would be misread, not refused
+        try:
+            fingerprint = library.tgauth_record_fingerprint
+        except AttributeError:  # a library older than the fingerprint
+            tried.append(f"{how}: {path}: no tgauth_record_fingerprint, so no record layout this binding can trust")
+            continue
+        fingerprint.restype, fingerprint.argtypes = ctypes.c_char_p, []
+        layout = (fingerprint() or b"").decode("ascii", "replace")
+        if layout != RECORD_FINGERPRINT:
+            tried.append(f"{how}: {path}: record layout {layout}, this binding reads layout {RECORD_FINGERPRINT}"
+                         " (the library and the binding come from different schemas)")
             continue
         return library
     raise OSError(

@@ -136,3 +136,5 @@ FIELDS = {
 #: The class of each object, by name and by record mark.
 CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken}
 MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken'}
+#: The fingerprint of the record layout these readers follow (TGAUTH_RECORD_FINGERPRINT).
+RECORD_FINGERPRINT = '588283c09aa95c9e'

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, cast
 
 from . import _call, _ffi
+from ._errors import MalformedError
 from ._records import read
 from ._results import InitData, WidgetUser
 
@@ -24,7 +25,7 @@ DEFAULT_MAX_AGE, _FUTURE_SKEW, DEFAULT_MAX_BYTES = _library_defaults()
 
 def _token(bot_token: Text) -> bytes:
     if isinstance(bot_token, str):
-        bot_token = bot_token.encode()
+        bot_token = _data(bot_token, "bot_token")
     elif not isinstance(bot_token, (bytes, bytearray)):
         raise TypeError(f"bot_token must be str or bytes, not {type(bot_token).__name__}")
     if not bot_token:
@@ -33,14 +34,23 @@ def _token(bot_token: Text) -> bytes:
 
 
 def _data(value: object, what: str) -> bytes:
-    """`value` as bytes: str is UTF-8 encoded; bytes-like is copied; anything else is a TypeError."""
-    if type(value) is str:
-        return value.encode()
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return bytes(value)
-    if isinstance(value, str):
-        return str(value).encode()
+    """`value` as bytes: str is UTF-8 encoded; bytes-like is copied; anything else is a TypeError. A str that
+    UTF-8 cannot carry raises MalformedError (a verdict on the data, as the library gives for bad bytes)."""
+    try:
+        if type(value) is str:
+            return value.encode()
+        if isinstance(value, (bytes, bytearray, memoryview)):
+            return bytes(value)
+        if isinstance(value, str):
+            return str(value).encode()
+    except UnicodeEncodeError as error:
+        raise _not_utf8(what, error) from None
     raise TypeError(f"{what} must be str or bytes, not {type(value).__name__}")
+
+
+def _not_utf8(what: str, error: UnicodeEncodeError) -> MalformedError:
+    """A str with no UTF-8 form: a lone surrogate, which a server's surrogateescape decoding of bad bytes leaves."""
+    return MalformedError(f"{what} is not valid UTF-8 text (a lone surrogate at index {error.start})", what)
 
 
 INT64_MAX = 2**63 - 1
@@ -98,7 +108,10 @@ class MiniAppValidator:
         than `max_bytes` raises TooLargeError before any parsing.
         Raises a subclass of AuthError when the data is rejected.
         """
-        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
+        try:  # inline rather than _data: this is the hot path
+            raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
+        except UnicodeEncodeError as error:
+            raise _not_utf8("init_data", error) from None
         defaults = max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES
         check = _DEFAULT_LIMITS if defaults else _limits(max_age, now, max_bytes)
         return cast(InitData, read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check)))
@@ -189,7 +202,7 @@ class ThirdPartyValidator:
     def validate(self, init_data: Text, max_age: Optional[int] = DEFAULT_MAX_AGE, now: Optional[int] = None,
                  max_bytes: int = DEFAULT_MAX_BYTES) -> InitData:
         """Checks initData by its Ed25519 `signature` and returns it typed (see MiniAppValidator.validate)."""
-        raw = init_data.encode() if type(init_data) is str else _data(init_data, "init_data")
+        raw = _data(init_data, "init_data")
         record = _call.verify_record(
             _ffi.third_party_validate_record, self._handle, raw, _limits(max_age, now, max_bytes))
         return cast(InitData, read(record))
@@ -268,7 +281,7 @@ class LoginWidgetVerifier:
         check = _limits(max_age, now, max_bytes)
         if isinstance(data, Mapping):
             # the pairs as "key\0value\0key\0value", which the library splits again
-            joined = "\0".join(_widget_parts(data)).encode()
+            joined = _data("\0".join(_widget_parts(data)), "data")
             record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, check, len(data))
         else:
             record = _call.verify_record(_ffi.widget_verify_record, self._handle, _data(data, "data"), check)
@@ -295,7 +308,7 @@ def _pairs(fields: Union[Mapping[str, object], Iterable[Tuple[str, object]]]) ->
             raise TypeError("fields must be a mapping or an iterable of (key, value) pairs") from None
         if not isinstance(k, str):
             raise TypeError("field names must be str")
-        out.append((k.encode(), _field_text(v).encode()))
+        out.append((_data(k, "a field name"), _data(_field_text(v), k)))
     return out
 
 

@@ -130,20 +130,20 @@ class DeepLinkLogin:
         o = _library_defaults()
         o.ttl, o.interval, o.confirm = ttl, interval, 1 if confirm else 0
         if app_name is not None:
-            app = app_name.encode()
+            app = _data(app_name, "app_name")
             o.app_name, o.app_name_len = app, len(app)
         if store is not None:
-            url = store.encode()
+            url = _data(store, "store")
             o.redis_url, o.redis_url_len = url, len(url)
         o.memory_capacity = capacity
-        bot, secret = bot_username.encode(), webhook_secret.encode()
+        bot, secret = _data(bot_username, "bot_username"), _data(webhook_secret, "webhook_secret")
         self._handle = _call.new_handle(_ffi.deeplink_new, _ffi.deeplink_free, bot, len(bot), secret, len(secret), o)
 
     def start(self, device: str = "") -> LoginStart:
         """Starts a login; `device` ("Chrome on Linux") is named in the bot's confirmation."""
         if not isinstance(device, str):
             raise TypeError("device must be a str")
-        raw = device.encode()
+        raw = _data(device, "device")
         r = _run(_ffi.deeplink_start, self._handle, raw, len(raw))
         return LoginStart(r[0], r[1], r[2], r[3], int(r[4]), int(r[5]))
 
@@ -152,7 +152,7 @@ class DeepLinkLogin:
         raw = _data(body, "body")
         if secret_header is not None and not isinstance(secret_header, str):
             raise TypeError("secret_header must be a str or None")
-        header = None if secret_header is None else secret_header.encode()
+        header = None if secret_header is None else _data(secret_header, "secret_header")
         r = _run(_ffi.deeplink_handle_webhook, self._handle, raw, len(raw), header, 0 if header is None else len(header))
         return WebhookResult(outcome=r[0], reason=r[1] or None, response_body=r[2] or None,
                              additional_calls=tuple(r[4:]), user=_user(r[3]))
@@ -161,7 +161,7 @@ class DeepLinkLogin:
         """The login's state; "approved" (with the user) is returned once, then the login is consumed."""
         if not isinstance(poll_secret, str):
             raise TypeError("poll_secret must be a str")
-        secret = poll_secret.encode()
+        secret = _data(poll_secret, "poll_secret")
         return _poll(_run(_ffi.deeplink_poll, self._handle, secret, len(secret)))
 
     def wait(self, poll_secret: str, timeout: float = 30.0) -> PollResult:
@@ -170,5 +170,5 @@ class DeepLinkLogin:
             raise TypeError("poll_secret must be a str")
         if isinstance(timeout, bool) or not isinstance(timeout, (int, float)):
             raise TypeError("timeout must be a number")
-        secret = poll_secret.encode()
+        secret = _data(poll_secret, "poll_secret")
         return _poll(_run(_ffi.deeplink_wait, self._handle, secret, len(secret), float(timeout)))

@@ -8,7 +8,7 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
 from ._results import FIELDS, IDToken
-from ._verify import DEFAULT_MAX_BYTES, _data, _limits
+from ._verify import DEFAULT_MAX_BYTES, _data, _limits, _not_utf8
 
 __all__ = ["TelegramOIDC", "IDToken", "AuthorizationRequest", "TokenRequest", "TokenResponse"]
 
@@ -85,13 +85,13 @@ class TelegramOIDC:
             if not timeout > 0:
                 raise ValueError("timeout must be a positive number of seconds")
             options.timeout_ms = int(timeout * 1000)
-        keys, cid = (None if jwks is None else _data(jwks, "jwks")), self.client_id.encode()
+        keys, cid = (None if jwks is None else _data(jwks, "jwks")), _data(self.client_id, "client_id")
         self._handle = _call.new_handle(_ffi.oidc_new, _ffi.oidc_free, cid, len(cid), keys,
                                         0 if keys is None else len(keys), ctypes.byref(options))
 
     def authorization_request(self, scopes: Sequence[str] = ("openid", "profile"), nonce: bool = True) -> AuthorizationRequest:
         """A login's start: fresh state, nonce and PKCE code verifier, and the URL of the provider's /auth."""
-        s = " ".join(scopes).encode()
+        s = _data(" ".join(scopes), "scopes")
         url, state, n, verifier = _record(lambda out, size, err: _ffi.oidc_authorization_request(
             self._handle.ptr, out, size, err, s, len(s), 1 if nonce else 0))
         return AuthorizationRequest(url, state, n or None, verifier)
@@ -102,7 +102,7 @@ class TelegramOIDC:
         with the request's nonce. Raises OAuthError when the endpoint refuses (a used or wrong code, verifier or
         secret), NetworkError when no answer comes, or what verify_id_token raises."""
         c, v = _data(code, "code"), _data(code_verifier, "code_verifier")
-        wanted = None if expected_nonce is None else expected_nonce.encode()
+        wanted = None if expected_nonce is None else _data(expected_nonce, "expected_nonce")
         token, err = ctypes.c_void_p(), _ffi.Error()
         rc = _ffi.oidc_exchange(self._handle.ptr, ctypes.byref(token), ctypes.byref(err), c, len(c), v, len(v), wanted,
                                 0 if wanted is None else len(wanted), _limits(max_age, now, DEFAULT_MAX_BYTES).ref)
@@ -143,7 +143,10 @@ class TelegramOIDC:
         seconds from iat when given). Raises an AuthError subclass: BadSignatureError, UnknownKeyError (a key
         set given: replace it; fetched: it was fetched again already), ExpiredError, FutureAuthDateError,
         BadClaimError, MalformedError; NetworkError when keys are fetched and none could be yet."""
-        raw = token.encode() if type(token) is str else _data(token, "token")
+        try:  # inline rather than _data: this is the hot path
+            raw = token.encode() if type(token) is str else _data(token, "token")
+        except UnicodeEncodeError as error:
+            raise _not_utf8("token", error) from None
         check = _limits(max_age, now, DEFAULT_MAX_BYTES)  # max_bytes is not read: a token has its own 16 KiB limit
         if nonce is None:
             wanted, wanted_len = None, _NO_LENGTH
