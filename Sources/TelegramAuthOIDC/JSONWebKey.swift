@@ -129,7 +129,7 @@ public struct JSONWebKeySet: Sendable {
         var keys: [JSONWebKey] = [], index: [String: Int] = [:]
         for item in items where Self.isForSigning(item) {
             let key = try JSONWebKey(json: item)
-            guard index.updateValue(keys.count, forKey: key.keyID) == nil else { throw .invalidArgument("kid \(key.keyID) twice") }
+            guard index.updateValue(keys.count, forKey: key.keyID) == nil else { throw .invalidArgument("JWK \(key.keyID): the kid is in the set twice") }
             keys.append(key)
         }
         self.keys = keys

@@ -30,6 +30,15 @@ struct BadInput: CustomTestStringConvertible, Sendable {
 
     var options: ValidationOptions { ValidationOptions(now: now, maxInputBytes: maxBytes) }
 
+    /// The signer of the `claims` rows: Ed25519, seed 2a…2a, kid claims-1.
+    static let claimsSigner = try! IDTokenSigner(algorithm: .edDSA, keyID: "claims-1", seed: [UInt8](repeating: 0x2A, count: 32))
+
+    /// A `jwks` row: the key set, and after its NUL the id_token to verify with it.
+    func splitKeySetRow() -> (set: [UInt8], token: [UInt8]) {
+        let nul = input.firstIndex(of: 0)!
+        return (Array(input[..<nul]), Array(input[(nul + 1)...]))
+    }
+
     /// What the core says: an error kind, "ignored:<reason>" for a webhook update, or "accepted".
     func verdict() -> String {
         do throws(TelegramAuthError) {
@@ -48,6 +57,14 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 let jwks = try! Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json"))
                 let verifier = try IDTokenVerifier(clientID: "7342037359", keys: try JSONWebKeySet(json: Array(jwks)))
                 _ = try verifier.verify(String(decoding: input, as: UTF8.self), options: options)
+            case "jwks":
+                let (set, token) = splitKeySetRow()
+                let verifier = try IDTokenVerifier(clientID: "7342037359", keys: try JSONWebKeySet(json: set))
+                _ = try verifier.verify(bytes: token, options: options)
+            case "claims":
+                let signer = Self.claimsSigner
+                let keys = try JSONWebKeySet(json: Array(#"{"keys":[\#(signer.publicJWK)]}"#.utf8))
+                _ = try IDTokenVerifier(clientID: "7342037359", keys: keys).verify(try signer.sign(claims: String(decoding: input, as: UTF8.self)), options: options)
             default: Issue.record("unknown target \(target)")
             }
             return "accepted"
@@ -68,6 +85,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             "a negative auth_date", "an auth_date from the future", "a bot token of the wrong shape", "a login token of the wrong shape",
             "a padded signature", "a member given twice in user JSON", "a member given twice in chat JSON",
             "an id_token with alg none", "an id_token with an unknown kid", "an id_token with padding",
+            "an RSA key with e = 1", "a key for encryption", "a key set of 101 keys", "an id_token with an empty sub",
+            "an id_token not valid before a time ahead", "an id_token for another audience too, without azp",
         ] {
             #expect(classes.contains(required), "no row for \(required)")
         }
@@ -81,8 +100,20 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
     func theCLIGivesTheListedKind(_ row: BadInput) throws {
         var args: [String]
-        if row.target == "id_token" {
-            let jwks = repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json").path
+        var input = row.input
+        if ["id_token", "jwks", "claims"].contains(row.target) {
+            var jwks = repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json").path
+            if row.target != "id_token" {
+                jwks = FileManager.default.temporaryDirectory.appendingPathComponent("bad-input-\(UUID().uuidString).json").path
+                let set: [UInt8]
+                if row.target == "jwks" {
+                    (set, input) = row.splitKeySetRow()
+                } else {
+                    set = Array(#"{"keys":[\#(BadInput.claimsSigner.publicJWK)]}"#.utf8)
+                    input = Array(try BadInput.claimsSigner.sign(claims: String(decoding: row.input, as: UTF8.self)).utf8)
+                }
+                try Data(set).write(to: URL(fileURLWithPath: jwks))
+            }
             args = ["verify", "id-token", "--client-id", "7342037359", "--jwks", jwks, "--now", String(row.now)]
         } else {
             args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
@@ -92,7 +123,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             }
         }
         args.append("-")
-        let run = try CLITests().run(args, raw: row.target == "bot_token" ? [] : row.input)
+        let run = try CLITests().run(args, raw: row.target == "bot_token" ? [] : input)
         #expect(run.status == (row.expect == "invalid_argument" ? 2 : 1), "\(run.err)")
         #expect(run.err.hasPrefix("error: \(row.expect): "), "\(run.err)")
         #expect(!run.err.contains("AAH5YkoiEuPk8"))

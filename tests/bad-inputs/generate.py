@@ -9,8 +9,13 @@ Columns: class, target, now, max_bytes, expect, input (hex)
   target: mini_app | widget | third_party (Telegram's production key, bot 7342037359) | webhook (the
           deep-link webhook, secret "bad-input-secret") | bot_token (the input is the token) | id_token
           (Telegram's served key set, tests/vectors/telegram-oidc-jwks.json, client 7342037359)
+          | jwks (the input is a key set, a NUL, then an id_token: load the set for client 7342037359 and,
+          when it loads, verify the token with it) | claims (the input is an id_token's claims: sign them
+          with the Ed25519 key of seed 2a2a…2a, kid "claims-1", alg EdDSA, and verify the token with that
+          key alone for client 7342037359)
   expect: an error kind, or "ignored:<reason>" for a webhook update that is not an error
 """
+import base64
 import hashlib
 import hmac
 import json
@@ -154,6 +159,57 @@ rows += [
     ("an id_token over 16 KiB", "id_token", NOW, DEFAULT, "too_large", jws(RSA, claims='{"x":"' + "a" * 17000 + '"}')),
     ("a member given twice in an id_token header", "id_token", NOW, DEFAULT, "malformed",
      jws('{"alg":"RS256","kid":"oidc-1","kid":"oidc-1"}')),
+]
+
+# key sets: Telegram's served RSA key with its numbers changed, each refused when the set is loaded
+with open(os.path.join(HERE, "..", "vectors", "telegram-oidc-jwks.json")) as f:
+    SERVED = json.load(f)["keys"]
+SERVED_RSA, SERVED_EDDSA = SERVED[0], SERVED[2]
+N = base64.urlsafe_b64decode(SERVED_RSA["n"] + "==")
+
+
+def key_set(*keys, token=jws(RSA)):
+    return json.dumps({"keys": list(keys)}) + "\0" + token
+
+
+def rsa(**changes):
+    return dict(SERVED_RSA, **changes)
+
+
+rows += [
+    ("an RSA key with e = 1 (anyone could sign)", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(e=b64(b"\x01")))),
+    ("an RSA key with e = 0", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(e=b64(b"\x00")))),
+    ("an RSA key with e = 2", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(e=b64(b"\x02")))),
+    ("an RSA key with e = n", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(e=SERVED_RSA["n"]))),
+    ("an RSA key with e above n", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(e=b64(b"\x01" + N)))),
+    ("an RSA key with an even modulus", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(n=b64(N[:-1] + bytes([N[-1] & 0xFE]))))),
+    ("an RSA key of 1024 bits", "jwks", NOW, DEFAULT, "invalid_argument", key_set(rsa(n=b64(N[:128])))),
+    ("a key for encryption (use enc) is not used to verify", "jwks", NOW, DEFAULT, "unknown_key", key_set(rsa(use="enc"))),
+    ("a key for encryption (key_ops without verify) is not used to verify", "jwks", NOW, DEFAULT, "unknown_key",
+     key_set(rsa(key_ops=["encrypt"]))),
+    ("a key set of 101 keys", "jwks", NOW, DEFAULT, "invalid_argument",
+     key_set(*[dict(SERVED_EDDSA, kid=f"k{i}") for i in range(101)])),
+    ("a kid twice in a key set", "jwks", NOW, DEFAULT, "invalid_argument", key_set(SERVED_RSA, dict(SERVED_EDDSA, kid="oidc-1"))),
+]
+
+# claims, signed by each suite with its own Ed25519 signer (the rules after the signature)
+CLAIMS = {"iss": "https://oauth.telegram.org", "aud": "7342037359", "sub": "s", "iat": NOW, "exp": NOW + 3600}
+
+
+def claims(**changes):
+    return json.dumps({k: v for k, v in dict(CLAIMS, **changes).items() if v is not None})
+
+
+rows += [
+    ("an id_token not valid before a time ahead (nbf)", "claims", NOW, DEFAULT, "future_auth_date", claims(nbf=NOW + 3600)),
+    ("an id_token whose nbf is not a number", "claims", NOW, DEFAULT, "bad_claim", claims(nbf="soon")),
+    ("an id_token with an empty sub", "claims", NOW, DEFAULT, "bad_claim", claims(sub="")),
+    ("an id_token without sub", "claims", NOW, DEFAULT, "bad_claim", claims(sub=None)),
+    ("an id_token for another audience too, without azp", "claims", NOW, DEFAULT, "bad_claim", claims(aud=["7342037359", "evil"])),
+    ("an id_token for another audience too, azp the other", "claims", NOW, DEFAULT, "bad_claim",
+     claims(aud=["7342037359", "evil"], azp="evil")),
+    ("an id_token for another audience only", "claims", NOW, DEFAULT, "bad_claim", claims(aud="evil")),
+    ("an id_token expired", "claims", NOW, DEFAULT, "expired", claims(exp=NOW - 3600)),
 ]
 
 

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -774,6 +775,25 @@ static tgauth_third_party *x_third;
 static tgauth_widget *x_widget;
 static tgauth_deeplink *x_flow;
 static char x_buf[TGAUTH_DEEPLINK_RECORD_SIZE];
+static tgauth_oidc *x_oidc;
+
+/* Telegram's key set as served (tests/vectors/telegram-oidc-jwks.json) */
+static const char *served_jwks(size_t *len) {
+    static char jwks[8192];
+    static size_t jwks_len;
+    if (jwks_len == 0) {
+        FILE *f = fopen("tests/vectors/telegram-oidc-jwks.json", "r");
+        if (f) {
+            jwks_len = fread(jwks, 1, sizeof jwks, f);
+            fclose(f);
+        }
+    }
+    *len = jwks_len;
+    return jwks;
+}
+
+/* A length below 2^63 but larger than any buffer: checked against its kind's limit before any copy. */
+#define BIG_LEN ((size_t)1 << 62)
 
 static tgauth_check check_with(int64_t max_age, int64_t skew, int64_t now, size_t max_bytes) {
     tgauth_check c;
@@ -926,6 +946,35 @@ static int x_wait_nan(void) { return wait_with(6, NAN); }
 static int x_wait_inf(void) { return wait_with(6, INFINITY); }
 static int x_wait_huge_timeout(void) { return wait_with(6, 1e308); }
 static int x_wait_negative(void) { return wait_with(6, -1e308); }
+static int x_mini_app_new_big(void) { tgauth_mini_app *v = NULL; int rc = tgauth_mini_app_new(&v, NULL, TOKEN, BIG_LEN); tgauth_mini_app_free(v); return rc; }
+static int x_widget_new_big(void) { tgauth_widget *v = NULL; int rc = tgauth_widget_new(&v, NULL, TOKEN, BIG_LEN); tgauth_widget_free(v); return rc; }
+static int x_secret_big(void) { uint8_t out[32]; return tgauth_mini_app_secret(out, TOKEN, BIG_LEN); }
+static int oidc_new_with(size_t id_len, size_t jwks_len) {
+    size_t n;
+    const char *jwks = served_jwks(&n);
+    tgauth_oidc *v = NULL;
+    int rc = tgauth_oidc_new(&v, NULL, "7342037359", id_len, jwks, jwks_len ? jwks_len : n, NULL);
+    tgauth_oidc_free(v);
+    return rc;
+}
+static int x_oidc_client_id_big(void) { return oidc_new_with(BIG_LEN, 0); }
+static int x_oidc_jwks_big(void) { return oidc_new_with(10, BIG_LEN); }
+static int x_oidc_set_jwks_big(void) { return tgauth_oidc_set_jwks(x_oidc, NULL, "{}", BIG_LEN); }
+static int x_oidc_token(size_t token_len, size_t nonce_len) {
+    size_t len = sizeof x_buf;
+    return tgauth_oidc_verify(x_oidc, x_buf, &len, NULL, "a.b.c", token_len, nonce_len ? "n" : NULL, nonce_len, NULL);
+}
+static int x_oidc_token_big(void) { return x_oidc_token(BIG_LEN, 0); }
+static int x_oidc_token_huge(void) { return x_oidc_token(HUGE_LEN, 0); }
+static int x_oidc_nonce_big(void) { return x_oidc_token(5, BIG_LEN); }
+static int x_oidc_typed_big(void) {
+    tgauth_id_token *t = NULL;
+    int rc = tgauth_oidc_verify_token(x_oidc, &t, NULL, "a.b.c", BIG_LEN, NULL, 0, NULL);
+    tgauth_id_token_free(t);
+    return rc;
+}
+static int x_deeplink_bot_big(void) { return deeplink_new_with(BIG_LEN, 9, NULL); }
+static int x_start_device_big(void) { size_t len = sizeof x_buf; return tgauth_deeplink_start(x_flow, x_buf, &len, NULL, "dev", BIG_LEN); }
 static int x_strings(void) {
     return STREQ(tgauth_strerror(INT32_MIN), "unknown status") && STREQ(tgauth_error_kind(INT32_MAX), "unknown") ? 0 : -2;
 }
@@ -997,6 +1046,18 @@ static const extreme_case extreme_cases[] = {
     {"deeplink_wait timeout infinity", x_wait_inf, TGAUTH_E_INVALID_ARGUMENT},
     {"deeplink_wait timeout 1e308", x_wait_huge_timeout, TGAUTH_E_INVALID_ARGUMENT},
     {"deeplink_wait timeout -1e308", x_wait_negative, TGAUTH_E_INVALID_ARGUMENT},
+    {"mini_app_new len 2^62", x_mini_app_new_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"widget_new len 2^62", x_widget_new_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"mini_app_secret len 2^62", x_secret_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"oidc_new client id len 2^62", x_oidc_client_id_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"oidc_new jwks len 2^62", x_oidc_jwks_big, TGAUTH_E_TOO_LARGE},
+    {"oidc_set_jwks len 2^62", x_oidc_set_jwks_big, TGAUTH_E_TOO_LARGE},
+    {"oidc_verify token len 2^62", x_oidc_token_big, TGAUTH_E_TOO_LARGE},
+    {"oidc_verify token len 2^63", x_oidc_token_huge, TGAUTH_E_TOO_LARGE},
+    {"oidc_verify nonce len 2^62", x_oidc_nonce_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"oidc_verify_token token len 2^62", x_oidc_typed_big, TGAUTH_E_TOO_LARGE},
+    {"deeplink_new bot len 2^62", x_deeplink_bot_big, TGAUTH_E_INVALID_ARGUMENT},
+    {"deeplink_start device len 2^62", x_start_device_big, TGAUTH_E_TOO_LARGE},
     {"strerror/error_kind INT32_MIN/MAX", x_strings, 0},
 };
 
@@ -1008,6 +1069,9 @@ static void test_extreme_arguments(void) {
     CHECK(tgauth_third_party_new(&x_third, NULL, 7342037359, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK);
     CHECK(tgauth_widget_new(&x_widget, NULL, WIDGET_TOKEN, strlen(WIDGET_TOKEN)) == TGAUTH_OK);
     CHECK(tgauth_deeplink_new(&x_flow, NULL, "TgAuthBot", 9, "wh-secret", 9, NULL) == TGAUTH_OK);
+    size_t jwks_len;
+    const char *jwks = served_jwks(&jwks_len);
+    CHECK(tgauth_oidc_new(&x_oidc, NULL, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK);
     fflush(NULL);
     for (size_t i = 0; i < sizeof extreme_cases / sizeof extreme_cases[0]; i++) {
         const extreme_case *k = &extreme_cases[i];
@@ -1034,6 +1098,105 @@ static void test_extreme_arguments(void) {
     tgauth_third_party_free(x_third);
     tgauth_widget_free(x_widget);
     tgauth_deeplink_free(x_flow);
+    tgauth_oidc_free(x_oidc);
+}
+
+/* kilobytes of peak resident memory so far */
+static long peak_kb(void) {
+    struct rusage u;
+    getrusage(RUSAGE_SELF, &u);
+    return u.ru_maxrss;
+}
+
+/* Every input's limit is checked before it is copied: a real 100 MB id_token or bot token is refused with no
+ * copy of it (the peak memory grows by less than 5 MB), and each limit is where the header says. */
+static void test_bounded_inputs(void) {
+    size_t big = 100u << 20, jwks_len, len;
+    char *data = malloc(big);
+    tgauth_error err;
+    tgauth_oidc *client = NULL;
+    tgauth_mini_app *app = NULL;
+    tgauth_id_token *token = NULL;
+    const char *jwks = served_jwks(&jwks_len);
+    CHECK(data != NULL);
+    memset(data, 'a', big);
+    CHECK(tgauth_oidc_new(&client, NULL, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK);
+    long before = peak_kb();
+    len = sizeof x_buf;
+    CHECK(tgauth_oidc_verify(client, x_buf, &len, &err, data, big, NULL, 0, NULL) == TGAUTH_E_TOO_LARGE);
+    CHECK(strstr(err.message, "the limit is 16384") != NULL);
+    CHECK(tgauth_oidc_verify_token(client, &token, &err, data, big, NULL, 0, NULL) == TGAUTH_E_TOO_LARGE);
+    CHECK(tgauth_oidc_set_jwks(client, &err, data, big) == TGAUTH_E_TOO_LARGE);
+    CHECK(tgauth_mini_app_new(&app, &err, data, big) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_oidc_verify(client, x_buf, &len, &err, "a.b.c", 5, data, big, NULL) == TGAUTH_E_INVALID_ARGUMENT);
+    long grown = peak_kb() - before;
+    printf("# a 100 MB id_token, key set, bot token and nonce refused: peak memory grew %ld KiB\n", grown);
+    CHECK(grown < 5 * 1024);
+    /* at the limits: one byte over is refused as too large; at the limit the token is read (and is malformed) */
+    len = sizeof x_buf;
+    CHECK(tgauth_oidc_verify(client, x_buf, &len, &err, data, TGAUTH_MAX_ID_TOKEN_BYTES + 1, NULL, 0, NULL) == TGAUTH_E_TOO_LARGE);
+    CHECK(tgauth_oidc_verify(client, x_buf, &len, &err, data, TGAUTH_MAX_ID_TOKEN_BYTES, NULL, 0, NULL) == TGAUTH_E_MALFORMED);
+    CHECK(tgauth_oidc_set_jwks(client, &err, data, TGAUTH_MAX_JWKS_BYTES + 1) == TGAUTH_E_TOO_LARGE);
+    CHECK(tgauth_oidc_set_jwks(client, &err, data, TGAUTH_MAX_JWKS_BYTES) == TGAUTH_E_MALFORMED);
+    CHECK(tgauth_mini_app_new(&app, &err, data, TGAUTH_MAX_ARGUMENT_BYTES + 1) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "the limit is 4096") != NULL);
+    CHECK(tgauth_mini_app_new(&app, &err, data, TGAUTH_MAX_ARGUMENT_BYTES) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "the limit is") == NULL); /* read, and refused for its shape */
+    tgauth_oidc_free(client);
+    free(data);
+}
+
+/* The output-buffer rule's NULL: `out` NULL with a capacity of 0 asks the size; with a capacity above 0 it is
+ * an invalid argument, for every kind of writer. NULL with a length is invalid for optional inputs too. */
+static void test_null_output_and_optional_inputs(void) {
+    tgauth_error err;
+    tgauth_mini_app *app = NULL;
+    tgauth_oidc *client = NULL;
+    tgauth_deeplink *flow = NULL;
+    tgauth_field f = {"query_id", 8, "q", 1};
+    size_t n, jwks_len;
+    const char *jwks = served_jwks(&jwks_len);
+    CHECK(tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK);
+    CHECK(tgauth_oidc_new(&client, NULL, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK);
+    CHECK(tgauth_deeplink_new(&flow, NULL, "TgAuthBot", 9, "wh-secret", 9, NULL) == TGAUTH_OK);
+    n = 5;
+    CHECK(tgauth_sign_init_data(NULL, &n, TOKEN, strlen(TOKEN), &f, 1, 1700000000, NULL, 0, 0) == TGAUTH_E_INVALID_ARGUMENT);
+    n = 0;
+    CHECK(tgauth_sign_init_data(NULL, &n, TOKEN, strlen(TOKEN), &f, 1, 1700000000, NULL, 0, 0) == TGAUTH_E_BUFFER_TOO_SMALL && n > 0);
+    n = 5;
+    CHECK(tgauth_mini_app_validate_record(app, NULL, &n, &err, DOC_INIT_DATA, strlen(DOC_INIT_DATA), NULL) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "NULL output buffer") != NULL);
+    n = 5;
+    CHECK(tgauth_oidc_verify(client, NULL, &n, &err, "a.b.c", 5, NULL, 0, NULL) == TGAUTH_E_INVALID_ARGUMENT);
+    n = 5;
+    CHECK(tgauth_oidc_token_response(NULL, &n, &err, "{\"id_token\":\"x.y.z\"}", 20) == TGAUTH_E_INVALID_ARGUMENT);
+    n = 5;
+    CHECK(tgauth_deeplink_start(flow, NULL, &n, &err, "dev", 3) == TGAUTH_E_INVALID_ARGUMENT);
+    n = 0;
+    CHECK(tgauth_deeplink_start(flow, NULL, &n, &err, "dev", 3) == TGAUTH_E_BUFFER_TOO_SMALL && n == TGAUTH_DEEPLINK_RECORD_SIZE);
+    tgauth_deeplink_free(flow);
+    flow = NULL;
+    /* NULL with a length: app name, Redis URL, client secret */
+    tgauth_deeplink_options o;
+    CHECK(tgauth_deeplink_options_init(&o) == TGAUTH_OK);
+    o.app_name_len = 5;
+    CHECK(tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, "wh-secret", 9, &o) == TGAUTH_E_INVALID_ARGUMENT && flow == NULL);
+    CHECK(tgauth_deeplink_options_init(&o) == TGAUTH_OK);
+    o.redis_url_len = 3;
+    CHECK(tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, "wh-secret", 9, &o) == TGAUTH_E_INVALID_ARGUMENT && flow == NULL);
+    tgauth_oidc_options oo;
+    tgauth_oidc *c2 = NULL;
+    CHECK(tgauth_oidc_options_init(&oo) == TGAUTH_OK);
+    oo.client_secret_len = 4;
+    CHECK(tgauth_oidc_new(&c2, &err, "7342037359", 10, jwks, jwks_len, &oo) == TGAUTH_E_INVALID_ARGUMENT && c2 == NULL);
+    /* an issuer with credentials is refused, and the message does not repeat them */
+    CHECK(tgauth_oidc_options_init(&oo) == TGAUTH_OK);
+    oo.issuer = "https://user:hunter2@oauth.example.com";
+    oo.issuer_len = strlen(oo.issuer);
+    CHECK(tgauth_oidc_new(&c2, &err, "7342037359", 10, jwks, jwks_len, &oo) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(strstr(err.message, "hunter2") == NULL && strstr(err.message, "credentials") != NULL);
+    tgauth_mini_app_free(app);
+    tgauth_oidc_free(client);
 }
 
 /* No message or field of any error holds a byte below 0x20 or 0x7F, whatever the input carried. */
@@ -1078,6 +1241,29 @@ static void test_messages_escape_control_bytes(void) {
 
 static int hexval(int c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
 
+/* The `claims` rows: a compact JWS of `claims` signed with libsodium (Ed25519, seed 2a...2a, kid claims-1),
+ * and the key set of that key alone. */
+static void sign_claims_eddsa(const char *claims, size_t n, char *token, size_t cap, char *jwks, size_t jwks_cap) {
+    static const char header[] = "{\"alg\":\"EdDSA\",\"kid\":\"claims-1\"}";
+    unsigned char seed[32], pk[32], sk[64], sig[64];
+    char x[64], part[64];
+    const int v = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    memset(seed, 0x2a, sizeof seed);
+    CHECK(crypto_sign_seed_keypair(pk, sk, seed) == 0);
+    sodium_bin2base64(x, sizeof x, pk, sizeof pk, v);
+    snprintf(jwks, jwks_cap, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"kid\":\"claims-1\",\"x\":\"%s\"}]}", x);
+    sodium_bin2base64(part, sizeof part, (const unsigned char *)header, sizeof header - 1, v);
+    size_t at = strlen(part);
+    CHECK(at + 1 + sodium_base64_ENCODED_LEN(n, v) + 90 < cap);
+    memcpy(token, part, at);
+    token[at++] = '.';
+    sodium_bin2base64(token + at, cap - at, (const unsigned char *)claims, n, v);
+    at += strlen(token + at);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)token, at, sk);
+    token[at++] = '.';
+    sodium_bin2base64(token + at, cap - at, sig, sizeof sig, v);
+}
+
 /* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row */
 static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap) {
     static char rec[TGAUTH_DEEPLINK_RECORD_SIZE];
@@ -1121,6 +1307,24 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         }
         if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK)
             rc = tgauth_oidc_verify(v, rec, &len, &err, in, n, NULL, 0, check);
+        tgauth_oidc_free(v);
+    } else if (!strcmp(target, "jwks")) {
+        /* the key set, a NUL, then the id_token to verify with it when the set loads */
+        size_t set_len = strlen(in);
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        rc = tgauth_oidc_new(&v, &err, "7342037359", 10, in, set_len, NULL);
+        if (rc == TGAUTH_OK) rc = tgauth_oidc_verify(v, rec, &len, &err, in + set_len + 1, n - set_len - 1, NULL, 0, check);
+        /* a bad key is named by its kid */
+        if (rc == TGAUTH_E_INVALID_ARGUMENT) CHECK(strstr(err.message, "JWK oidc-1: ") || strstr(err.message, "has 101 keys"));
+        tgauth_oidc_free(v);
+    } else if (!strcmp(target, "claims")) {
+        static char token[8192], jwks[256];
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        sign_claims_eddsa(in, n, token, sizeof token, jwks, sizeof jwks);
+        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) == TGAUTH_OK)
+            rc = tgauth_oidc_verify(v, rec, &len, &err, token, strlen(token), NULL, 0, check);
         tgauth_oidc_free(v);
     } else if (!strcmp(target, "webhook")) {
         tgauth_deeplink *flow = NULL;
@@ -1375,6 +1579,8 @@ int main(void) {
     test_deeplink();
     test_bad_input_table();
     test_extreme_arguments();
+    test_bounded_inputs();
+    test_null_output_and_optional_inputs();
     test_messages_escape_control_bytes();
     test_oidc();
     free_vectors();
