@@ -155,6 +155,7 @@ class Provider:
         self.codes: Dict[str, Dict[str, Any]] = {}
         self.lock = threading.Lock()
         self.jwks_fetches = 0
+        self.jwks_delay = 0.0  # seconds the key set takes to answer (a slow provider, for tests)
         self.token_requests = 0
 
     def _new_kid(self, alg: str) -> Tuple[str, PrivateKey]:
@@ -283,6 +284,7 @@ class Handler(BaseHTTPRequestHandler):
         if url.path == "/.well-known/jwks.json":
             with provider.lock:
                 provider.jwks_fetches += 1
+            time.sleep(provider.jwks_delay)
             self.json(200, provider.jwks(), {"Cache-Control": f"public, max-age={provider.max_age}"})
         elif url.path == "/.well-known/openid-configuration":
             i = provider.issuer

@@ -1,8 +1,11 @@
 """The bad-input table (tests/bad-inputs/cases.tsv, shared with the Swift and C suites): every row raises
 the exception class that the README's table lists for its kind."""
+import base64
 import os
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import tgauth
 
@@ -12,7 +15,7 @@ EXCEPTIONS = {
     "malformed": tgauth.MalformedError, "missing_field": tgauth.MissingFieldError, "bad_hash": tgauth.BadHashError,
     "bad_signature": tgauth.BadSignatureError, "expired": tgauth.ExpiredError,
     "future_auth_date": tgauth.FutureAuthDateError, "too_large": tgauth.TooLargeError, "invalid_argument": ValueError,
-    "unknown_key": tgauth.UnknownKeyError,
+    "unknown_key": tgauth.UnknownKeyError, "bad_claim": tgauth.BadClaimError,
 }
 JWKS = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "vectors", "telegram-oidc-jwks.json")
 
@@ -43,7 +46,30 @@ def run(target, now, max_bytes, data):
 
         with open(JWKS) as f:
             return TelegramOIDC(7342037359, jwks=f.read()).verify_id_token(data, now=now)
+    if target == "jwks":  # the key set, a NUL, then an id_token to verify with it
+        from tgauth.oidc import TelegramOIDC
+
+        key_set, _, token = data.partition(b"\0")
+        return TelegramOIDC(7342037359, jwks=key_set).verify_id_token(token, now=now)
+    if target == "claims":  # the claims, signed here with Ed25519 (seed 2a...2a, kid claims-1)
+        from tgauth.oidc import TelegramOIDC
+
+        key_set, token = signed_claims(data)
+        return TelegramOIDC(7342037359, jwks=key_set).verify_id_token(token, now=now)
     raise AssertionError(f"unknown target {target}")
+
+
+def b64(raw):
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode()
+
+
+def signed_claims(claims):
+    """(a key set of one Ed25519 key, an EdDSA id_token of `claims` signed by it), with cryptography."""
+    key = Ed25519PrivateKey.from_private_bytes(b"\x2a" * 32)
+    x = b64(key.public_key().public_bytes(Encoding.Raw, PublicFormat.Raw))
+    key_set = '{"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"claims-1","x":"%s"}]}' % x
+    signing_input = b64(b'{"alg":"EdDSA","kid":"claims-1"}') + "." + b64(claims)
+    return key_set, signing_input + "." + b64(key.sign(signing_input.encode()))
 
 
 @pytest.mark.parametrize("target,now,max_bytes,expect,data", list(rows()))

@@ -221,3 +221,20 @@ def test_importing_the_package_imports_no_framework():
     code = ("import sys, tgauth, tgauth.integrations, tgauth.integrations._common; "
             "print(sorted(m for m in ('fastapi', 'starlette', 'aiohttp', 'flask') if m in sys.modules))")
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "[]"
+
+
+def test_a_header_that_is_not_utf8_is_a_401(served):
+    """The raw byte 0xff in the header: aiohttp decodes it with surrogateescape (a lone surrogate), the WSGI and
+    ASGI servers as latin-1; either way the answer is a 401, never a 500."""
+    import http.client
+
+    url, _ = served
+    host, port = url.split("//")[1].split(":")
+    conn = http.client.HTTPConnection(host, int(port), timeout=10)
+    conn.putrequest("GET", "/me")
+    conn.putheader("Authorization", b"tma query_id=\xff&" + signed().encode())
+    conn.endheaders()
+    answer = conn.getresponse()
+    body = json.loads(answer.read())
+    conn.close()
+    assert answer.status == 401 and body["error"] in ("malformed", "bad_hash")

@@ -245,3 +245,49 @@ def test_the_cli_fetches_the_key_set_over_https(provider_and_site):
     # the issuer is checked: Telegram's is not the simulator's
     run = subprocess.run(base[:-2] + ["--ca-file", sim.ca_file, provider.id_token()], capture_output=True, text=True)
     assert run.returncode != 0 and "bad_claim" in run.stderr and "iss" in run.stderr
+
+
+def test_threads_verifying_before_any_key_set_share_one_fetch(provider_and_site):
+    """The first fetch is single-flight: 16 threads verifying at once against a slow provider make one GET, and
+    every one of them verifies with what it brought."""
+    import threading
+
+    provider, sim, _ = provider_and_site
+    provider.jwks_delay = 0.5
+    client = TelegramOIDC(CLIENT_ID, issuer=sim.issuer, ca_file=sim.ca_file)
+    token = provider.id_token()
+    start, results = threading.Barrier(16), []
+
+    def verify() -> None:
+        start.wait()
+        results.append(client.verify_id_token(token).id)
+
+    threads = [threading.Thread(target=verify) for _ in range(16)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [279058397] * 16 and provider.jwks_fetches == 1
+
+
+def test_urls_with_credentials_are_refused_and_never_printed(provider_and_site):
+    import subprocess
+
+    provider, sim, _ = provider_and_site
+    host = sim.issuer.split("://", 1)[1]
+    with pytest.raises(ValueError) as caught:
+        TelegramOIDC(CLIENT_ID, issuer=f"https://bot:hunter2@{host}", ca_file=sim.ca_file)
+    assert "hunter2" not in str(caught.value) and "credentials" in str(caught.value)
+    cli = os.environ.get("TGAUTH_CLI") or os.path.join(os.path.dirname(__file__), "..", "..", "..", "build", "bin", "tgauth")
+    base = [cli, "verify", "id-token", "--client-id", CLIENT_ID, "--ca-file", sim.ca_file]
+    run = subprocess.run(base + ["--issuer", sim.issuer, "--jwks-url", f"https://bot:hunter2@{host}/.well-known/jwks.json",
+                                 provider.id_token()], capture_output=True, text=True)
+    assert run.returncode == 2 and "credentials" in run.stderr and "hunter2" not in run.stderr
+    # a failed fetch names the URL without its query
+    run = subprocess.run(base + ["--issuer", sim.issuer, "--jwks-url", sim.issuer + "/missing?key=hunter2", provider.id_token()],
+                         capture_output=True, text=True)
+    assert run.returncode != 0 and "network" in run.stderr and "/missing" in run.stderr and "hunter2" not in run.stderr
+    assert provider.jwks_fetches == 0
+    run = subprocess.run(base + ["--issuer", f"https://bot:hunter2@{host}", "--jwks-url", sim.issuer + "/.well-known/jwks.json",
+                                 provider.id_token()], capture_output=True, text=True)
+    assert run.returncode == 2 and "credentials" in run.stderr and "hunter2" not in run.stderr

@@ -36,36 +36,40 @@ def _load() -> ctypes.CDLL:
         if not path:
             tried.append(f"{how}: not found")
             continue
-        try:
-            library = ctypes.CDLL(path)
-        except OSError as exc:
-            tried.append(f"{how}: {path}: {exc}")
-            if how == "TGAUTH_LIBRARY":
-                break  # an explicit choice that fails is an error, not a reason to load some other copy
-            continue
-        library.tgauth_version_number.restype = ctypes.c_uint
-        library.tgauth_version_number.argtypes = []
-        major = library.tgauth_version_number() // 10000  # TGAUTH_VERSION_NUMBER: major * 10000 + minor * 100 + patch
-        if major != ABI_MAJOR:
-            tried.append(f"{how}: {path}: library major version {major}, this binding needs {ABI_MAJOR}")
-            continue
-        # records are read by position: a library of another record layout would be misread, not refused
-        try:
-            fingerprint = library.tgauth_record_fingerprint
-        except AttributeError:  # a library older than the fingerprint
-            tried.append(f"{how}: {path}: no tgauth_record_fingerprint, so no record layout this binding can trust")
-            continue
-        fingerprint.restype, fingerprint.argtypes = ctypes.c_char_p, []
-        layout = (fingerprint() or b"").decode("ascii", "replace")
-        if layout != RECORD_FINGERPRINT:
-            tried.append(f"{how}: {path}: record layout {layout}, this binding reads layout {RECORD_FINGERPRINT}"
-                         " (the library and the binding come from different schemas)")
-            continue
-        return library
+        refused = _refusal(path)
+        if refused is None:
+            return ctypes.CDLL(path)
+        tried.append(f"{how}: {path}: {refused}")
+        if how == "TGAUTH_LIBRARY":
+            break  # an explicit choice that fails is an error, not a reason to load some other copy
     raise OSError(
         "tgauth: cannot load libtgauth. Looked in:\n  - " + "\n  - ".join(tried)
         + "\nSet TGAUTH_LIBRARY to the path of libtgauth.so, or install the library (make install)."
     )
+
+
+def _refusal(path: str) -> Optional[str]:
+    """Why the library at `path` cannot serve this binding, or None when it can."""
+    try:
+        library = ctypes.CDLL(path)
+    except OSError as exc:
+        return str(exc)
+    library.tgauth_version_number.restype = ctypes.c_uint
+    library.tgauth_version_number.argtypes = []
+    major = library.tgauth_version_number() // 10000  # TGAUTH_VERSION_NUMBER: major * 10000 + minor * 100 + patch
+    if major != ABI_MAJOR:
+        return f"library major version {major}, this binding needs {ABI_MAJOR}"
+    # records are read by position: a library of another record layout would be misread, not refused
+    try:
+        fingerprint = library.tgauth_record_fingerprint
+    except AttributeError:  # a library older than the fingerprint
+        return "no tgauth_record_fingerprint, so no record layout this binding can trust"
+    fingerprint.restype, fingerprint.argtypes = ctypes.c_char_p, []
+    layout = (fingerprint() or b"").decode("ascii", "replace")
+    if layout != RECORD_FINGERPRINT:
+        return (f"record layout {layout}, this binding reads layout {RECORD_FINGERPRINT}"
+                " (the library and the binding come from different schemas)")
+    return None
 
 
 lib = _load()
