@@ -7,12 +7,17 @@
  * A rejection answers 401 {"error": kind, "detail": message} with WWW-Authenticate: tma (413 for input over
  * the size limit). One validator and one widget verifier, made at start, serve every thread of the pool.
  *
- *   TELEGRAM_BOT_TOKEN=123:abc ./tgauth-server [--port 8080] [--threads 4]
+ *   TELEGRAM_BOT_TOKEN=123:abc ./tgauth-server [--host 127.0.0.1] [--port 8080] [--threads 4]
+ *                                              [--max-connections 512] [--per-address 32]
+ *
+ * Headers and query arguments are passed to the library with their lengths; a NUL inside one is refused.
  *
  * Build: cc -std=c99 server.c $(pkg-config --cflags --libs tgauth libmicrohttpd)
  */
 #define _POSIX_C_SOURCE 200809L
+#include <arpa/inet.h>
 #include <microhttpd.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -99,12 +104,17 @@ static enum MHD_Result user_json(struct MHD_Connection *c, const tgauth_user *u)
 }
 
 static enum MHD_Result api_me(struct MHD_Connection *c) {
-    const char *header = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION);
+    const char *header = NULL;
+    size_t header_len = 0;
     tgauth_init_data *data = NULL;
     tgauth_error err;
-    if (header == NULL) return reject(c, TGAUTH_E_MISSING_FIELD, "the request needs Authorization: tma <initData>");
+    if (MHD_lookup_connection_value_n(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_AUTHORIZATION, strlen(MHD_HTTP_HEADER_AUTHORIZATION),
+                                      &header, &header_len) != MHD_YES)
+        return reject(c, TGAUTH_E_MISSING_FIELD, "the request needs Authorization: tma <initData>");
+    /* the value with its length, as it came: a NUL inside is refused, never read as the end of the value */
+    if (memchr(header, 0, header_len) != NULL) return reject(c, TGAUTH_E_MALFORMED, "the Authorization header holds a NUL byte");
     /* the library takes the header's value as it is: "tma <initData>" */
-    int code = tgauth_mini_app_validate(mini_app, &data, &err, header, strlen(header), NULL);
+    int code = tgauth_mini_app_validate(mini_app, &data, &err, header, header_len, NULL);
     if (code != TGAUTH_OK) return reject(c, code, err.message);
     const tgauth_user *user = tgauth_init_data_user(data);
     enum MHD_Result ok = user ? user_json(c, user) : reject(c, TGAUTH_E_MISSING_FIELD, "the initData has no user");
@@ -116,30 +126,37 @@ static enum MHD_Result api_me(struct MHD_Connection *c) {
 typedef struct {
     tgauth_field fields[32];
     size_t count;
-    int overflow;
+    int overflow, nul;
 } arguments;
 
-static enum MHD_Result collect(void *context, enum MHD_ValueKind kind, const char *key, const char *value) {
+static enum MHD_Result collect(void *context, enum MHD_ValueKind kind, const char *key, size_t key_len, const char *value,
+                               size_t value_len) {
     arguments *a = context;
     (void)kind;
     if (a->count == sizeof a->fields / sizeof a->fields[0]) {
         a->overflow = 1;
         return MHD_NO;
     }
+    /* decoded with their lengths: a %00 stays inside the value, and is refused rather than cutting it short */
+    if (memchr(key, 0, key_len) != NULL || (value != NULL && memchr(value, 0, value_len) != NULL)) {
+        a->nul = 1;
+        return MHD_NO;
+    }
     a->fields[a->count].key = key;
-    a->fields[a->count].key_len = strlen(key);
+    a->fields[a->count].key_len = key_len;
     a->fields[a->count].value = value ? value : "";
-    a->fields[a->count].value_len = value ? strlen(value) : 0;
+    a->fields[a->count].value_len = value ? value_len : 0;
     a->count++;
     return MHD_YES;
 }
 
 static enum MHD_Result widget_callback(struct MHD_Connection *c) {
-    arguments a = {{{0}}, 0, 0};
+    arguments a = {{{0}}, 0, 0, 0};
     tgauth_widget_data *data = NULL;
     tgauth_error err;
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &a);
+    MHD_get_connection_values_n(c, MHD_GET_ARGUMENT_KIND, collect, &a);
     if (a.overflow) return reject(c, TGAUTH_E_TOO_LARGE, "too many query arguments");
+    if (a.nul) return reject(c, TGAUTH_E_MALFORMED, "a query argument holds a NUL byte");
     int code = tgauth_widget_verify_fields(widget, &data, &err, a.fields, a.count, NULL);
     if (code != TGAUTH_OK) return reject(c, code, err.message);
     enum MHD_Result ok = user_json(c, tgauth_widget_data_user(data));
@@ -168,12 +185,23 @@ static void on_signal(int sig) {
 }
 
 int main(int argc, char **argv) {
-    unsigned port = 8080, threads = 4;
+    unsigned port = 8080, threads = 4, max_connections = 512, per_address = 32;
+    const char *host = "127.0.0.1"; /* behind a reverse proxy; --host 0.0.0.0 to serve every interface */
     const char *token = getenv("TELEGRAM_BOT_TOKEN");
     tgauth_error err;
     for (int i = 1; i + 1 < argc; i += 2) {
         if (strcmp(argv[i], "--port") == 0) port = (unsigned)atoi(argv[i + 1]);
         else if (strcmp(argv[i], "--threads") == 0) threads = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--host") == 0) host = argv[i + 1];
+        else if (strcmp(argv[i], "--max-connections") == 0) max_connections = (unsigned)atoi(argv[i + 1]);
+        else if (strcmp(argv[i], "--per-address") == 0) per_address = (unsigned)atoi(argv[i + 1]);
+    }
+    struct sockaddr_in address = {0};
+    address.sin_family = AF_INET;
+    address.sin_port = htons((uint16_t)port);
+    if (inet_pton(AF_INET, host, &address.sin_addr) != 1) {
+        fprintf(stderr, "tgauth-server: --host takes an IPv4 address\n");
+        return 2;
     }
     if (token == NULL) {
         fprintf(stderr, "tgauth-server: set TELEGRAM_BOT_TOKEN\n");
@@ -184,17 +212,21 @@ int main(int argc, char **argv) {
         fprintf(stderr, "tgauth-server: %s\n", err.message); /* never the token itself */
         return 2;
     }
+    /* libmicrohttpd's own limits keep idle and slow clients from starving the rest: at most max_connections
+     * at once, per_address of them from one address, and a connection silent for 10 s is closed */
     struct MHD_Daemon *d = MHD_start_daemon(
         MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL, (uint16_t)port, NULL, NULL, route, NULL,
-        MHD_OPTION_THREAD_POOL_SIZE, threads, MHD_OPTION_CONNECTION_TIMEOUT, 10u,
-        MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
+        MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&address, MHD_OPTION_THREAD_POOL_SIZE, threads,
+        MHD_OPTION_CONNECTION_LIMIT, max_connections, MHD_OPTION_PER_IP_CONNECTION_LIMIT, per_address,
+        MHD_OPTION_CONNECTION_TIMEOUT, 10u, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024, MHD_OPTION_END);
     if (d == NULL) {
         fprintf(stderr, "tgauth-server: cannot listen on port %u\n", port);
         return 1;
     }
     signal(SIGTERM, on_signal);
     signal(SIGINT, on_signal);
-    printf("tgauth-server: listening on port %u, %u threads\n", port, threads);
+    printf("tgauth-server: listening on %s:%u, %u threads, at most %u connections (%u per address)\n", host, port, threads,
+           max_connections, per_address);
     fflush(stdout);
     while (!stopping) pause();
     MHD_stop_daemon(d);
