@@ -27,6 +27,7 @@ import os
 import secrets
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Any, Callable, Dict, Optional, Tuple, Union
 
@@ -41,6 +42,8 @@ log = logging.getLogger("oidc_app")
 
 LOGIN_TTL = 600  # seconds a started login may take
 SESSION_TTL = 7 * 24 * 3600
+MAX_PENDING = 10_000  # logins started and not finished; past it the oldest is forgotten
+STARTS_PER_MINUTE = 20  # logins one address may start a minute (after a burst of as many)
 
 
 #: what the site keeps of a logged-in user
@@ -56,20 +59,41 @@ class PendingLogin:
 
 
 class Store:
-    """Pending logins and sessions, in this process (a real site would use its database or Redis)."""
+    """Pending logins and sessions, in this process (a real site would use its database or Redis).
+
+    Pending logins are bounded: at most MAX_PENDING (the oldest goes first), each address may start
+    STARTS_PER_MINUTE a minute, and every insert costs O(1): the table is in start order, so expired logins
+    are dropped from its front."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
-        self.pending: Dict[str, PendingLogin] = {}
+        self.pending: "OrderedDict[str, PendingLogin]" = OrderedDict()
+        self.starts: "OrderedDict[str, Tuple[float, float]]" = OrderedDict()  # address -> (tokens, when)
         self.sessions: Dict[str, Tuple[User, float]] = {}  # id -> (user, expires)
 
-    def put_pending(self, login: PendingLogin) -> str:
+    def put_pending(self, login: PendingLogin, address: str) -> Optional[str]:
+        """The key of a new pending login, or None when `address` started too many this minute."""
         key = secrets.token_urlsafe(24)
         with self.lock:
-            now = time.monotonic()
-            self.pending = {k: v for k, v in self.pending.items() if now - v.started < LOGIN_TTL}
+            if not self._may_start(address, login.started):
+                return None
+            while self.pending:  # the oldest first: stop at the first still running
+                oldest = next(iter(self.pending.values()))
+                if login.started - oldest.started < LOGIN_TTL and len(self.pending) < MAX_PENDING:
+                    break
+                self.pending.popitem(last=False)
             self.pending[key] = login
         return key
+
+    def _may_start(self, address: str, now: float) -> bool:
+        """A token bucket per address (STARTS_PER_MINUTE, refilled evenly); the table of addresses is bounded
+        like the logins, the least recently seen going first."""
+        tokens, then = self.starts.pop(address, (float(STARTS_PER_MINUTE), now))
+        tokens = min(float(STARTS_PER_MINUTE), tokens + (now - then) * STARTS_PER_MINUTE / 60)
+        self.starts[address] = (tokens - 1 if tokens >= 1 else tokens, now)
+        if len(self.starts) > MAX_PENDING:
+            self.starts.popitem(last=False)
+        return tokens >= 1
 
     def take_pending(self, key: Optional[str]) -> Optional[PendingLogin]:
         """The login started under `key`, removed: each is good for one callback."""
@@ -119,6 +143,14 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
             return make_response(page, status)
         return jsonify(error=error, detail=detail), status
 
+    def address() -> str:
+        return request.remote_addr or ""  # behind a proxy, configure werkzeug's ProxyFix to see the client's
+
+    def too_many() -> ResponseReturnValue:
+        response = make_response(jsonify(error="too_many_logins", detail="too many logins started; wait a minute"), 429)
+        response.headers["Retry-After"] = str(60 // STARTS_PER_MINUTE)
+        return response
+
     def logged_in(user: User, to_page: bool) -> Response:
         sid = store.new_session(user)
         response = redirect("/") if to_page else jsonify(user)
@@ -159,7 +191,9 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
     def login() -> ResponseReturnValue:
         scopes = ["openid", "profile"] + (["phone"] if request.args.get("phone") == "1" else [])
         start = oidc.authorization_request(scopes)
-        key = store.put_pending(PendingLogin(start.state, start.nonce, start.code_verifier, time.monotonic()))
+        key = store.put_pending(PendingLogin(start.state, start.nonce, start.code_verifier, time.monotonic()), address())
+        if key is None:
+            return too_many()
         return cookie(redirect(start.url), "login", key, LOGIN_TTL)
 
     @app.get("/callback")
@@ -182,7 +216,9 @@ def create_app(client_id: Optional[str] = None, client_secret: Optional[str] = N
     @app.get("/login/nonce")
     def login_nonce() -> ResponseReturnValue:
         nonce = secrets.token_urlsafe(16)
-        key = store.put_pending(PendingLogin(None, nonce, None, time.monotonic()))
+        key = store.put_pending(PendingLogin(None, nonce, None, time.monotonic()), address())
+        if key is None:
+            return too_many()
         return cookie(jsonify(nonce=nonce), "login", key, LOGIN_TTL)
 
     @app.post("/auth/id-token")

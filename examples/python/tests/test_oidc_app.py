@@ -291,3 +291,43 @@ def test_urls_with_credentials_are_refused_and_never_printed(provider_and_site):
     run = subprocess.run(base + ["--issuer", f"https://bot:hunter2@{host}", "--jwks-url", sim.issuer + "/.well-known/jwks.json",
                                  provider.id_token()], capture_output=True, text=True)
     assert run.returncode == 2 and "credentials" in run.stderr and "hunter2" not in run.stderr
+
+
+def test_an_id_token_that_is_not_utf8_is_a_401(provider_and_site):
+    """A lone surrogate (what a JSON "\\ud800" decodes to) is malformed data, not a server error."""
+    _, sim, site = provider_and_site
+    browser = Browser(sim.ca_file)
+    browser.request(site.url + "/login/nonce")
+    status, _, body = browser.request(site.url + "/auth/id-token", b'{"id_token":"a.\\ud800.c"}',
+                                      {"Content-Type": "application/json", "Accept": "application/json"})
+    assert status == 401 and json.loads(body)["error"] == "malformed"
+
+
+def test_one_address_starting_logins_is_limited(provider_and_site):
+    import oidc_app
+
+    _, sim, site = provider_and_site
+    browser = Browser(sim.ca_file)
+    answers = [browser.request(site.url + "/login/nonce", headers={"Accept": "application/json"}) for _ in range(oidc_app.STARTS_PER_MINUTE + 1)]
+    assert [a[0] for a in answers] == [200] * oidc_app.STARTS_PER_MINUTE + [429]
+    assert answers[-1][1]["Retry-After"] == "3" and json.loads(answers[-1][2])["error"] == "too_many_logins"
+
+
+def test_pending_logins_are_bounded():
+    """30,000 logins started from as many addresses: at most MAX_PENDING are kept (the oldest go first), and the
+    addresses' table is bounded the same way. Each insert is O(1); the time per call is printed, not asserted."""
+    import oidc_app
+
+    store = oidc_app.Store()
+    started = time.monotonic()
+    keys = [store.put_pending(oidc_app.PendingLogin(None, "n", None, time.monotonic()), f"10.0.{i // 256}.{i % 256}")
+            for i in range(30_000)]
+    per_call = (time.monotonic() - started) / 30_000 * 1e6
+    print(f"\n30,000 pending logins started: {len(store.pending)} kept, {per_call:.1f} us per start")
+    assert all(keys) and len(store.pending) == oidc_app.MAX_PENDING and len(store.starts) == oidc_app.MAX_PENDING
+    assert store.take_pending(keys[0]) is None and store.take_pending(keys[-1]) is not None  # the oldest went
+    # expired logins leave from the front as new ones come
+    store = oidc_app.Store()
+    store.put_pending(oidc_app.PendingLogin(None, "old", None, time.monotonic() - oidc_app.LOGIN_TTL - 1), "a")
+    store.put_pending(oidc_app.PendingLogin(None, "new", None, time.monotonic()), "b")
+    assert [p.nonce for p in store.pending.values()] == ["new"]
