@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import TelegramAuth
@@ -153,5 +154,66 @@ import Testing
         #expect(throws: TelegramAuthError.self) { try OIDCProvider(issuer: "http://oauth.telegram.org") }
         #expect(try OIDCProvider(issuer: "https://127.0.0.1:8443").tokenEndpoint == "https://127.0.0.1:8443/token")
         #expect(OIDCProvider.telegram.jwksURI == "https://oauth.telegram.org/.well-known/jwks.json")
+    }
+
+    @Test func urlsWithCredentialsAreRefusedAndNeverNamed() throws {
+        for url in ["https://bot:hunter2@keys.test/jwks.json", "https://bot@keys.test", "https://a:b@127.0.0.1:1/x?y=z"] {
+            do {
+                _ = try HTTPSClient(timeout: 1).get(url)
+                Issue.record("\(url) was fetched")
+            } catch {
+                #expect(error.kind == .invalidArgument && error.detail.contains("credentials") && !error.detail.contains("hunter2"))
+            }
+        }
+        #expect(throws: TelegramAuthError.self) { try OIDCProvider(issuer: "https://bot:hunter2@oauth.example.com") }
+        // an @ in the path is not a credential
+        #expect(HTTPSClient.origin("https://u:p@keys.test:8443/a@b?q=secret#f") == "https://keys.test:8443/a@b")
+        try HTTPSClient.check("https://keys.test/a@b")
+    }
+
+    @Test func threadsBeforeTheFirstSetWaitForOneFetch() throws {
+        let fetches = Locked(0)
+        let cache = KeySetCache(
+            fetch: { () throws(TelegramAuthError) in
+                fetches.withLock { $0 += 1 }
+                usleep(300_000)  // a slow endpoint: every thread arrives while it answers
+                return (try JSONWebKeySet(json: Array(Self.full.utf8)), nil)
+            },
+            clock: { 1_000_000 })
+        let got = Locked(0)
+        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+            if (try? cache.current())?.keys.count == 4 { got.withLock { $0 += 1 } }
+        }
+        #expect(fetches.withLock { $0 } == 1 && got.withLock { $0 } == 16)
+    }
+
+    @Test func aWaitForAnotherThreadsFetchIsBoundedAndAFailureIsShared() throws {
+        let cache = KeySetCache(
+            fetch: { () throws(TelegramAuthError) in
+                usleep(400_000)
+                throw TelegramAuthError(.network, "connection refused")
+            },
+            clock: { 1_000_000 }, waitSeconds: 0.1)
+        let kinds = Locked([String]())
+        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+            do throws(TelegramAuthError) { _ = try cache.current() } catch { kinds.withLock { $0.append(error.detail) } }
+        }
+        let seen = kinds.withLock { $0 }
+        // one thread fetched and failed; the others gave up after 0.1 s, naming the fetch under way
+        #expect(seen.count == 4 && seen.filter { $0 == "connection refused" }.count == 1)
+        #expect(seen.filter { $0.contains("still being fetched") }.count == 3)
+    }
+
+    @Test func aKeySetIsReadInLinearTimeAndHoldsAtMostAHundredKeys() throws {
+        let ed = #"{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","x":"11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo","kid":"#
+        func set(_ n: Int) -> [UInt8] { Array(("{\"keys\":[" + (0..<n).map { ed + "\"k\($0)\"}" }.joined(separator: ",") + "]}").utf8) }
+        let hundred = try JSONWebKeySet(json: set(100))
+        #expect(hundred.keys.count == 100 && hundred.key(id: "k99")?.keyID == "k99" && hundred.key(id: "k100") == nil)
+        do {
+            _ = try JSONWebKeySet(json: set(30_000))
+            Issue.record("30,000 keys loaded")
+        } catch {
+            #expect(error.kind == .invalidArgument && error.detail.contains("30000 keys"))
+        }
     }
 }
