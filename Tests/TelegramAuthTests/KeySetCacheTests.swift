@@ -209,11 +209,19 @@ import Testing
         func set(_ n: Int) -> [UInt8] { Array(("{\"keys\":[" + (0..<n).map { ed + "\"k\($0)\"}" }.joined(separator: ",") + "]}").utf8) }
         let hundred = try JSONWebKeySet(json: set(100))
         #expect(hundred.keys.count == 100 && hundred.key(id: "k99")?.keyID == "k99" && hundred.key(id: "k100") == nil)
+        // 9,000 keys fit in 1 MiB: refused by their count, after one linear read
+        do {
+            _ = try JSONWebKeySet(json: set(9_000))
+            Issue.record("9,000 keys loaded")
+        } catch {
+            #expect(error.kind == .invalidArgument && error.detail.contains("9000 keys"))
+        }
+        // 30,000 do not: refused by their size before they are read
         do {
             _ = try JSONWebKeySet(json: set(30_000))
             Issue.record("30,000 keys loaded")
         } catch {
-            #expect(error.kind == .invalidArgument && error.detail.contains("30000 keys"))
+            #expect(error.kind == .tooLarge)
         }
     }
 }

@@ -217,7 +217,10 @@ enum TestSigner {
         func with(_ from: String, _ to: String) -> String {
             TestSigner.token(.es256k, claims: Self.claims.replacingOccurrences(of: from, with: to))
         }
-        #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":["other","7342037359"]"#)) == nil)
+        // several audiences: this client's only as the authorized party (azp)
+        #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":["other","7342037359"]"#)) == .badClaim)
+        #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":["other","7342037359"],"azp":"7342037359""#)) == nil)
+        #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":["7342037359"]"#)) == nil)
         #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":"7342037358""#)) == .badClaim)
         #expect(Self.verdict(with(#""aud":"7342037359""#, #""aud":7342037359"#)) == .badClaim)
         #expect(Self.verdict(with("https://oauth.telegram.org", "https://oauth.telegram.org.evil")) == .badClaim)

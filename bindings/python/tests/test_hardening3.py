@@ -113,3 +113,21 @@ def test_the_binding_refuses_a_library_of_another_layout(tmp_path, layout):
     env["TGAUTH_LIBRARY"] = stand_in_library(tmp_path, tgauth._results.RECORD_FINGERPRINT)
     run = subprocess.run([sys.executable, "-c", "import tgauth"], capture_output=True, text=True, env=env, cwd=str(tmp_path))
     assert "record layout" not in run.stderr and "AttributeError" in run.stderr and "tgauth_" in run.stderr
+
+
+# ---- inputs bounded before they are copied ------------------------------------------------------------
+
+def test_each_input_kind_has_its_limit():
+    oidc = TelegramOIDC(7342037359, jwks=served_jwks())
+    with pytest.raises(tgauth.TooLargeError) as caught:
+        oidc.verify_id_token(b"a" * (16384 + 1))
+    assert "the limit is 16384" in str(caught.value)
+    with pytest.raises(tgauth.MalformedError):
+        oidc.verify_id_token(b"a" * 16384)  # at the limit it is read, and is no JWS
+    with pytest.raises(ValueError) as caught:
+        tgauth.MiniAppValidator("1:" + "a" * 4096)
+    assert "the limit is 4096" in str(caught.value)
+    with pytest.raises(ValueError):
+        oidc.verify_id_token("a.b.c", nonce="n" * 4097)
+    with pytest.raises(ValueError):
+        tgauth.DeepLinkLogin("TgAuthBot", "s" * 4097)
