@@ -181,7 +181,7 @@ import Testing
             },
             clock: { 1_000_000 })
         let got = Locked(0)
-        DispatchQueue.concurrentPerform(iterations: 16) { _ in
+        Self.onThreads(16) {
             if (try? cache.current())?.keys.count == 4 { got.withLock { $0 += 1 } }
         }
         #expect(fetches.withLock { $0 } == 1 && got.withLock { $0 } == 16)
@@ -195,13 +195,27 @@ import Testing
             },
             clock: { 1_000_000 }, waitSeconds: 0.1)
         let kinds = Locked([String]())
-        DispatchQueue.concurrentPerform(iterations: 4) { _ in
+        Self.onThreads(4) {
             do throws(TelegramAuthError) { _ = try cache.current() } catch { kinds.withLock { $0.append(error.detail) } }
         }
         let seen = kinds.withLock { $0 }
         // one thread fetched and failed; the others gave up after 0.1 s, naming the fetch under way
         #expect(seen.count == 4 && seen.filter { $0 == "connection refused" }.count == 1)
         #expect(seen.filter { $0.contains("still being fetched") }.count == 3)
+    }
+
+    /// Runs `body` on `count` threads of their own, all started at once (a pool as wide as the cores would run
+    /// them a few at a time), and returns when every one has finished.
+    static func onThreads(_ count: Int, _ body: @escaping @Sendable () -> Void) {
+        let done = DispatchGroup()
+        for _ in 0..<count {
+            done.enter()
+            Thread {
+                body()
+                done.leave()
+            }.start()
+        }
+        done.wait()
     }
 
     @Test func aKeySetIsReadInLinearTimeAndHoldsAtMostAHundredKeys() throws {
