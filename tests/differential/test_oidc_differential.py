@@ -26,9 +26,11 @@ KEYS = {alg: new_key(alg) for alg in ALGORITHMS}
 
 OURS = TelegramOIDC(7342037359, jwks=json.dumps({"keys": [public_jwk(a, a, k) for a, k in KEYS.items()]}))
 
-# A claim with NUL is the one deliberate disagreement: PyJWT accepts it, tgauth refuses it (C reads claims as
-# NUL-terminated strings, where "a\0b" would read as "a"); test_nul_in_a_claim_is_refused pins it.
-text = st.characters(exclude_characters="\x00")
+# Two deliberate disagreements, each pinned by its own test below: a claim with NUL (C reads claims as
+# NUL-terminated strings, where "a\0b" would read as "a") and a claim with a lone surrogate (json.dumps writes
+# it as an escape such as "\ud800", which no UTF-8 text can hold; tgauth's strict JSON reader refuses it).
+# PyJWT accepts both; tgauth refuses both as malformed.
+text = st.characters(exclude_characters="\x00", exclude_categories=("Cs",))
 claims_strategy = st.fixed_dictionaries(
     {"sub": st.text(text, min_size=1, max_size=40), "id": st.integers(min_value=1, max_value=2**63 - 1)},
     optional={"name": st.text(text, max_size=60), "preferred_username": st.from_regex(r"[A-Za-z0-9_]{5,32}", fullmatch=True),
@@ -57,6 +59,15 @@ def test_nul_in_a_claim_is_refused(alg, claim):
               "exp": NOW + 3600, claim: "a\x00b"}
     token = jwt.encode(claims, KEYS[alg], algorithm=alg, headers={"kid": alg})
     with pytest.raises(tgauth.MalformedError, match="NUL"):
+        OURS.verify_id_token(token)
+
+
+@pytest.mark.parametrize("alg", sorted(KEYS))
+def test_a_lone_surrogate_in_a_claim_is_refused(alg):
+    claims = {"sub": "s\ud800", "id": 1, "iss": "https://oauth.telegram.org", "aud": "7342037359", "iat": NOW - 5,
+              "exp": NOW + 3600}
+    token = jwt.encode(claims, KEYS[alg], algorithm=alg, headers={"kid": alg})
+    with pytest.raises(tgauth.MalformedError, match="surrogate"):
         OURS.verify_id_token(token)
 
 
