@@ -11,6 +11,9 @@ let package = Package(
         // Log In With Telegram over OpenID Connect: id_token verification (libsecp256k1 for ES256K), keys and
         // the token request over HTTPS (libcurl)
         .library(name: "TelegramAuthOIDC", targets: ["TelegramAuthOIDC"]),
+        // sessions for servers that log users in with the above: the identity, cookies sealed with
+        // XChaCha20-Poly1305 (libsodium), session stores (tgauth-serve and its Hummingbird middleware use it)
+        .library(name: "TelegramAuthSession", targets: ["TelegramAuthSession"]),
         // The C ABI: built by `make` into build/lib/libtgauth.so.0.x.y with the Swift runtime linked statically.
         .library(name: "tgauth", type: .dynamic, targets: ["TelegramAuthC"]),
         .executable(name: "tgauth-cli", targets: ["tgauth"]),
@@ -48,6 +51,7 @@ let package = Package(
         .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
         .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1", "CHTTPS"]),
+        .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "CSodium"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
@@ -59,7 +63,7 @@ let package = Package(
         .testTarget(
             name: "TelegramAuthTests",
             dependencies: [
-                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CQueryKernel", "COpenSSL", "CSecp256k1",
+                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "TelegramAuthSession", "CQueryKernel", "COpenSSL", "CSecp256k1",
                 "tgauth",
             ]
         ),

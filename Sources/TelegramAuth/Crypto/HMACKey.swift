@@ -4,10 +4,10 @@ import COpenSSL
 ///
 /// A MAC then costs two state copies and the compression of the message, with no allocation and no
 /// OpenSSL algorithm fetch. Immutable after creation, so any number of threads may use it at once.
-final class HMACKey: @unchecked Sendable {
+package final class HMACKey: @unchecked Sendable {
     private let schedule: UnsafeMutablePointer<tg_hmac_sha256_key>
 
-    init(key: [UInt8]) {
+    package init(key: [UInt8]) {
         schedule = .allocate(capacity: 1)
         key.withUnsafeBufferPointer { tg_hmac_sha256_key_init(schedule, $0.baseAddress, $0.count) }
     }
@@ -23,7 +23,7 @@ final class HMACKey: @unchecked Sendable {
     }
 
     /// HMAC-SHA256(key, message) as 32 bytes.
-    func authenticate(_ message: some Sequence<UInt8>) -> [UInt8] {
+    package func authenticate(_ message: some Sequence<UInt8>) -> [UInt8] {
         let bytes = Array(message)
         return [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
             bytes.withUnsafeBytes { authenticate($0, into: buffer.baseAddress!) }
