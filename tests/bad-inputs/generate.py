@@ -104,6 +104,11 @@ rows = [
      mini_app([("user", '{"id":1,"first_name":"A","first_name":"B"}')])),
     ("a member given twice in user JSON (once escaped)", "mini_app", NOW, DEFAULT, "malformed",
      mini_app([("user", '{"id":1,"i\\u0064":2,"first_name":"A"}')])),
+    # found by the json fuzz target: the typed reader skipped an unknown member without the surrogate rule
+    ("a lone surrogate in an unknown member of user JSON", "mini_app", NOW, DEFAULT, "malformed",
+     mini_app([("user", '{"id":1,"first_name":"A","bio":"\\ud44d\\ude00"}')])),
+    ("a NUL escape in an unknown member of user JSON", "mini_app", NOW, DEFAULT, "malformed",
+     mini_app([("user", '{"id":1,"first_name":"A","bio":"a\\u0000b"}')])),
     ("a member given twice in chat JSON", "mini_app", NOW, DEFAULT, "malformed",
      mini_app([("chat", '{"id":1,"type":"group","title":"T","title":"U"}')])),
     ("bad JSON", "mini_app", NOW, DEFAULT, "malformed", mini_app([("user", '{"id":1,')])),

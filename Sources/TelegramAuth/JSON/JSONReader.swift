@@ -88,19 +88,7 @@ struct JSONReader {
             case UInt8(ascii: "r"): out[o] = 0x0D
             case UInt8(ascii: "t"): out[o] = 0x09
             case UInt8(ascii: "u"):
-                var scalar = try readHex4()
-                if scalar >= 0xD800 && scalar <= 0xDBFF {
-                    guard position + 1 < end, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u")
-                    else { throw error("lone surrogate") }
-                    position += 2
-                    let low = try readHex4()
-                    guard low >= 0xDC00 && low <= 0xDFFF else { throw error("lone surrogate") }
-                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
-                    throw error("lone surrogate")
-                }
-                if scalar == 0 && !allowsNUL { throw error("NUL character") }
-                o += encodeUTF8(scalar, into: out + o)
+                o += encodeUTF8(try readUnicodeEscape(), into: out + o)
                 continue
             default:
                 throw error("bad escape")
@@ -111,6 +99,24 @@ struct JSONReader {
         let slice = Slice32(start: UInt32(parser.cursor), count: UInt32(o))
         parser.cursor += o + 1
         return slice
+    }
+
+    /// The scalar of a `\uXXXX` escape (its `\u` already read), a surrogate pair joined: the one rule for
+    /// strings read and strings skipped. Refuses a lone surrogate, and `\u0000` unless ``allowsNUL``.
+    private mutating func readUnicodeEscape() throws(TelegramAuthError) -> UInt32 {
+        var scalar = try readHex4()
+        if scalar >= 0xD800 && scalar <= 0xDBFF {
+            guard position + 1 < end, base[position] == UInt8(ascii: "\\"), base[position + 1] == UInt8(ascii: "u")
+            else { throw error("lone surrogate") }
+            position += 2
+            let low = try readHex4()
+            guard low >= 0xDC00 && low <= 0xDFFF else { throw error("lone surrogate") }
+            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+        } else if scalar >= 0xDC00 && scalar <= 0xDFFF {
+            throw error("lone surrogate")
+        }
+        if scalar == 0 && !allowsNUL { throw error("NUL character") }
+        return scalar
     }
 
     private mutating func readHex4() throws(TelegramAuthError) -> UInt32 {
@@ -145,7 +151,7 @@ struct JSONReader {
         }
     }
 
-    /// Skips a string without decoding it, validating its escapes.
+    /// Skips a string without decoding it, validating its escapes as `readString` does.
     mutating func skipString() throws(TelegramAuthError) {
         try expect(UInt8(ascii: "\""))
         while true {
@@ -164,7 +170,7 @@ struct JSONReader {
                     position += 2
                 case UInt8(ascii: "u"):
                     position += 2
-                    _ = try readHex4()
+                    _ = try readUnicodeEscape()
                 default:
                     throw error("bad escape")
                 }
