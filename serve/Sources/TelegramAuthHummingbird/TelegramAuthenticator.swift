@@ -1,0 +1,41 @@
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import TelegramAuth
+import TelegramAuthSession
+
+/// A Hummingbird 2 authenticator (hummingbird-auth's `AuthenticatorMiddleware`) for Telegram logins: Mini App
+/// data (`Authorization: tma <initData>`), an OpenID Connect id_token (`Authorization: Bearer …`), or a
+/// session cookie.
+///
+/// Without credentials it attaches no identity and lets the request go on, so a guard decides (for example
+/// hummingbird-auth's `IsAuthenticatedMiddleware`). Credentials that do not verify end the request with 401
+/// (`WWW-Authenticate: tma`); a session store that cannot be read ends it with 503.
+///
+/// ```swift
+/// let router = Router(context: BasicAuthRequestContext<TelegramIdentity>.self)
+/// router.add(middleware: TelegramAuthenticator(TelegramCredentials(miniApp: .botToken(try MiniAppValidator(botToken: token)))))
+/// router.group("api").add(middleware: IsAuthenticatedMiddleware()).get("me") { _, context in
+///     "\(try context.requireIdentity().id)"
+/// }
+/// ```
+public struct TelegramAuthenticator<Context: AuthRequestContext<TelegramIdentity>>: AuthenticatorMiddleware {
+    public typealias Identity = TelegramIdentity
+    public let credentials: TelegramCredentials
+
+    public init(_ credentials: TelegramCredentials) { self.credentials = credentials }
+
+    public func authenticate(request: Request, context: Context) async throws -> TelegramIdentity? {
+        switch await credentials.identify(request) {
+        case .none: return nil
+        case .identity(let identity): return identity
+        case .refused(let error): throw Self.unauthorized(error)
+        case .unavailable: throw HTTPError(.serviceUnavailable, message: "the session store is unavailable")
+        }
+    }
+
+    /// 401 with the challenge and the error's kind and detail.
+    public static func unauthorized(_ error: TelegramAuthError) -> HTTPError {
+        HTTPError(.unauthorized, headers: [.wwwAuthenticate: TelegramCredentials.miniAppScheme], message: "\(error.kind.rawValue): \(error.detail)")
+    }
+}

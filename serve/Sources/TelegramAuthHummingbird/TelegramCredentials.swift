@@ -1,0 +1,119 @@
+import Dispatch
+import HTTPTypes
+import Hummingbird
+import TelegramAuth
+import TelegramAuthOIDC
+import TelegramAuthSession
+
+/// How Mini App data (`Authorization: tma <initData>`) is checked: with the bot token (HMAC), or by bot id
+/// with Telegram's Ed25519 signature (third-party data).
+public enum MiniAppCheck: Sendable {
+    case botToken(MiniAppValidator)
+    case thirdParty(ThirdPartyValidator)
+
+    func validate(_ data: some Collection<UInt8>, options: ValidationOptions) throws(TelegramAuthError) -> InitData {
+        switch self {
+        case .botToken(let v): try v.validate(bytes: Array(data), options: options)
+        case .thirdParty(let v): try v.validate(bytes: Array(data), options: options)
+        }
+    }
+}
+
+/// The credentials a request may carry, and what they say: `Authorization: tma <initData>`, `Authorization:
+/// Bearer <id_token>`, or a session cookie. One value, made at start and shared by every request.
+public struct TelegramCredentials: Sendable {
+    /// What a request's credentials come to.
+    public enum Verdict: Sendable {
+        /// No credentials of these kinds.
+        case none
+        case identity(TelegramIdentity)
+        /// Credentials that do not verify (the error says why; its message holds no secret).
+        case refused(TelegramAuthError)
+        /// The session store cannot be read: refuse, never let the request through (fail closed).
+        case unavailable(TelegramAuthError)
+    }
+
+    public let miniApp: MiniAppCheck?
+    public let oidc: OIDCClient?
+    public let sessions: (any SessionStore)?
+    public let cookieName: String
+    /// The oldest Mini App `auth_date` accepted, in seconds (nil: any).
+    public let maxAge: Int64?
+
+    /// - Parameters:
+    ///   - miniApp: how `tma` data is checked; nil refuses it.
+    ///   - oidc: the client whose id_tokens `Bearer` carries; nil refuses them.
+    ///   - sessions: where session cookies are looked up; nil ignores cookies.
+    ///   - cookieName: the session cookie's name.
+    ///   - maxAge: the oldest Mini App data accepted, in seconds (default a day).
+    public init(
+        miniApp: MiniAppCheck?, oidc: OIDCClient? = nil, sessions: (any SessionStore)? = nil, cookieName: String = "tgauth",
+        maxAge: Int64? = ValidationOptions.defaultMaxAge
+    ) {
+        self.miniApp = miniApp
+        self.oidc = oidc
+        self.sessions = sessions
+        self.cookieName = cookieName
+        self.maxAge = maxAge
+    }
+
+    /// The `Authorization` scheme of Mini App data.
+    public static let miniAppScheme = "tma"
+
+    /// What `request` carries: the `Authorization` header first, then the session cookie.
+    public func identify(_ request: Request, now: Int64 = SystemClock.unixTime()) async -> Verdict {
+        if let authorization = request.headers[.authorization] {
+            return await identify(authorization: authorization, now: now)
+        }
+        guard let sessions, let cookie = request.cookies[cookieName]?.value else { return .none }
+        do throws(TelegramAuthError) {
+            guard let session = try sessions.load(Array(cookie.utf8), now: now) else {
+                return .refused(TelegramAuthError(.expired, field: "cookie", "the session has ended or the cookie is not one of ours"))
+            }
+            return .identity(session.identity)
+        } catch {
+            return .unavailable(error)
+        }
+    }
+
+    /// What an `Authorization` value (`tma …` or `Bearer …`) says; another scheme is `.none`.
+    public func identify(authorization: String, now: Int64 = SystemClock.unixTime()) async -> Verdict {
+        let (scheme, value) = Self.split(authorization)
+        do throws(TelegramAuthError) {
+            switch scheme.lowercased() {
+            case Self.miniAppScheme:
+                guard let miniApp else { throw TelegramAuthError(.invalidArgument, "this server takes no Mini App data") }
+                let options = ValidationOptions(maxAge: maxAge, now: now)
+                return .identity(try TelegramIdentity(miniApp: try miniApp.validate(value.utf8, options: options)))
+            case "bearer":
+                guard let oidc else { throw TelegramAuthError(.invalidArgument, "this server takes no id_tokens") }
+                return .identity(try TelegramIdentity(idToken: try await Self.offTheEventLoop { () throws(TelegramAuthError) in
+                    try oidc.verify(value, options: ValidationOptions(maxAge: nil, now: now)).token
+                }))
+            default:
+                return .none
+            }
+        } catch {
+            return .refused(error)
+        }
+    }
+
+    /// `scheme value`, the value without surrounding spaces.
+    static func split(_ header: String) -> (scheme: Substring, value: String) {
+        let trimmed = header.drop { $0 == " " }
+        let scheme = trimmed.prefix { $0 != " " }
+        let value = trimmed.dropFirst(scheme.count).drop { $0 == " " }
+        return (scheme, String(value.reversed().drop { $0 == " " }.reversed()))
+    }
+
+    /// Runs `body` on a thread of its own: an id_token check may first fetch Telegram's keys over HTTPS,
+    /// which must not block the server's event loop.
+    static func offTheEventLoop<R: Sendable>(_ body: @escaping @Sendable () throws(TelegramAuthError) -> R) async throws(TelegramAuthError) -> R {
+        let result: Result<R, TelegramAuthError> = await withCheckedContinuation { done in
+            DispatchQueue.global().async {
+                do throws(TelegramAuthError) { done.resume(returning: .success(try body())) } catch { done.resume(returning: .failure(error)) }
+            }
+        }
+        return try result.get()
+    }
+}

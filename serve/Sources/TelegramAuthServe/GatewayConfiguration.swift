@@ -1,0 +1,59 @@
+import TelegramAuth
+
+/// What `tgauth-serve` is told at start (its flags; each also read from a `TGAUTH_…` variable). Secrets come
+/// in as the contents of their files, never as flag values.
+public struct GatewayConfiguration: Sendable {
+    /// The gateway's URL as browsers reach it (`https://auth.example.com`): the login page, the callbacks and
+    /// the redirect targets hang off it.
+    public var publicURL: String
+    /// For the Login Widget and Mini App data (HMAC); or `botID` for third-party Mini App data only.
+    public var botToken: String?
+    public var botID: Int64?
+    /// The bot's username, for the Login Widget on the login page.
+    public var botUsername: String?
+    /// 32 random bytes or more each; the first seals new cookies, all open them (rotation).
+    public var cookieSecrets: [[UInt8]]
+    /// Numeric Telegram ids allowed through; empty: any verified user.
+    public var allowedUsers: Set<Int64> = []
+    /// Hosts `rd` may name besides the gateway's own.
+    public var redirectHosts: [String] = []
+    /// nil: the session sealed in the cookie; `memory`: kept in this process.
+    public var sessionStore: String?
+    public var sessionTTL: Int64 = 12 * 3600
+    public var oidcClientID: String?
+    public var oidcClientSecret: String?
+    public var oidcIssuer: String?
+    public var caFile: String?
+    /// The oldest Mini App or widget `auth_date` accepted, in seconds.
+    public var maxAge: Int64 = 86_400
+    /// Cookies without `Secure` (and without the `__Host-` prefix): only for http://localhost tests.
+    public var cookieInsecure = false
+
+    public init(publicURL: String, cookieSecrets: [[UInt8]]) {
+        self.publicURL = publicURL
+        self.cookieSecrets = cookieSecrets
+    }
+
+    /// The host of `publicURL`, lowercased, without port.
+    var publicHost: String {
+        let rest = publicURL.drop { $0 != "/" }.drop { $0 == "/" }
+        return String(rest.prefix { $0 != "/" && $0 != ":" }).lowercased()
+    }
+
+    /// - Throws: `invalid_argument` naming what is missing or wrong (never a secret's value).
+    func validate() throws(TelegramAuthError) {
+        guard publicURL.hasPrefix("https://") || (cookieInsecure && publicURL.hasPrefix("http://")), !publicHost.isEmpty,
+            !publicURL.contains("@"), !publicURL.contains("?"), !publicURL.hasSuffix("/")
+        else {
+            throw TelegramAuthError(.invalidArgument, "--public-url must be https://HOST[:PORT][/PATH] without a trailing / (http:// only with --cookie-insecure)")
+        }
+        guard (botToken == nil) != (botID == nil) else { throw TelegramAuthError(.invalidArgument, "give exactly one of --bot-token-file and --bot-id") }
+        guard sessionTTL > 0, maxAge > 0 else { throw TelegramAuthError(.invalidArgument, "--session-ttl and --max-age must be positive") }
+        if let store = sessionStore, store != "memory" {
+            throw TelegramAuthError(.invalidArgument, "--session-store takes memory (a Redis store is not built yet)")
+        }
+        guard (oidcClientID == nil) == (oidcClientSecret == nil) else {
+            throw TelegramAuthError(.invalidArgument, "--oidc-client-id and --oidc-client-secret-file go together")
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import TelegramAuthServe
+
+/// `tgauth-serve`: flags, each also read from the environment (`--bot-id` from `TGAUTH_BOT_ID`, …); secrets
+/// from files, never from the command line.
+@main
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tgauth-serve",
+        abstract: "Telegram login in front of any web app: a forward-auth gateway for nginx, Caddy and Traefik.",
+        discussion: "Every option can also be given as an environment variable: TGAUTH_ and its name in capitals with _ for -, e.g. TGAUTH_PUBLIC_URL.")
+
+    @Option(help: "Where to listen, HOST:PORT.") var listen: String?
+    @Option(help: "The gateway's URL as browsers reach it, e.g. https://auth.example.com.") var publicURL: String?
+    @Option(help: "A file holding the bot token (Login Widget and Mini App data).") var botTokenFile: String?
+    @Option(help: "The bot id, for third-party Mini App data only (no bot token).") var botId: Int64?
+    @Option(help: "The bot's username, for the Login Widget on the login page.") var botUsername: String?
+    @Option(help: "A file of 32 random bytes or more; give it again for older secrets (the first seals, all open).")
+    var cookieSecretFile: [String] = []
+    @Option(help: "A numeric Telegram id allowed through (repeatable); none: any verified user.") var allowUser: [Int64] = []
+    @Option(help: "A file of allowed ids, one per line.") var allowUsersFile: String?
+    @Option(help: "A host rd= may send the browser to besides the gateway's own (exact; repeatable).") var redirectHost: [String] = []
+    @Option(help: "memory: sessions kept in this process (logout revokes them); default: sealed in the cookie.") var sessionStore: String?
+    @Option(help: "How long a session lasts, e.g. 12h, 30m, 3600 (seconds).") var sessionTtl: String?
+    @Option(help: "The OpenID Connect client id (the bot id).") var oidcClientId: String?
+    @Option(help: "A file holding the OpenID Connect client secret.") var oidcClientSecretFile: String?
+    @Option(help: "The OpenID Connect issuer (default https://oauth.telegram.org).") var oidcIssuer: String?
+    @Option(help: "PEM certificates to trust for HTTPS to the issuer instead of the system's.") var caFile: String?
+    @Option(help: "The oldest Mini App or widget login accepted, e.g. 1d, 12h.") var maxAge: String?
+    @Flag(help: "Cookies without Secure: only for tests on http://localhost.") var cookieInsecure = false
+
+    func run() async throws {
+        let env = ProcessInfo.processInfo.environment
+        func value(_ flag: String?, _ name: String) -> String? { flag ?? env["TGAUTH_" + name] }
+        func list(_ flags: [String], _ name: String) -> [String] {
+            flags.isEmpty ? (env["TGAUTH_" + name].map { $0.split(separator: ",").map { String($0.trimmingCharacters(in: .whitespaces)) } } ?? []) : flags
+        }
+        guard let publicURL = value(publicURL, "PUBLIC_URL") else { throw ValidationError("--public-url is required") }
+        let secretFiles = list(cookieSecretFile, "COOKIE_SECRET_FILE")
+        guard !secretFiles.isEmpty else { throw ValidationError("--cookie-secret-file is required") }
+        var c = GatewayConfiguration(publicURL: publicURL, cookieSecrets: try secretFiles.map { Array(try Self.secret($0, trim: false)) })
+        c.botToken = try value(botTokenFile, "BOT_TOKEN_FILE").map { String(decoding: try Self.secret($0, trim: true), as: UTF8.self) }
+        c.botID = try value(botId.map(String.init), "BOT_ID").map { guard let id = Int64($0) else { throw ValidationError("--bot-id takes a number") }; return id }
+        c.botUsername = value(botUsername, "BOT_USERNAME")?.trimmingCharacters(in: CharacterSet(charactersIn: "@"))
+        var allowed = Set(allowUser)
+        for id in list(allowUser.isEmpty ? [] : [], "ALLOW_USER") { if let n = Int64(id) { allowed.insert(n) } }
+        if let file = value(allowUsersFile, "ALLOW_USERS_FILE") {
+            for line in try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline) {
+                let text = line.trimmingCharacters(in: .whitespaces)
+                guard !text.isEmpty, !text.hasPrefix("#") else { continue }
+                guard let id = Int64(text) else { throw ValidationError("\(file): \(text.prefix(40)) is not a numeric Telegram id") }
+                allowed.insert(id)
+            }
+        }
+        c.allowedUsers = allowed
+        c.redirectHosts = list(redirectHost, "REDIRECT_HOST")
+        c.sessionStore = value(sessionStore, "SESSION_STORE")
+        if let ttl = value(sessionTtl, "SESSION_TTL") { c.sessionTTL = try Self.duration(ttl, "--session-ttl") }
+        if let age = value(maxAge, "MAX_AGE") { c.maxAge = try Self.duration(age, "--max-age") }
+        c.oidcClientID = value(oidcClientId, "OIDC_CLIENT_ID")
+        c.oidcClientSecret = try value(oidcClientSecretFile, "OIDC_CLIENT_SECRET_FILE").map { String(decoding: try Self.secret($0, trim: true), as: UTF8.self) }
+        c.oidcIssuer = value(oidcIssuer, "OIDC_ISSUER")
+        c.caFile = value(caFile, "CA_FILE")
+        c.cookieInsecure = cookieInsecure || env["TGAUTH_COOKIE_INSECURE"] == "1"
+
+        let gateway: Gateway
+        do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }
+        let (host, port) = try Self.address(value(listen, "LISTEN") ?? "127.0.0.1:4180")
+        var logger = Logger(label: "tgauth-serve")
+        logger.logLevel = .info
+        let app = Application(router: gateway.router(logger: logger), configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
+        try await app.runService()
+    }
+
+    /// A secret file's bytes (a trailing newline dropped for text secrets); the message names the file only.
+    static func secret(_ path: String, trim: Bool) throws -> [UInt8] {
+        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+        var bytes = [UInt8](data)
+        if trim { while let last = bytes.last, last == 0x0A || last == 0x0D || last == 0x20 { bytes.removeLast() } }
+        return bytes
+    }
+
+    /// `90`, `90s`, `30m`, `12h` or `1d`, in seconds.
+    static func duration(_ text: String, _ flag: String) throws -> Int64 {
+        let units: [Character: Int64] = ["s": 1, "m": 60, "h": 3600, "d": 86_400]
+        let unit = text.last.flatMap { units[$0] }
+        guard let n = Int64(unit == nil ? text : String(text.dropLast())), n > 0 else { throw ValidationError("\(flag) takes a duration like 12h, 30m or 3600") }
+        let (product, overflow) = n.multipliedReportingOverflow(by: unit ?? 1)
+        guard !overflow else { throw ValidationError("\(flag) is too long") }
+        return product
+    }
+
+    static func address(_ text: String) throws -> (String, Int) {
+        guard let colon = text.lastIndex(of: ":"), let port = Int(text[text.index(after: colon)...]), port > 0, port < 65536 else {
+            throw ValidationError("--listen takes HOST:PORT")
+        }
+        return (String(text[..<colon]), port)
+    }
+}

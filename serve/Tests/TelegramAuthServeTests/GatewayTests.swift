@@ -1,0 +1,224 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdAuth
+import HummingbirdTesting
+import Testing
+
+@testable import TelegramAuth
+@testable import TelegramAuthHummingbird
+@testable import TelegramAuthServe
+@testable import TelegramAuthSession
+
+/// The gateway's routes through Hummingbird's router test client: forward auth for nginx and for
+/// Traefik/Caddy, the Login Widget callback, the Mini App session, logout, userinfo, redirects, cookies.
+@Suite struct GatewayTests {
+    static let token = "123456:serve-test-token"
+    static let secret = [UInt8](repeating: 0x5A, count: 32)
+    static let now: Int64 = 1_800_000_000
+
+    static func gateway(_ change: (inout GatewayConfiguration) -> Void = { _ in }) throws -> Gateway {
+        var c = GatewayConfiguration(publicURL: "https://auth.example.com", cookieSecrets: [secret])
+        c.botToken = token
+        c.botUsername = "TgAuthBot"
+        c.redirectHosts = ["app.example.com"]
+        change(&c)
+        return try Gateway(c, clock: { now })
+    }
+
+    static func widgetQuery(id: Int64 = 279058397, name: String = "Vlad") throws -> String {
+        let fields = try TelegramSigning.signWidget(
+            botToken: token, fields: [("id", String(id)), ("first_name", name), ("username", "vdkfrost")], authDate: now - 10)
+        return fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
+    }
+
+    static func initData(id: Int64 = 279058397, authDate: Int64 = now - 10) throws -> String {
+        try TelegramSigning.signInitData(
+            botToken: token, fields: [("user", #"{"id":\#(id),"first_name":"Mini","username":"mini"}"#), ("query_id", "AAH")],
+            authDate: authDate)
+    }
+
+    /// The session cookie a response sets, as a request's Cookie header value.
+    static func sessionCookie(_ response: TestResponse, _ name: String) -> String? {
+        response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") && !$0.hasPrefix(name + "=;") }?.split(separator: ";").first.map(String.init)
+    }
+
+    @Test func withoutCredentialsAuthIs401AndVerifyRedirectsBrowsersOnly() async throws {
+        let gateway = try Self.gateway()
+        try await Application(router: gateway.router()).test(.router) { client in
+            try await client.execute(uri: "/tgauth/auth", method: .get) { #expect($0.status == .unauthorized) }
+            let forwarded: HTTPFields = [
+                HTTPField.Name("X-Forwarded-Method")!: "GET", HTTPField.Name("X-Forwarded-Proto")!: "https",
+                HTTPField.Name("X-Forwarded-Host")!: "app.example.com", HTTPField.Name("X-Forwarded-Uri")!: "/admin?x=1",
+                .accept: "text/html,application/xhtml+xml",
+            ]
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: forwarded) { response in
+                #expect(response.status == .found)
+                #expect(response.headers[.location] == "https://auth.example.com/tgauth/login?rd=https%3A%2F%2Fapp.example.com%2Fadmin%3Fx%3D1")
+            }
+            var post = forwarded
+            post[HTTPField.Name("X-Forwarded-Method")!] = "POST"
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: post) { #expect($0.status == .seeOther) }
+            var xhr = forwarded
+            xhr[HTTPField.Name("X-Requested-With")!] = "XMLHttpRequest"
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: xhr) { #expect($0.status == .unauthorized) }
+            var api = forwarded
+            api[.accept] = "application/json"
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: api) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test func aWidgetLoginMakesASessionThatAuthAndVerifyAccept() async throws {
+        let gateway = try Self.gateway()
+        try await Application(router: gateway.router()).test(.router) { client in
+            let query = try Self.widgetQuery()
+            let cookie = try await client.execute(uri: "/tgauth/callback/widget?rd=https%3A%2F%2Fapp.example.com%2Fadmin&" + query, method: .get) {
+                response in
+                #expect(response.status == .found && response.headers[.location] == "https://app.example.com/admin")
+                let setCookie = response.headers[values: .setCookie].first ?? ""
+                #expect(setCookie.hasPrefix("__Host-tgauth=") && setCookie.contains("HttpOnly") && setCookie.contains("Secure"))
+                #expect(setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
+                return Self.sessionCookie(response, gateway.cookieName)
+            }
+            let session = try #require(cookie)
+            #expect(session.utf8.count < 4096)
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: session]) { response in
+                #expect(response.status == .accepted)
+                #expect(response.headers[HTTPField.Name("X-Auth-Request-User")!] == "279058397")
+                #expect(response.headers[HTTPField.Name("X-Auth-Request-Preferred-Username")!] == "vdkfrost")
+                #expect(response.headers[HTTPField.Name("X-Auth-Request-Name")!] == "Vlad")
+                #expect(response.headers[HTTPField.Name("X-Auth-Request-Method")!] == "widget")
+            }
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: [.cookie: session]) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/tgauth/userinfo", method: .get, headers: [.cookie: session]) { response in
+                let body = String(buffer: response.body)
+                #expect(response.status == .ok && body.contains(#""id":279058397"#) && body.contains(#""method":"widget""#))
+            }
+            // a tampered widget callback makes no session; a tampered cookie is refused
+            try await client.execute(uri: "/tgauth/callback/widget?" + query.replacingOccurrences(of: "Vlad", with: "Mallory"), method: .get) {
+                #expect($0.status == .unauthorized && $0.headers[values: .setCookie].isEmpty)
+            }
+            var garbled = Array(session.utf8)
+            garbled[garbled.count - 5] ^= 1
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: String(decoding: garbled, as: UTF8.self)]) {
+                #expect($0.status == .unauthorized)
+            }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: "__Host-tgauth=" + String(repeating: "A", count: 6000)]) {
+                #expect($0.status == .unauthorized)
+            }
+        }
+    }
+
+    @Test func theAllowListIsByNumericID() async throws {
+        let gateway = try Self.gateway { $0.allowedUsers = [42] }
+        try await Application(router: gateway.router()).test(.router) { client in
+            try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery(id: 279058397)), method: .get) {
+                #expect($0.status == .forbidden)
+            }
+            let cookie = try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery(id: 42)), method: .get) {
+                Self.sessionCookie($0, gateway.cookieName)
+            }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: try #require(cookie)]) { #expect($0.status == .accepted) }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + (try Self.initData(id: 7))]) {
+                #expect($0.status == .forbidden)
+            }
+        }
+    }
+
+    @Test func miniAppDataIsAcceptedAsAHeaderAndTradedForASession() async throws {
+        let gateway = try Self.gateway()
+        try await Application(router: gateway.router()).test(.router) { client in
+            let data = try Self.initData()
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + data]) { response in
+                #expect(response.status == .accepted && response.headers[HTTPField.Name("X-Auth-Request-Method")!] == "miniapp")
+            }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + data.replacingOccurrences(of: "Mini", with: "Evil")]) {
+                #expect($0.status == .unauthorized)
+            }
+            let cookie = try await client.execute(uri: "/tgauth/session/miniapp", method: .post, headers: [.authorization: "tma " + data]) { response in
+                #expect(response.status == .ok && String(buffer: response.body).contains(#""method":"miniapp""#))
+                return Self.sessionCookie(response, gateway.cookieName)
+            }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: try #require(cookie)]) { #expect($0.status == .accepted) }
+            try await client.execute(uri: "/tgauth/session/miniapp", method: .post) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test func logoutClearsTheCookieAndInMemoryModeRevokesTheSession() async throws {
+        let gateway = try Self.gateway { $0.sessionStore = "memory" }
+        try await Application(router: gateway.router()).test(.router) { client in
+            let cookie = try #require(try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery()), method: .get) {
+                Self.sessionCookie($0, gateway.cookieName)
+            })
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .accepted) }
+            try await client.execute(uri: "/tgauth/logout?rd=%2Fbye", method: .post, headers: [.cookie: cookie]) { response in
+                #expect(response.status == .found && response.headers[.location] == "/bye")
+                #expect(response.headers[values: .setCookie].contains { $0.hasPrefix("__Host-tgauth=;") && $0.contains("Max-Age=0") })
+            }
+            // a copy of the old cookie is refused: the session is gone from the store
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .unauthorized) }
+        }
+    }
+
+    @Test(arguments: [
+        "//evil.example", "/\\evil.example", "https://good.example.com.evil", "https://evil.example/?https://app.example.com",
+        "https://app.example.com@evil.example", "https://evil.example\\@app.example.com", "javascript:alert(1)", "/%0d%0aSet-Cookie:x",
+        "/%2F%2Fevil.example", "https://app.example.com:99999/", "http://[::1]/", "ftp://app.example.com/", " /x", "",
+    ])
+    func aRedirectOffTheAllowedHostsGoesToTheRoot(_ rd: String) throws {
+        let policy = RedirectPolicy(ownHost: "auth.example.com", redirectHosts: ["app.example.com"])
+        #expect(policy.target(rd) == "/")
+    }
+
+    @Test(arguments: ["/", "/admin?x=1", "https://app.example.com/", "https://APP.example.com:8443/a?b#c", "http://auth.example.com/x"])
+    func aRedirectToAnAllowedHostIsFollowed(_ rd: String) {
+        #expect(RedirectPolicy(ownHost: "auth.example.com", redirectHosts: ["app.example.com"]).target(rd) == rd)
+    }
+
+    @Test func theLoginPageAllowsTelegramsPopupAndEscapesRd() async throws {
+        let gateway = try Self.gateway()
+        try await Application(router: gateway.router()).test(.router) { client in
+            try await client.execute(uri: "/tgauth/login?rd=%2F%22%3E%3Cscript%3E", method: .get) { response in
+                let html = String(buffer: response.body)
+                #expect(response.status == .ok && response.headers[HTTPField.Name("Cross-Origin-Opener-Policy")!] == "same-origin-allow-popups")
+                #expect(html.contains(#"data-telegram-login="TgAuthBot""#) && !html.contains("<script>"))
+            }
+        }
+    }
+
+    @Test func noSecretReachesAResponse() async throws {
+        let gateway = try Self.gateway()
+        try await Application(router: gateway.router()).test(.router) { client in
+            for uri in ["/tgauth/auth", "/tgauth/login", "/tgauth/userinfo", "/tgauth/callback/widget?id=1", "/ping", "/ready"] {
+                try await client.execute(uri: uri, method: .get) { response in
+                    let text = String(buffer: response.body) + "\(response.headers)"
+                    #expect(!text.contains("serve-test-token") && !text.contains(String(decoding: Self.secret, as: UTF8.self)))
+                }
+            }
+        }
+    }
+
+    @Test func theMiddlewareGuardsAHummingbirdRoute() async throws {
+        let credentials = TelegramCredentials(miniApp: .botToken(try MiniAppValidator(botToken: Self.token)), maxAge: nil)
+        let router = Router(context: BasicAuthRequestContext<TelegramIdentity>.self)
+        router.add(middleware: TelegramAuthenticator(credentials))
+        router.group("api").add(middleware: IsAuthenticatedMiddleware()).get("me") { _, context in "\(try context.requireIdentity().id)" }
+        try await Application(router: router).test(.router) { client in
+            try await client.execute(uri: "/api/me", method: .get) { #expect($0.status == .unauthorized) }
+            let data = try Self.initData(authDate: SystemClock.unixTime())  // the middleware reads the system clock
+            try await client.execute(uri: "/api/me", method: .get, headers: [.authorization: "tma " + data]) { response in
+                #expect(response.status == .ok && String(buffer: response.body) == "279058397")
+            }
+            try await client.execute(uri: "/api/me", method: .get, headers: [.authorization: "tma a=b"]) { response in
+                #expect(response.status == .unauthorized && response.headers[.wwwAuthenticate] == "tma")
+            }
+        }
+    }
+
+    @Test func aConfigurationThatCannotWorkIsRefused() {
+        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.publicURL = "http://auth.example.com" } }
+        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.botID = 1 } }
+        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.cookieSecrets = [[1, 2, 3]] } }
+        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.oidcClientID = "1" } }
+    }
+}
