@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake
+        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake serve test-serve
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -48,7 +48,14 @@ cli: deps
 	@mkdir -p $(BUILD)/bin
 	cp .build/release/tgauth-cli $(BUILD)/bin/tgauth
 
-install: all
+# tgauth-serve, the forward-auth gateway: its own package (serve/), so Hummingbird stays out of the library's
+SERVE_RELEASE := $(SWIFT) build --package-path serve -c release -Xswiftc -static-stdlib
+serve: deps
+	$(SERVE_RELEASE) --product tgauth-serve
+	@mkdir -p $(BUILD)/bin
+	cp serve/.build/release/tgauth-serve $(BUILD)/bin/tgauth-serve
+
+install: all serve
 	install -d $(DESTDIR)$(PREFIX)/lib/pkgconfig $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/bin
 	install -m 755 $(BUILD)/lib/$(LIBFILE) $(DESTDIR)$(PREFIX)/lib/$(LIBFILE)
 	ln -sf $(LIBFILE) $(DESTDIR)$(PREFIX)/lib/libtgauth.so.$(SOVERSION)
@@ -56,6 +63,7 @@ install: all
 	install -m 644 include/tgauth*.h $(DESTDIR)$(PREFIX)/include/
 	install -m 644 $(BUILD)/lib/pkgconfig/tgauth.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/tgauth.pc
 	install -m 755 $(BUILD)/bin/tgauth $(DESTDIR)$(PREFIX)/bin/tgauth
+	install -m 755 $(BUILD)/bin/tgauth-serve $(DESTDIR)$(PREFIX)/bin/tgauth-serve
 	install -d $(DESTDIR)$(PREFIX)/lib/cmake/tgauth
 	sed -e 's/@VERSION@/$(VERSION)/g' -e 's/@SOVERSION@/$(SOVERSION)/g' scripts/tgauthConfig.cmake.in \
 	    > $(DESTDIR)$(PREFIX)/lib/cmake/tgauth/tgauthConfig.cmake
@@ -183,7 +191,7 @@ test-wheel: wheel
 
 # ---- tests ----------------------------------------------------------------------------------------
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-wheel test-sdist test-deb test-cmake fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-serve test-wheel test-sdist test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale
@@ -242,6 +250,14 @@ test-python: venv cli
 	$(VENV)/bin/python -I -m mypy --strict --no-error-summary bindings/python/src/tgauth examples/python/*.py && echo "mypy --strict: the package and examples/python pass"
 	cd bindings/python && TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
+
+# tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
+# Caddy (tests/serve)
+test-serve: cli venv
+	@scripts/ensure-deps.sh proxies
+	$(SWIFT) build --package-path serve --product tgauth-serve
+	$(SWIFT) test --package-path serve
+	TGAUTH_SERVE=$(CURDIR)/serve/.build/debug/tgauth-serve TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests/serve)
 
 # ---- fuzzing ------------------------------------------------------------------------------------
 # libFuzzer + AddressSanitizer, one binary, TGAUTH_FUZZ_TARGET picks the target (fuzz/Package.swift).

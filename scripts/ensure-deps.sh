@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake]
+# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake|proxies|bench-serve]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -27,11 +27,26 @@ if [ "${1:-build}" = browser ]; then  # the example's browser test: headless Chr
     command -v chromium >/dev/null 2>&1 || need+=(chromium)
     command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
 fi
+if [ "${1:-build}" = proxies ]; then  # tgauth-serve behind real proxies in its tests
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+    command -v caddy >/dev/null 2>&1 || need+=(caddy)
+    command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
+if [ "${1:-build}" = bench-serve ]; then
+    command -v wrk >/dev/null 2>&1 || need+=(wrk)
+    command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
+fi
 if [ ${#need[@]} -gt 0 ]; then
     echo "== installing missing packages: ${need[*]}"
     SUDO=""
     [ "$(id -u)" -eq 0 ] || SUDO="sudo"
     $SUDO apt-get update -qq
+    # the packages of servers (nginx, caddy, redis) start a system service when installed: the tests start
+    # their own on free loopback ports, so policy-rc.d says no for the time of the install
+    if [ ! -e /usr/sbin/policy-rc.d ] && [ "$(id -u)" -eq 0 ]; then
+        printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d
+        trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    fi
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 command -v swift >/dev/null 2>&1 || { echo "error: the Swift 6.x toolchain is required (swift not on PATH)" >&2; exit 1; }

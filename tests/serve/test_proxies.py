@@ -1,0 +1,242 @@
+"""tgauth-serve behind Debian's nginx (auth_request) and Caddy (forward_auth), in front of a small backend
+that echoes the identity headers it receives: without a session nginx answers 401 (and its login redirect)
+and Caddy redirects the browser to the login page; after a Login Widget callback signed with the test token
+the backend sees the user's numeric id; after logout, no session again.
+
+Every server listens on a free loopback port; TGAUTH_SERVE and TGAUTH_CLI name the binaries."""
+import http.server
+import json
+import os
+import shutil
+import socket
+import subprocess
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+import pytest
+
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
+SERVE = os.environ.get("TGAUTH_SERVE") or os.path.join(ROOT, "serve", ".build", "debug", "tgauth-serve")
+CLI = os.environ.get("TGAUTH_CLI") or os.path.join(ROOT, "build", "bin", "tgauth")
+TOKEN = "123456:proxy-test-token"
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+CADDY = shutil.which("caddy") or "/usr/bin/caddy"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_listening(port: int, process: subprocess.Popen) -> None:
+    for _ in range(400):
+        if process.poll() is not None:
+            raise RuntimeError(f"{process.args[0]} exited with {process.returncode}")
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.025)
+    raise RuntimeError(f"nothing listens on {port}")
+
+
+class Echo(http.server.BaseHTTPRequestHandler):
+    """The protected app: answers with the identity headers the proxy passed on."""
+
+    def do_GET(self) -> None:
+        body = json.dumps({k: v for k, v in self.headers.items() if k.lower().startswith("x-auth-request-")}).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def request(url: str, cookie: str = "", accept: str = "text/html", **extra: str):
+    """(status, headers, body) without following redirects."""
+    opener = urllib.request.build_opener(NoRedirect)
+    headers = {"Accept": accept, **{k.replace("_", "-"): v for k, v in extra.items()}}
+    if cookie:
+        headers["Cookie"] = cookie
+    try:
+        with opener.open(urllib.request.Request(url, headers=headers), timeout=10) as r:
+            return r.status, r.headers, r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers, e.read().decode()
+
+
+@pytest.fixture
+def backend():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Echo)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server.server_address[1]
+    server.shutdown()
+
+
+def start_gateway(tmp_path, public_url: str, *extra: str) -> tuple:
+    token_file, secret_file = tmp_path / "token", tmp_path / "cookie-secret"
+    token_file.write_text(TOKEN + "\n")
+    secret_file.write_bytes(os.urandom(32))
+    port = free_port()
+    log = open(tmp_path / "gateway.log", "w")
+    process = subprocess.Popen(
+        [SERVE, "--listen", f"127.0.0.1:{port}", "--public-url", public_url, "--bot-token-file", str(token_file),
+         "--bot-username", "TgAuthBot", "--cookie-secret-file", str(secret_file), "--cookie-insecure", *extra],
+        stdout=log, stderr=subprocess.STDOUT)
+    wait_listening(port, process)
+    return port, process, tmp_path / "gateway.log"
+
+
+def nginx_config(tmp_path, port: int, gateway: int, backend: int) -> str:
+    return f"""
+daemon off; worker_processes 1; pid {tmp_path}/nginx.pid; error_log {tmp_path}/nginx-error.log;
+events {{}}
+http {{
+    access_log off;
+    client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy; fastcgi_temp_path {tmp_path}/fastcgi;
+    uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
+    server {{
+        listen 127.0.0.1:{port};
+        location /tgauth/ {{
+            proxy_pass http://127.0.0.1:{gateway};
+            proxy_set_header X-Forwarded-Proto $scheme;
+            proxy_set_header X-Forwarded-Host $host;
+        }}
+        location = /tgauth-check {{
+            internal;
+            proxy_pass http://127.0.0.1:{gateway}/tgauth/auth;
+            proxy_pass_request_body off;
+            proxy_set_header Content-Length "";
+        }}
+        location /api/ {{
+            auth_request /tgauth-check;
+            auth_request_set $tg_user $upstream_http_x_auth_request_user;
+            proxy_set_header X-Auth-Request-User $tg_user;
+            proxy_pass http://127.0.0.1:{backend};
+        }}
+        location / {{
+            auth_request /tgauth-check;
+            auth_request_set $tg_user $upstream_http_x_auth_request_user;
+            auth_request_set $tg_username $upstream_http_x_auth_request_preferred_username;
+            proxy_set_header X-Auth-Request-User $tg_user;
+            proxy_set_header X-Auth-Request-Preferred-Username $tg_username;
+            error_page 401 = @login;
+            proxy_pass http://127.0.0.1:{backend};
+        }}
+        location @login {{
+            return 302 /tgauth/login?rd=$request_uri;
+        }}
+    }}
+}}
+"""
+
+
+def caddy_config(port: int, gateway: int, backend: int) -> str:
+    return f"""{{
+    admin off
+    auto_https off
+}}
+http://127.0.0.1:{port} {{
+    handle /tgauth/* {{
+        reverse_proxy 127.0.0.1:{gateway}
+    }}
+    handle {{
+        forward_auth 127.0.0.1:{gateway} {{
+            uri /tgauth/verify
+            copy_headers X-Auth-Request-User X-Auth-Request-Preferred-Username X-Auth-Request-Name X-Auth-Request-Method
+        }}
+        reverse_proxy 127.0.0.1:{backend}
+    }}
+}}
+"""
+
+
+def signed_widget(user_id: int = 279058397) -> str:
+    run = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(int(time.time())), f"id={user_id}",
+                          "first_name=Vlad", "username=vdkfrost"], capture_output=True, text=True, check=True)
+    return run.stdout.strip()
+
+
+def log_in(base: str, rd: str = "/") -> str:
+    """A Login Widget callback through the proxy; returns the session cookie as a Cookie header value."""
+    status, headers, _ = request(f"{base}/tgauth/callback/widget?rd={urllib.parse.quote(rd, safe='')}&{signed_widget()}")
+    assert status == 302 and headers["Location"] == rd
+    cookie = headers["Set-Cookie"].split(";")[0]
+    assert cookie.startswith("tgauth=") and "HttpOnly" in headers["Set-Cookie"]
+    return cookie
+
+
+def test_nginx_auth_request(tmp_path, backend):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gateway, process, log = start_gateway(tmp_path, base)
+    config = tmp_path / "nginx.conf"
+    config.write_text(nginx_config(tmp_path, port, gateway, backend))
+    nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, nginx)
+        assert request(base + "/api/data", accept="application/json")[0] == 401
+        status, headers, _ = request(base + "/admin?x=1")
+        assert status == 302 and headers["Location"].endswith("/tgauth/login?rd=/admin?x=1")
+        status, headers, page = request(base + "/tgauth/login?rd=/admin")
+        assert status == 200 and 'data-telegram-login="TgAuthBot"' in page
+        assert headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
+        cookie = log_in(base, "/admin")
+        status, _, body = request(base + "/admin", cookie)
+        assert status == 200 and json.loads(body) == {"X-Auth-Request-User": "279058397", "X-Auth-Request-Preferred-Username": "vdkfrost"}
+        assert json.loads(request(base + "/api/data", cookie, "application/json")[2])["X-Auth-Request-User"] == "279058397"
+        # an identity header the client forges is replaced by the gateway's, and gets nobody in by itself
+        forged = request(base + "/api/data", cookie, "application/json", X_Auth_Request_User="1")[2]
+        assert json.loads(forged)["X-Auth-Request-User"] == "279058397"
+        assert request(base + "/api/data", "", "application/json", X_Auth_Request_User="1")[0] == 401
+        status, headers, _ = request(base + "/tgauth/logout?rd=/", cookie)
+        assert status == 302 and headers["Set-Cookie"].startswith("tgauth=;")
+        assert request(base + "/api/data", accept="application/json")[0] == 401
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        process.terminate()
+        process.wait(10)
+    text = log.read_text()
+    assert "GET /tgauth/auth 202 user=279058397" in text and TOKEN not in text and "hash=" not in text
+
+
+def test_caddy_forward_auth(tmp_path, backend):
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gateway, process, log = start_gateway(tmp_path, base)
+    config = tmp_path / "Caddyfile"
+    config.write_text(caddy_config(port, gateway, backend))
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+    caddy = subprocess.Popen([CADDY, "run", "--config", str(config), "--adapter", "caddyfile"], env=env,
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, caddy)
+        status, headers, _ = request(base + "/admin?x=1")
+        assert status == 302
+        assert headers["Location"] == base + "/tgauth/login?rd=" + urllib.parse.quote(base + "/admin?x=1", safe="")
+        assert request(base + "/api", accept="application/json")[0] == 401
+        cookie = log_in(base, base + "/admin")
+        status, _, body = request(base + "/admin", cookie)
+        seen = json.loads(body)
+        assert status == 200 and seen["X-Auth-Request-User"] == "279058397" and seen["X-Auth-Request-Method"] == "widget"
+        request(base + "/tgauth/logout", cookie)
+        assert request(base + "/admin")[0] == 302
+    finally:
+        caddy.terminate()
+        caddy.wait(10)
+        process.terminate()
+        process.wait(10)
+    assert TOKEN not in log.read_text()
