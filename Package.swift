@@ -49,9 +49,11 @@ let package = Package(
         // One HTTPS request through libcurl (the key set, the token request), for TelegramAuthOIDC
         .target(name: "CHTTPS", linkerSettings: [.linkedLibrary("curl")]),
         .target(name: "TelegramAuth", dependencies: ["COpenSSL", "CSodium", "CQueryKernel"]),
-        .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "COpenSSL", "CHiredis"]),
+        // Redis through hiredis, shared by the stores that span processes (deep-link logins, sessions)
+        .target(name: "TelegramAuthRedis", dependencies: ["TelegramAuth", "CHiredis"]),
+        .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "TelegramAuthRedis", "COpenSSL", "CHiredis"]),
         .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1", "CHTTPS"]),
-        .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "CSodium"]),
+        .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "TelegramAuthRedis", "CSodium"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",
@@ -63,7 +65,7 @@ let package = Package(
         .testTarget(
             name: "TelegramAuthTests",
             dependencies: [
-                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "TelegramAuthSession", "CQueryKernel", "COpenSSL", "CSecp256k1",
+                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "TelegramAuthSession", "TelegramAuthRedis", "CQueryKernel", "COpenSSL", "CSecp256k1",
                 "tgauth",
             ]
         ),

@@ -1,6 +1,6 @@
 import CHiredis
+import TelegramAuthRedis
 import TelegramAuth
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -16,194 +16,33 @@ import Musl
 /// processes; `wait` blocks on a list (`BLPOP`) that the webhook pushes to, from any process.
 /// A Redis that is down gives `store_unavailable`, and the next call reconnects.
 public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
-    enum Reply {
-        case string([UInt8])
-        case integer(Int64)
-        case array([Reply])
-        case status(String)
-        case error(String)
-        case null
-    }
+    /// The connection pool (shared code with the session store).
+    package let redis: RedisClient
 
-    final class Connection: @unchecked Sendable {
-        let context: UnsafeMutablePointer<redisContext>
-        init(_ context: UnsafeMutablePointer<redisContext>) { self.context = context }
-        deinit { redisFree(context) }
-    }
-
-    public let host: String
-    public let port: Int32
-    public let database: Int
-    let password: String?
+    public var host: String { redis.host }
+    public var port: Int32 { redis.port }
+    public var database: Int { redis.database }
     /// Seconds allowed for connecting and for each command (a blocking wait adds its own timeout).
-    public let timeout: Double
-    let idle = Locked<[Connection]>([])
+    public var timeout: Double { redis.timeout }
+    var endpoint: String { redis.endpoint }
 
     /// - Parameters:
     ///   - url: `redis://[:password@]host[:port][/db]`.
     ///   - timeout: seconds for connecting and for each command.
     /// - Throws: `invalid_argument` for a URL that is not of that form. Connecting happens on first use.
     public init(url: String, timeout: Double = 2) throws(TelegramAuthError) {
-        guard url.hasPrefix("redis://") else { throw .invalidArgument("a Redis URL starts with redis://") }
-        var rest = Substring(url.dropFirst(8))
-        var password: String?
-        if let at = rest.lastIndex(of: "@") {
-            let auth = rest[..<at]
-            password = auth.hasPrefix(":") ? String(auth.dropFirst()) : String(auth)
-            rest = rest[rest.index(after: at)...]
-        }
-        var database = 0
-        if let slash = rest.firstIndex(of: "/") {
-            let db = rest[rest.index(after: slash)...]
-            if !db.isEmpty {
-                guard let n = Int(db), n >= 0 else { throw .invalidArgument("the Redis database must be a number") }
-                database = n
-            }
-            rest = rest[..<slash]
-        }
-        var port: Int32 = 6379
-        if let colon = rest.lastIndex(of: ":") {
-            guard let p = Int32(rest[rest.index(after: colon)...]), p > 0, p < 65536 else {
-                throw .invalidArgument("the Redis port must be 1-65535")
-            }
-            port = p
-            rest = rest[..<colon]
-        }
-        guard !rest.isEmpty else { throw .invalidArgument("the Redis URL has no host") }
-        guard timeout > 0 else { throw .invalidArgument("the timeout must be positive") }
-        self.host = String(rest)
-        self.port = port
-        self.database = database
-        self.password = password
-        self.timeout = timeout
-    }
-
-    var endpoint: String { "Redis at \(host):\(port)" }
-
-    static func duration(_ seconds: Double) -> timeval {
-        timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - seconds.rounded(.down)) * 1e6))
-    }
-
-    func connect() throws(TelegramAuthError) -> Connection {
-        guard let ctx = redisConnectWithTimeout(host, port, Self.duration(timeout)) else {
-            throw TelegramAuthError(.storeUnavailable, "cannot allocate a Redis connection")
-        }
-        let connection = Connection(ctx)
-        if ctx.pointee.err != 0 {
-            throw TelegramAuthError(.storeUnavailable, "cannot connect to \(endpoint): \(Self.errorText(ctx))")
-        }
-        redisSetTimeout(ctx, Self.duration(timeout))
-        if let password {
-            guard case .status = try run(connection, ["AUTH", password]) else {
-                throw TelegramAuthError(.storeUnavailable, "\(endpoint) refused the password")
-            }
-        }
-        if database != 0 {
-            guard case .status = try run(connection, ["SELECT", String(database)]) else {
-                throw TelegramAuthError(.storeUnavailable, "\(endpoint) refused database \(database)")
-            }
-        }
-        return connection
-    }
-
-    static func errorText(_ ctx: UnsafeMutablePointer<redisContext>) -> String {
-        withUnsafeBytes(of: ctx.pointee.errstr) { raw in
-            String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
-        }
-    }
-
-    /// Runs `body` on a pooled connection; a connection that failed is dropped, not returned.
-    func withConnection<R>(_ body: (Connection) throws(TelegramAuthError) -> R) throws(TelegramAuthError) -> R {
-        let connection: Connection
-        if let pooled = idle.withLock({ $0.popLast() }) { connection = pooled } else { connection = try connect() }
-        let result = try body(connection)
-        if connection.context.pointee.err == 0 {
-            idle.withLock { if $0.count < 32 { $0.append(connection) } }
-        }
-        return result
-    }
-
-    /// One command; I/O failures and error replies become `store_unavailable`.
-    func run(_ connection: Connection, _ args: [String]) throws(TelegramAuthError) -> Reply {
-        try pipeline(connection, [args])[0]
-    }
-
-    /// Several commands in one round trip (pipelined): every reply, in order; an I/O failure, or an error
-    /// reply to any of them, becomes `store_unavailable`.
-    func pipeline(_ connection: Connection, _ commands: [[String]]) throws(TelegramAuthError) -> [Reply] {
-        let ctx = connection.context
-        for args in commands {
-            let bytes = args.map { Array($0.utf8) }
-            let lengths = bytes.map(\.count)
-            let status = Self.withPointers(bytes) { pointers in
-                lengths.withUnsafeBufferPointer { lens in
-                    redisAppendCommandArgv(ctx, Int32(args.count), pointers.baseAddress, lens.baseAddress)
-                }
-            }
-            guard status == REDIS_OK else {
-                throw TelegramAuthError(.storeUnavailable, "\(endpoint): cannot send a command: \(Self.errorText(ctx))")
-            }
-        }
-        var replies: [Reply] = []
-        replies.reserveCapacity(commands.count)
-        for args in commands {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(ctx, &raw) == REDIS_OK, let raw else {
-                throw TelegramAuthError(.storeUnavailable, "\(endpoint) did not answer: \(Self.errorText(ctx))")
-            }
-            let reply = Self.convert(raw.assumingMemoryBound(to: redisReply.self))
-            freeReplyObject(raw)
-            if case .error(let text) = reply {
-                // a throw drops the connection (withConnection pools only after success), unread replies and all
-                throw TelegramAuthError(.storeUnavailable, "\(endpoint) answered \(args.first ?? "") with an error: \(text)")
-            }
-            replies.append(reply)
-        }
-        return replies
-    }
-
-    static func withPointers<R>(_ items: [[UInt8]], _ body: (UnsafeMutableBufferPointer<UnsafePointer<CChar>?>) -> R) -> R {
-        var pointers: [UnsafePointer<CChar>?] = []
-        pointers.reserveCapacity(items.count)
-        func nest(_ i: Int) -> R {
-            if i == items.count { return pointers.withUnsafeMutableBufferPointer { body($0) } }
-            return items[i].withUnsafeBufferPointer { b in
-                pointers.append(UnsafeRawPointer(b.baseAddress ?? UnsafePointer(bitPattern: 1)!).assumingMemoryBound(to: CChar.self))
-                return nest(i + 1)
-            }
-        }
-        return nest(0)
-    }
-
-    static func convert(_ r: UnsafeMutablePointer<redisReply>) -> Reply {
-        let v = r.pointee
-        switch v.type {
-        case REDIS_REPLY_STRING:
-            return .string(v.str.map { Array(UnsafeRawBufferPointer(start: $0, count: v.len)) } ?? [])
-        case REDIS_REPLY_INTEGER: return .integer(Int64(v.integer))
-        case REDIS_REPLY_ARRAY:
-            return .array((0..<v.elements).map { convert(v.element[$0]!) })
-        case REDIS_REPLY_STATUS: return .status(v.str.map { String(cString: $0) } ?? "")
-        case REDIS_REPLY_ERROR: return .error(v.str.map { String(cString: $0) } ?? "")
-        default: return .null
-        }
-    }
-
-    static func text(_ reply: Reply) -> String? {
-        if case .string(let b) = reply { String(decoding: b, as: UTF8.self) } else { nil }
+        redis = try RedisClient(url: url, timeout: timeout)
     }
 
     /// Checks that Redis answers (`PING`).
-    public func ping() throws(TelegramAuthError) {
-        _ = try withConnection { (c) throws(TelegramAuthError) in try run(c, ["PING"]) }
-    }
+    public func ping() throws(TelegramAuthError) { try redis.ping() }
 
     // MARK: DeepLinkStore
 
     public func create(tokenKey: String, pollKey: String, record: String, ttl loginTTL: Int64, keep: Int64) throws(TelegramAuthError) {
         let ttl = loginTTL + keep
-        try withConnection { (c) throws(TelegramAuthError) in
-            let replies = try pipeline(c, [
+        try redis.withConnection { (c) throws(TelegramAuthError) in
+            let replies = try redis.pipeline(c, [
                 ["MULTI"], ["SET", tokenKey, pollKey, "NX", "EX", String(ttl)], ["SET", pollKey, record, "NX", "EX", String(ttl)],
                 ["EXEC"],
             ])
@@ -215,19 +54,19 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
     }
 
     public func pollKey(forToken tokenKey: String) throws(TelegramAuthError) -> String? {
-        try withConnection { (c) throws(TelegramAuthError) in Self.text(try run(c, ["GET", tokenKey])) }
+        try redis.withConnection { (c) throws(TelegramAuthError) in RedisClient.text(try redis.run(c, ["GET", tokenKey])) }
     }
 
     public func update<R>(_ key: String, _ body: (String?) -> (String?, R)) throws(TelegramAuthError) -> R {
-        try withConnection { (c) throws(TelegramAuthError) -> R in
+        try redis.withConnection { (c) throws(TelegramAuthError) -> R in
             for _ in 0..<100 {
-                let current = Self.text(try pipeline(c, [["WATCH", key], ["GET", key]])[1])
+                let current = RedisClient.text(try redis.pipeline(c, [["WATCH", key], ["GET", key]])[1])
                 let (next, result) = body(current)
                 guard let next else {
-                    _ = try run(c, ["UNWATCH"])
+                    _ = try redis.run(c, ["UNWATCH"])
                     return result
                 }
-                switch try pipeline(c, [["MULTI"], ["SET", key, next, "XX", "KEEPTTL"], ["EXEC"]])[2] {
+                switch try redis.pipeline(c, [["MULTI"], ["SET", key, next, "XX", "KEEPTTL"], ["EXEC"]])[2] {
                 case .array: return result  // committed (XX: a key that expired meanwhile is not recreated)
                 default: continue  // another client changed the key: read again
                 }
@@ -237,18 +76,18 @@ public final class RedisDeepLinkStore: DeepLinkStore, Sendable {
     }
 
     public func notify(_ key: String) throws(TelegramAuthError) {
-        try withConnection { (c) throws(TelegramAuthError) in
-            _ = try pipeline(c, [["MULTI"], ["RPUSH", key, "1"], ["EXPIRE", key, "900"], ["EXEC"]])
+        try redis.withConnection { (c) throws(TelegramAuthError) in
+            _ = try redis.pipeline(c, [["MULTI"], ["RPUSH", key, "1"], ["EXPIRE", key, "900"], ["EXEC"]])
         }
     }
 
     public func wait(_ key: String, timeout seconds: Double) throws(TelegramAuthError) -> Bool {
-        try withConnection { (c) throws(TelegramAuthError) -> Bool in
-            redisSetTimeout(c.context, Self.duration(seconds + timeout))
-            defer { redisSetTimeout(c.context, Self.duration(timeout)) }
+        try redis.withConnection { (c) throws(TelegramAuthError) -> Bool in
+            redisSetTimeout(c.context, RedisClient.duration(seconds + timeout))
+            defer { redisSetTimeout(c.context, RedisClient.duration(timeout)) }
             let ms = Int((max(0.01, seconds) * 1000).rounded())
             let fraction = String(ms % 1000)
-            let reply = try run(c, ["BLPOP", key, "\(ms / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction])
+            let reply = try redis.run(c, ["BLPOP", key, "\(ms / 1000)." + String(repeating: "0", count: 3 - fraction.count) + fraction])
             if case .array = reply { return true }
             return false
         }

@@ -1,4 +1,5 @@
 import CSodium
+import TelegramAuthRedis
 import TelegramAuth
 
 /// Where sessions live, and what the session cookie holds.
@@ -10,6 +11,17 @@ public protocol SessionStore: Sendable {
     func load(_ cookie: some Collection<UInt8>, now: Int64) throws(TelegramAuthError) -> Session?
     /// Ends the session everywhere (a store that keeps sessions); the cookie alone can only be cleared.
     func revoke(_ cookie: some Collection<UInt8>) throws(TelegramAuthError)
+    /// Whether the store can be read now (a gateway's readiness).
+    /// - Throws: `store_unavailable`.
+    func ping() throws(TelegramAuthError)
+    /// Whether a call waits on the network (a server then runs it off its event loop).
+    var isRemote: Bool { get }
+}
+
+extension SessionStore {
+    /// A store in this process is always there.
+    public func ping() throws(TelegramAuthError) {}
+    public var isRemote: Bool { false }
 }
 
 /// The default: the whole session sealed into the cookie (`CookieSealer`), nothing kept on the server. A
@@ -78,4 +90,47 @@ public final class MemorySessionStore: SessionStore {
 
     /// The store's key of a ticket: its SHA-256, so the table holds no usable ticket.
     static func key(_ ticket: [UInt8]) -> String { Hex.encode(SHA256Digest.hash(ticket)) }
+}
+
+/// Sessions kept in Redis under a random ticket (the cookie holds only the ticket), with Redis's TTL: any
+/// number of gateway replicas share them, and a logout revokes the session on every one. Keys are
+/// `tgauth:session:<hex SHA-256 of the ticket>`, so a leaked Redis holds no usable ticket.
+public final class RedisSessionStore: SessionStore {
+    let redis: RedisClient
+
+    /// - Parameters:
+    ///   - url: `redis://[:password@]host[:port][/db]`.
+    ///   - timeout: seconds for connecting and for each command.
+    /// - Throws: `invalid_argument` for a URL that is not of that form. Connecting happens on first use.
+    public init(url: String, timeout: Double = 2) throws(TelegramAuthError) {
+        redis = try RedisClient(url: url, timeout: timeout)
+    }
+
+    static func key(_ ticket: [UInt8]) -> String { "tgauth:session:" + MemorySessionStore.key(ticket) }
+
+    public func save(_ session: Session) throws(TelegramAuthError) -> String {
+        let ticket = MemorySessionStore.newTicket()
+        let ttl = max(1, session.expiresAt - SystemClock.unixTime())
+        try redis.withConnection { (c) throws(TelegramAuthError) in
+            _ = try redis.run(c, ["SET", Self.key(Array(ticket.utf8)), session.json, "EX", String(ttl)])
+        }
+        return ticket
+    }
+
+    public func load(_ cookie: some Collection<UInt8>, now: Int64) throws(TelegramAuthError) -> Session? {
+        let key = Self.key(Array(cookie))
+        let stored = try redis.withConnection { (c) throws(TelegramAuthError) in RedisClient.text(try redis.run(c, ["GET", key])) }
+        guard let stored, let session = try? Session(json: Array(stored.utf8)), session.isValid(at: now) else { return nil }
+        return session
+    }
+
+    public func revoke(_ cookie: some Collection<UInt8>) throws(TelegramAuthError) {
+        let key = Self.key(Array(cookie))
+        try redis.withConnection { (c) throws(TelegramAuthError) in _ = try redis.run(c, ["DEL", key]) }
+    }
+
+    /// Checks that Redis answers (`PING`): the gateway's `/ready`.
+    public func ping() throws(TelegramAuthError) { try redis.ping() }
+
+    public var isRemote: Bool { true }
 }

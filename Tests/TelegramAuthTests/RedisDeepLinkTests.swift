@@ -3,6 +3,7 @@ import Testing
 
 @testable import TelegramAuth
 @testable import TelegramAuthDeepLink
+@testable import TelegramAuthRedis
 
 /// A real redis-server on loopback, started for one test and stopped after it.
 final class RedisServer {
@@ -118,16 +119,16 @@ final class RedisServer {
         let flow = try makeFlow(confirm: false, clock: TestClock(), store: store)
         let s = try flow.start(device: "secret-device-name")
         _ = try flow.handleWebhook(body: Updates.message("/start " + s.loginToken), secretHeader: webhookSecret)
-        let keys: [String] = try store.withConnection { (c) throws(TelegramAuthError) in
-            guard case .array(let items) = try store.run(c, ["KEYS", "*"]) else { return [] }
-            return items.compactMap(RedisDeepLinkStore.text)
+        let keys: [String] = try store.redis.withConnection { (c) throws(TelegramAuthError) in
+            guard case .array(let items) = try store.redis.run(c, ["KEYS", "*"]) else { return [] }
+            return items.compactMap(RedisClient.text)
         }
         #expect(keys.count == 3)  // token index, record, notification
         for key in keys {
             #expect(key.hasPrefix("tgauth:dl:tgauthbot:"))
             #expect(!key.contains(s.loginToken) && !key.contains(s.pollSecret))
-            let ttl: Int64 = try store.withConnection { (c) throws(TelegramAuthError) in
-                if case .integer(let t) = try store.run(c, ["TTL", key]) { return t }
+            let ttl: Int64 = try store.redis.withConnection { (c) throws(TelegramAuthError) in
+                if case .integer(let t) = try store.redis.run(c, ["TTL", key]) { return t }
                 return -99
             }
             #expect(ttl > 0 && ttl <= 900)

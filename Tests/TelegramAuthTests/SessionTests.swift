@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthRedis
 @testable import TelegramAuthSession
 
 /// Sealed cookies and the session stores behind tgauth-serve.
@@ -66,5 +67,36 @@ import Testing
         let session = Session(identity: Self.alice, issuedAt: 1, expiresAt: 2)
         #expect(try Session(json: Array(session.json.utf8)) == session)
         #expect(throws: TelegramAuthError.self) { try Session(json: Array(#"{"id":1,"method":"sms","auth_time":1,"iat":1,"exp":2}"#.utf8)) }
+    }
+
+    @Test func redisSessionsAreSharedRevokedEverywhereAndFailClosed() throws {
+        let redis = try RedisServer()
+        let one = try RedisSessionStore(url: redis.url), two = try RedisSessionStore(url: redis.url)
+        let now = SystemClock.unixTime()
+        let session = Session(identity: Self.alice, issuedAt: now, expiresAt: now + 600)
+        let ticket = try one.save(session)
+        #expect(try two.load(Array(ticket.utf8), now: now) == session)  // another replica reads it
+        // Redis holds the ticket's hash with the session's TTL, never the ticket
+        let stored: [String] = try one.redis.withConnection { (c) throws(TelegramAuthError) in
+            guard case .array(let items) = try one.redis.run(c, ["KEYS", "*"]) else { return [] }
+            return items.compactMap(RedisClient.text)
+        }
+        #expect(stored == ["tgauth:session:" + Hex.encode(SHA256Digest.hash(Array(ticket.utf8)))])
+        let ttl: Int64 = try one.redis.withConnection { (c) throws(TelegramAuthError) in
+            if case .integer(let t) = try one.redis.run(c, ["TTL", stored[0]]) { return t }
+            return -1
+        }
+        #expect(ttl > 590 && ttl <= 600)
+        try two.revoke(Array(ticket.utf8))
+        #expect(try one.load(Array(ticket.utf8), now: now) == nil)  // revoked on every replica
+        // Redis down: reading a session fails (the gateway must refuse), and ping says so; then it recovers
+        let again = try one.save(session)
+        redis.stop()
+        #expect(throws: TelegramAuthError.self) { try one.load(Array(again.utf8), now: now) }
+        #expect(throws: TelegramAuthError.self) { try one.ping() }
+        try redis.start()
+        try one.ping()
+        #expect(try one.load(Array(again.utf8), now: now) == nil)  // an empty Redis: the session is gone
+        #expect(try one.load(Array(try one.save(session).utf8), now: now) == session)
     }
 }

@@ -99,7 +99,9 @@ def start_gateway(tmp_path, public_url: str, *extra: str) -> tuple:
     return port, process, tmp_path / "gateway.log"
 
 
-def nginx_config(tmp_path, port: int, gateway: int, backend: int) -> str:
+def nginx_config(tmp_path, port: int, gateways, backend: int) -> str:
+    """nginx in front of the backend, asking the gateways (one port, or a list: one upstream, round robin)."""
+    servers = "".join(f"server 127.0.0.1:{g};" for g in (gateways if isinstance(gateways, list) else [gateways]))
     return f"""
 daemon off; worker_processes 1; pid {tmp_path}/nginx.pid; error_log {tmp_path}/nginx-error.log;
 events {{}}
@@ -107,16 +109,17 @@ http {{
     access_log off;
     client_body_temp_path {tmp_path}/body; proxy_temp_path {tmp_path}/proxy; fastcgi_temp_path {tmp_path}/fastcgi;
     uwsgi_temp_path {tmp_path}/uwsgi; scgi_temp_path {tmp_path}/scgi;
+    upstream tgauth {{ {servers} }}
     server {{
         listen 127.0.0.1:{port};
         location /tgauth/ {{
-            proxy_pass http://127.0.0.1:{gateway};
+            proxy_pass http://tgauth;
             proxy_set_header X-Forwarded-Proto $scheme;
             proxy_set_header X-Forwarded-Host $host;
         }}
         location = /tgauth-check {{
             internal;
-            proxy_pass http://127.0.0.1:{gateway}/tgauth/auth;
+            proxy_pass http://tgauth/tgauth/auth;
             proxy_pass_request_body off;
             proxy_set_header Content-Length "";
         }}
@@ -240,3 +243,59 @@ def test_caddy_forward_auth(tmp_path, backend):
         process.terminate()
         process.wait(10)
     assert TOKEN not in log.read_text()
+
+
+def start_redis(port: int) -> subprocess.Popen:
+    process = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                "--loglevel", "warning"], stdout=subprocess.DEVNULL)
+    wait_listening(port, process)
+    return process
+
+
+def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend):
+    """Two gateways behind one nginx upstream, sessions in one real Redis: a session made through one is
+    accepted by the other, a logout on one revokes it on both; with Redis stopped /tgauth/auth refuses and
+    /ready fails; Redis back, service returns without restarting the gateways."""
+    port, redis_port = free_port(), free_port()
+    base = f"http://127.0.0.1:{port}"
+    redis = start_redis(redis_port)
+    secret = tmp_path / "cookie-secret"
+    secret.write_bytes(os.urandom(32))
+    store = f"redis://127.0.0.1:{redis_port}/0"
+    replicas = []
+    for name in ("one", "two"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "cookie-secret").write_bytes(secret.read_bytes())
+        replicas.append(start_gateway(tmp_path / name, base, "--session-store", store))
+    config = tmp_path / "nginx.conf"
+    config.write_text(nginx_config(tmp_path, port, [gateway for gateway, _, _ in replicas], backend))
+    nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, nginx)
+        one, two = (f"http://127.0.0.1:{gateway}" for gateway, _, _ in replicas)
+        cookie = log_in(base, "/")  # made through nginx, by replica one
+        for replica in (one, two):
+            assert request(replica + "/tgauth/auth", cookie)[0] == 202
+        status, _, body = request(base + "/api/x", cookie, "application/json")
+        assert status == 200 and json.loads(body)["X-Auth-Request-User"] == "279058397"
+        request(two + "/tgauth/logout", cookie)  # logout on two
+        assert request(one + "/tgauth/auth", cookie)[0] == 401 and request(base + "/api/x", cookie, "application/json")[0] == 401
+        cookie = log_in(base, "/")
+        redis.terminate()
+        redis.wait(10)
+        for replica in (one, two):
+            assert request(replica + "/tgauth/auth", cookie)[0] == 503  # fail closed; nginx shows it as 500
+            assert request(replica + "/ready")[0] == 503
+        assert request(base + "/api/x", cookie, "application/json")[0] == 500
+        redis = start_redis(redis_port)
+        assert request(one + "/ready")[0] == 200 and request(one + "/tgauth/auth", cookie)[0] == 401  # an empty Redis
+        cookie = log_in(base, "/")
+        assert request(two + "/tgauth/auth", cookie)[0] == 202
+    finally:
+        nginx.terminate()
+        nginx.wait(10)
+        for _, process, _ in replicas:
+            process.terminate()
+            process.wait(10)
+        redis.terminate()
+        redis.wait(10)

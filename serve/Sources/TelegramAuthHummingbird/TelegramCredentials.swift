@@ -67,7 +67,8 @@ public struct TelegramCredentials: Sendable {
         }
         guard let sessions, let cookie = request.cookies[cookieName]?.value else { return .none }
         do throws(TelegramAuthError) {
-            guard let session = try sessions.load(Array(cookie.utf8), now: now) else {
+            let load = { @Sendable () throws(TelegramAuthError) -> Session? in try sessions.load(Array(cookie.utf8), now: now) }
+            guard let session = sessions.isRemote ? try await Self.offTheEventLoop(load) : try load() else {
                 return .refused(TelegramAuthError(.expired, field: "cookie", "the session has ended or the cookie is not one of ours"))
             }
             return .identity(session.identity)

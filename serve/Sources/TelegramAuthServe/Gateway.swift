@@ -36,7 +36,11 @@ public final class Gateway: Sendable {
         self.configuration = configuration
         self.clock = clock
         sealer = try CookieSealer(secrets: configuration.cookieSecrets)
-        sessions = configuration.sessionStore == "memory" ? MemorySessionStore() : CookieSessionStore(sealer: sealer)
+        switch configuration.sessionStore {
+        case nil: sessions = CookieSessionStore(sealer: sealer)
+        case "memory": sessions = MemorySessionStore()
+        case let url?: sessions = try RedisSessionStore(url: url)
+        }
         let prefix = configuration.cookieInsecure ? "" : "__Host-"
         cookieName = prefix + "tgauth"
         flowCookieName = prefix + "tgauth-flow"
@@ -69,14 +73,14 @@ public final class Gateway: Sendable {
         router.get("/tgauth/verify") { request, _ in await self.verify(request) }
         router.get("/tgauth/login") { request, _ in self.loginPage(request) }
         router.get("/tgauth/login/oidc") { request, _ in try self.startOIDC(request) }
-        router.get("/tgauth/callback/widget") { request, context in self.widgetCallback(request, context) }
+        router.get("/tgauth/callback/widget") { request, context in await self.widgetCallback(request, context) }
         router.get("/tgauth/callback/oidc") { request, context in await self.oidcCallback(request, context) }
         router.post("/tgauth/session/miniapp") { request, context in await self.miniAppSession(request, context) }
-        router.get("/tgauth/logout") { request, _ in self.logout(request) }
-        router.post("/tgauth/logout") { request, _ in self.logout(request) }
+        router.get("/tgauth/logout") { request, _ in await self.logout(request) }
+        router.post("/tgauth/logout") { request, _ in await self.logout(request) }
         router.get("/tgauth/userinfo") { request, _ in await self.userinfo(request) }
         router.get("/ping") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n"))) }
-        router.get("/ready") { _, _ in self.ready() }
+        router.get("/ready") { _, _ in await self.ready() }
         return router
     }
 
@@ -164,14 +168,14 @@ public final class Gateway: Sendable {
     }
 
     /// The widget's `data-auth-url`: its fields (and our `rd`, which the widget does not sign) in the query.
-    func widgetCallback(_ request: Request, _ context: Context) -> Response {
+    func widgetCallback(_ request: Request, _ context: Context) async -> Response {
         guard let widget else { return refusal(.notFound, "this gateway has no bot token, so no Login Widget") }
         let query = request.uri.query ?? ""
         // every field but rd, as sent (percent-encoded), for the library to decode and check
         let signed = query.split(separator: "&", omittingEmptySubsequences: false).filter { !$0.hasPrefix("rd=") && $0 != "rd" }.joined(separator: "&")
         do throws(TelegramAuthError) {
             let data = try widget.verify(bytes: Array(signed.utf8), options: ValidationOptions(maxAge: configuration.maxAge, now: clock()))
-            return startSession(TelegramIdentity(widget: data), rd: request.uri.queryParameters["rd"].map(String.init), context)
+            return await startSession(TelegramIdentity(widget: data), rd: request.uri.queryParameters["rd"].map(String.init), context)
         } catch {
             context.logger.info("widget login refused: \(error.kind.rawValue)")
             return refusal(.unauthorized, "the Telegram login could not be verified (\(error.kind.rawValue))")
@@ -188,7 +192,7 @@ public final class Gateway: Sendable {
             guard isAllowed(identity) else { return refusal(.forbidden, "this Telegram user is not allowed") }
             var response = Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "no-store"],
                                     body: .init(byteBuffer: ByteBuffer(string: JSONValue.serialize(identity.json))))
-            guard let cookie = sessionCookie(identity, context) else { return refusal(.serviceUnavailable, "the session store is unavailable") }
+            guard let cookie = await sessionCookie(identity, context) else { return refusal(.serviceUnavailable, "the session store is unavailable") }
             response.setCookie(cookie)
             return response
         case .refused(let error):
@@ -231,7 +235,7 @@ public final class Gateway: Sendable {
         let nonce = flow["nonce"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 }
         do {
             let token = try await TelegramCredentialsBridge.exchange(oidc, code: code, verifier: verifier, nonce: nonce)
-            return clearFlow(startSession(try TelegramIdentity(idToken: token), rd: flow["rd"]?.stringValue, context))
+            return clearFlow(await startSession(try TelegramIdentity(idToken: token), rd: flow["rd"]?.stringValue, context))
         } catch let error as TelegramAuthError {
             context.logger.info("OpenID Connect login refused: \(error.kind.rawValue)")
             return clearFlow(refusal(error.kind == .network ? .badGateway : .unauthorized, "the Telegram login could not be completed (\(error.kind.rawValue))"))
@@ -247,21 +251,23 @@ public final class Gateway: Sendable {
     }
 
     /// A new session for `identity`, its cookie set, and the browser sent on to `rd` (checked).
-    func startSession(_ identity: TelegramIdentity, rd: String?, _ context: Context) -> Response {
+    func startSession(_ identity: TelegramIdentity, rd: String?, _ context: Context) async -> Response {
         guard isAllowed(identity) else { return refusal(.forbidden, "this Telegram user is not allowed") }
-        guard let session = sessionCookie(identity, context) else { return refusal(.serviceUnavailable, "the session store is unavailable") }
+        guard let session = await sessionCookie(identity, context) else { return refusal(.serviceUnavailable, "the session store is unavailable") }
         var response = Response.redirect(to: redirects.target(rd), type: .found)
         response.setCookie(session)
         return response
     }
 
-    func sessionCookie(_ identity: TelegramIdentity, _ context: Context) -> Cookie? {
+    func sessionCookie(_ identity: TelegramIdentity, _ context: Context) async -> Cookie? {
         let now = clock()
+        let session = Session(identity: identity, issuedAt: now, expiresAt: now + configuration.sessionTTL)
         do {
-            let value = try sessions.save(Session(identity: identity, issuedAt: now, expiresAt: now + configuration.sessionTTL))
+            let save = { @Sendable [sessions] () throws(TelegramAuthError) -> String in try sessions.save(session) }
+            let value = sessions.isRemote ? try await TelegramCredentialsBridge.offTheEventLoop(save) : try save()
             return cookie(cookieName, value, maxAge: Int(configuration.sessionTTL))
         } catch {
-            context.logger.error("the session could not be saved: \(error.kind.rawValue)")
+            context.logger.error("the session could not be saved: \((error as? TelegramAuthError)?.kind.rawValue ?? "error")")
             return nil
         }
     }
@@ -274,8 +280,10 @@ public final class Gateway: Sendable {
     // MARK: Logout, userinfo, health
 
     /// Clears the cookie (and, with a store that keeps sessions, revokes the session), then goes to `rd`.
-    func logout(_ request: Request) -> Response {
-        if let value = request.cookies[cookieName]?.value { try? sessions.revoke(Array(value.utf8)) }
+    func logout(_ request: Request) async -> Response {
+        if let value = request.cookies[cookieName]?.value {
+            _ = try? await TelegramCredentialsBridge.offTheEventLoop { () throws(TelegramAuthError) in try self.sessions.revoke(Array(value.utf8)) }
+        }
         var response = Response.redirect(to: redirects.target(request.uri.queryParameters["rd"].map(String.init)), type: .found)
         response.setCookie(cookie(cookieName, "", maxAge: 0))
         return response
@@ -291,8 +299,14 @@ public final class Gateway: Sendable {
             body: .init(byteBuffer: ByteBuffer(string: JSONValue.serialize(identity.json))))
     }
 
-    func ready() -> Response {
-        Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+    /// 200 while the session store answers; 503 while it does not (Redis configured and unreachable).
+    func ready() async -> Response {
+        do {
+            try await TelegramCredentialsBridge.offTheEventLoop { () throws(TelegramAuthError) in try self.sessions.ping() }
+            return Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "ready\n")))
+        } catch {
+            return refusal(.serviceUnavailable, "the session store does not answer")
+        }
     }
 
     // MARK: Helpers
@@ -319,8 +333,16 @@ public final class Gateway: Sendable {
     }
 }
 
-/// The blocking OpenID Connect exchange, run off the event loop.
+/// Blocking calls (the OpenID Connect exchange, Redis), run off the event loop.
 enum TelegramCredentialsBridge {
+    static func offTheEventLoop<R: Sendable>(_ body: @escaping @Sendable () throws(TelegramAuthError) -> R) async throws -> R {
+        try await withCheckedThrowingContinuation { done in
+            DispatchQueue.global().async {
+                do throws(TelegramAuthError) { done.resume(returning: try body()) } catch { done.resume(throwing: error) }
+            }
+        }
+    }
+
     static func exchange(_ oidc: OIDCClient, code: String, verifier: String, nonce: String?) async throws -> IDToken {
         try await withCheckedThrowingContinuation { done in
             DispatchQueue.global().async {

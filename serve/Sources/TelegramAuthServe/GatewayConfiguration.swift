@@ -17,7 +17,8 @@ public struct GatewayConfiguration: Sendable {
     public var allowedUsers: Set<Int64> = []
     /// Hosts `rd` may name besides the gateway's own.
     public var redirectHosts: [String] = []
-    /// nil: the session sealed in the cookie; `memory`: kept in this process.
+    /// nil: the session sealed in the cookie; `memory`: kept in this process; `redis://HOST:PORT/DB`: kept in
+    /// Redis, shared by replicas.
     public var sessionStore: String?
     public var sessionTTL: Int64 = 12 * 3600
     public var oidcClientID: String?
@@ -49,8 +50,8 @@ public struct GatewayConfiguration: Sendable {
         }
         guard (botToken == nil) != (botID == nil) else { throw TelegramAuthError(.invalidArgument, "give exactly one of --bot-token-file and --bot-id") }
         guard sessionTTL > 0, maxAge > 0 else { throw TelegramAuthError(.invalidArgument, "--session-ttl and --max-age must be positive") }
-        if let store = sessionStore, store != "memory" {
-            throw TelegramAuthError(.invalidArgument, "--session-store takes memory (a Redis store is not built yet)")
+        if let store = sessionStore, store != "memory", !store.hasPrefix("redis://") {
+            throw TelegramAuthError(.invalidArgument, "--session-store takes memory or redis://HOST[:PORT][/DB]")
         }
         guard (oidcClientID == nil) == (oidcClientSecret == nil) else {
             throw TelegramAuthError(.invalidArgument, "--oidc-client-id and --oidc-client-secret-file go together")
