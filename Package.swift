@@ -53,7 +53,7 @@ let package = Package(
         .target(name: "TelegramAuthRedis", dependencies: ["TelegramAuth", "CHiredis"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "TelegramAuthRedis", "COpenSSL", "CHiredis"]),
         .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1", "CHTTPS"]),
-        .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "TelegramAuthRedis", "CSodium"]),
+        .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthRedis", "CSodium"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
             name: "tgauth",

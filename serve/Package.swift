@@ -49,6 +49,7 @@ let package = Package(
             name: "TelegramAuthServeTests",
             dependencies: [
                 "TelegramAuthServe", "TelegramAuthHummingbird", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "TelegramAuthOIDC", package: root), .product(name: "TelegramAuthSession", package: root),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"), .product(name: "HTTPTypes", package: "swift-http-types"),
             ]),
     ]

@@ -1,6 +1,7 @@
 import Testing
 
 @testable import TelegramAuth
+@testable import TelegramAuthOIDC
 @testable import TelegramAuthRedis
 @testable import TelegramAuthSession
 
@@ -98,5 +99,25 @@ import Testing
         try one.ping()
         #expect(try one.load(Array(again.utf8), now: now) == nil)  // an empty Redis: the session is gone
         #expect(try one.load(Array(try one.save(session).utf8), now: now) == session)
+    }
+}
+
+extension SessionTests {
+    @Test func anAssertionVerifiesWithTgauthsOwnVerifierAndTheGatewaysKeySet() throws {
+        let assertion = try IdentityAssertion(secret: Self.secret, issuer: "https://auth.example.com")
+        let token = assertion.token(for: Self.alice, now: 1_700_000_000)
+        let keys = try JSONWebKeySet(json: Array(assertion.jwks.utf8))
+        let verifier = try IDTokenVerifier(clientID: IdentityAssertion.audience, keys: keys, issuer: "https://auth.example.com")
+        let verified = try verifier.verify(token, options: ValidationOptions(maxAge: nil, now: 1_700_000_030))
+        #expect(verified.telegramID == 279058397 && verified.subject == "279058397" && verified.preferredUsername == "vdkfrost")
+        #expect(verified.claims["amr"] == .array([.string("widget")]))
+        // a minute later it has expired; another secret's key set does not verify it; the same secret, the same kid
+        #expect(throws: TelegramAuthError.self) { try verifier.verify(token, options: ValidationOptions(maxAge: nil, now: 1_700_000_200)) }
+        let other = try IdentityAssertion(secret: Self.other, issuer: "https://auth.example.com")
+        #expect(throws: TelegramAuthError.self) {
+            try IDTokenVerifier(clientID: "tgauth-serve", keys: try JSONWebKeySet(json: Array(other.jwks.utf8)), issuer: "https://auth.example.com")
+                .verify(token, options: ValidationOptions(maxAge: nil, now: 1_700_000_030))
+        }
+        #expect(try IdentityAssertion(secret: Self.secret, issuer: "x").jwks == assertion.jwks)
     }
 }

@@ -21,6 +21,7 @@ public final class Gateway: Sendable {
     let widget: LoginWidgetVerifier?
     let oidc: OIDCClient?
     let redirects: RedirectPolicy
+    let assertion: IdentityAssertion?
     let clock: @Sendable () -> Int64
 
     /// The session cookie's name: `__Host-tgauth` when Secure (bound to this host, path `/`), else `tgauth`.
@@ -63,6 +64,7 @@ public final class Gateway: Sendable {
         }
         credentials = TelegramCredentials(miniApp: miniApp, oidc: oidc, sessions: sessions, cookieName: cookieName, maxAge: configuration.maxAge)
         redirects = RedirectPolicy(ownHost: configuration.publicHost, redirectHosts: configuration.redirectHosts)
+        assertion = configuration.assertion ? try IdentityAssertion(secret: configuration.cookieSecrets[0], issuer: configuration.publicURL) : nil
     }
 
     /// Every route of the gateway, with its access log.
@@ -81,6 +83,12 @@ public final class Gateway: Sendable {
         router.get("/tgauth/userinfo") { request, _ in await self.userinfo(request) }
         router.get("/ping") { _, _ in Response(status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: "OK\n"))) }
         router.get("/ready") { _, _ in await self.ready() }
+        if let assertion {
+            router.get("/.well-known/tgauth/jwks.json") { _, _ in
+                Response(status: .ok, headers: [.contentType: "application/json", .cacheControl: "public, max-age=300"],
+                         body: .init(byteBuffer: ByteBuffer(string: assertion.jwks)))
+            }
+        }
         return router
     }
 
@@ -139,6 +147,7 @@ public final class Gateway: Sendable {
         if let username = identity.username { fields[HTTPField.Name("X-Auth-Request-Preferred-Username")!] = Self.headerText(username) }
         if let name = identity.name { fields[HTTPField.Name("X-Auth-Request-Name")!] = Self.headerText(name) }
         fields[HTTPField.Name("X-Auth-Request-Method")!] = identity.method.rawValue
+        if let assertion { fields[HTTPField.Name("X-Tgauth-Assertion")!] = assertion.token(for: identity, now: clock()) }
         return fields
     }
 

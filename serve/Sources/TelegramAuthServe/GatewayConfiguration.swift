@@ -27,6 +27,9 @@ public struct GatewayConfiguration: Sendable {
     public var caFile: String?
     /// The oldest Mini App or widget `auth_date` accepted, in seconds.
     public var maxAge: Int64 = 86_400
+    /// Adds `X-Tgauth-Assertion`, a short-lived EdDSA JWT of the identity, with its key set at
+    /// `/.well-known/tgauth/jwks.json`.
+    public var assertion = false
     /// Cookies without `Secure` (and without the `__Host-` prefix): only for http://localhost tests.
     public var cookieInsecure = false
 

@@ -30,6 +30,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "The OpenID Connect issuer (default https://oauth.telegram.org).") var oidcIssuer: String?
     @Option(help: "PEM certificates to trust for HTTPS to the issuer instead of the system's.") var caFile: String?
     @Option(help: "The oldest Mini App or widget login accepted, e.g. 1d, 12h.") var maxAge: String?
+    @Flag(help: "Add X-Tgauth-Assertion, a short-lived EdDSA JWT of the identity (key set at /.well-known/tgauth/jwks.json).")
+    var assertion = false
     @Flag(help: "Cookies without Secure: only for tests on http://localhost.") var cookieInsecure = false
 
     func run() async throws {
@@ -65,6 +67,7 @@ struct ServeCommand: AsyncParsableCommand {
         c.oidcIssuer = value(oidcIssuer, "OIDC_ISSUER")
         c.caFile = value(caFile, "CA_FILE")
         c.cookieInsecure = cookieInsecure || env["TGAUTH_COOKIE_INSECURE"] == "1"
+        c.assertion = assertion || env["TGAUTH_ASSERTION"] == "1"
 
         let gateway: Gateway
         do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }

@@ -7,6 +7,7 @@ import Testing
 
 @testable import TelegramAuth
 @testable import TelegramAuthHummingbird
+@testable import TelegramAuthOIDC
 @testable import TelegramAuthServe
 @testable import TelegramAuthSession
 
@@ -220,5 +221,24 @@ import Testing
         #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.botID = 1 } }
         #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.cookieSecrets = [[1, 2, 3]] } }
         #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.oidcClientID = "1" } }
+    }
+
+    @Test func anAssertionRidesWithTheIdentityAndVerifiesWithTheGatewaysKeySet() async throws {
+        let gateway = try Self.gateway { $0.assertion = true }
+        try await Application(router: gateway.router()).test(.router) { client in
+            let jwks = try await client.execute(uri: "/.well-known/tgauth/jwks.json", method: .get) { String(buffer: $0.body) }
+            let data = try Self.initData()
+            let token = try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + data]) {
+                $0.headers[HTTPField.Name("X-Tgauth-Assertion")!]
+            }
+            let verifier = try IDTokenVerifier(
+                clientID: IdentityAssertion.audience, keys: try JSONWebKeySet(json: Array(jwks.utf8)), issuer: "https://auth.example.com")
+            let verified = try verifier.verify(try #require(token), options: ValidationOptions(maxAge: nil, now: Self.now + 5))
+            #expect(verified.telegramID == 279058397 && verified.claims["amr"] == .array([.string("miniapp")]))
+        }
+        // without --assertion: no header, no key set
+        try await Application(router: try Self.gateway().router()).test(.router) { client in
+            try await client.execute(uri: "/.well-known/tgauth/jwks.json", method: .get) { #expect($0.status == .notFound) }
+        }
     }
 }
