@@ -252,9 +252,10 @@ test-python: venv cli
 	$(call PYTEST_RUN,examples/python/tests)
 
 # tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
-# Caddy (tests/serve)
+# Caddy, two replicas sharing Redis, and a headless Chromium logging in through the OIDC simulator (tests/serve)
 test-serve: cli venv
 	@scripts/ensure-deps.sh proxies
+	@scripts/ensure-deps.sh browser
 	$(SWIFT) build --package-path serve --product tgauth-serve
 	$(SWIFT) test --package-path serve
 	TGAUTH_SERVE=$(CURDIR)/serve/.build/debug/tgauth-serve TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests/serve)

@@ -45,12 +45,19 @@ def wait_listening(port: int, process: subprocess.Popen) -> None:
 
 
 class Echo(http.server.BaseHTTPRequestHandler):
-    """The protected app: answers with the identity headers the proxy passed on."""
+    """The protected app: answers with the identity headers the proxy passed on (JSON, or a page for a browser)."""
 
     def do_GET(self) -> None:
-        body = json.dumps({k: v for k, v in self.headers.items() if k.lower().startswith("x-auth-request-")}).encode()
+        seen = {k: v for k, v in self.headers.items() if k.lower().startswith("x-auth-request-")}
+        if "text/html" in self.headers.get("Accept", "") and "X-Auth-Request-User" in seen:
+            body = (f"<!doctype html><title>Protected</title><h1>The protected app</h1><p>Telegram user "
+                    f"<b id='telegram-id'>{int(seen['X-Auth-Request-User'])}</b></p><p><a id='logout' "
+                    f"href='/tgauth/logout?rd=/'>Log out</a></p>").encode()
+            content_type = "text/html; charset=utf-8"
+        else:
+            body, content_type = json.dumps(seen).encode(), "application/json"
         self.send_response(200)
-        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Type", content_type)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
         self.wfile.write(body)
@@ -85,7 +92,7 @@ def backend():
     server.shutdown()
 
 
-def start_gateway(tmp_path, public_url: str, *extra: str) -> tuple:
+def start_gateway(tmp_path, public_url: str, *extra: str, bot_username: str = "TgAuthBot") -> tuple:
     token_file, secret_file = tmp_path / "token", tmp_path / "cookie-secret"
     token_file.write_text(TOKEN + "\n")
     secret_file.write_bytes(os.urandom(32))
@@ -93,7 +100,8 @@ def start_gateway(tmp_path, public_url: str, *extra: str) -> tuple:
     log = open(tmp_path / "gateway.log", "w")
     process = subprocess.Popen(
         [SERVE, "--listen", f"127.0.0.1:{port}", "--public-url", public_url, "--bot-token-file", str(token_file),
-         "--bot-username", "TgAuthBot", "--cookie-secret-file", str(secret_file), "--cookie-insecure", *extra],
+         *(["--bot-username", bot_username] if bot_username else []), "--cookie-secret-file", str(secret_file),
+         "--cookie-insecure", *extra],
         stdout=log, stderr=subprocess.STDOUT)
     wait_listening(port, process)
     return port, process, tmp_path / "gateway.log"
@@ -197,7 +205,7 @@ def test_nginx_auth_request(tmp_path, backend):
         assert status == 200 and 'data-telegram-login="TgAuthBot"' in page
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
         cookie = log_in(base, "/admin")
-        status, _, body = request(base + "/admin", cookie)
+        status, _, body = request(base + "/admin", cookie, "application/json")
         assert status == 200 and json.loads(body) == {"X-Auth-Request-User": "279058397", "X-Auth-Request-Preferred-Username": "vdkfrost"}
         assert json.loads(request(base + "/api/data", cookie, "application/json")[2])["X-Auth-Request-User"] == "279058397"
         # an identity header the client forges is replaced by the gateway's, and gets nobody in by itself
@@ -232,7 +240,7 @@ def test_caddy_forward_auth(tmp_path, backend):
         assert headers["Location"] == base + "/tgauth/login?rd=" + urllib.parse.quote(base + "/admin?x=1", safe="")
         assert request(base + "/api", accept="application/json")[0] == 401
         cookie = log_in(base, base + "/admin")
-        status, _, body = request(base + "/admin", cookie)
+        status, _, body = request(base + "/admin", cookie, "application/json")
         seen = json.loads(body)
         assert status == 200 and seen["X-Auth-Request-User"] == "279058397" and seen["X-Auth-Request-Method"] == "widget"
         request(base + "/tgauth/logout", cookie)
