@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 .PHONY: generate check-generated
 .PHONY: bench-oidc
 .PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake serve test-serve
+        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake serve test-serve bench-serve
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -152,7 +152,7 @@ wheel: python wheel-venv
 
 # Debian packages (scripts/make-debs.sh): libtgauth0, libtgauth-dev, tgauth-cli in dist/, Depends: from
 # dpkg-shlibdeps. The test installs them into this system, builds examples/c through pkg-config, removes them.
-deb: all
+deb: all serve
 	scripts/make-debs.sh $(VERSION) $(SOVERSION)
 
 test-deb: deb
@@ -334,7 +334,14 @@ $(BUILD)/bench/ab: bench/ab.c bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 
-bench: bench-c bench-oidc bench-deeplink bench-python
+bench: bench-c bench-oidc bench-deeplink bench-python bench-serve
+
+# tgauth-serve's /tgauth/auth (cookie, tma) under wrk beside a Hummingbird route that does nothing, then
+# through nginx; figures only, never a verdict
+bench-serve: serve cli
+	@scripts/ensure-deps.sh bench-serve
+	$(SERVE_RELEASE) --product tgauth-serve-floor
+	$(PYTHON) bench/bench_serve.py $(BUILD)/bin/tgauth-serve serve/.build/release/tgauth-serve-floor $(BUILD)/bin/tgauth
 
 # an id_token per algorithm through the C ABI, beside the raw verify of the library it uses
 bench-oidc: $(BUILD)/bench/bench_oidc

@@ -3,6 +3,7 @@
 #   libtgauth0     the runtime library (SONAME libtgauth.so.0), with a shlibs file for packages built on it
 #   libtgauth-dev  the headers, the libtgauth.so link and tgauth.pc
 #   tgauth-cli     the tgauth command
+#   tgauth-serve   the forward-auth gateway, its systemd unit (not enabled) and /etc/default/tgauth-serve
 # Each package's Depends: comes from dpkg-shlibdeps, read off the binaries' NEEDED entries.
 # Usage: scripts/make-debs.sh VERSION SOVERSION
 set -euo pipefail
@@ -34,7 +35,7 @@ control() {  # package section depends description...
         echo "Maintainer: $maintainer"
         echo "Section: $section"
         echo "Priority: optional"
-        [ "$package" = tgauth-cli ] || echo "Multi-Arch: same"
+        case "$package" in tgauth-cli|tgauth-serve) ;; *) echo "Multi-Arch: same" ;; esac
         echo "Installed-Size: $(du -sk --exclude=DEBIAN "$stage/$package" | cut -f1)"
         echo "Depends: $deps"
         echo "Homepage: https://github.com/tgauth/tgauth"
@@ -73,7 +74,19 @@ install -m 755 build/bin/tgauth "$pkg/usr/bin/tgauth"
 control tgauth-cli utils "$(depends "$pkg/usr/bin/tgauth")" "Telegram login verification (command-line tool)" \
     "$about This package holds the tgauth command: verify and sign initData, widget data and id_tokens."
 
-for p in libtgauth0 libtgauth-dev tgauth-cli; do
+# tgauth-serve: the binary stripped (the Swift runtime and Foundation are linked into it)
+pkg="$stage/tgauth-serve"
+install -d "$pkg/usr/bin" "$pkg/lib/systemd/system" "$pkg/etc/default" "$pkg/etc/tgauth" "$pkg/usr/share/doc/tgauth-serve"
+install -m 755 -s build/bin/tgauth-serve "$pkg/usr/bin/tgauth-serve"
+install -m 644 scripts/debian/tgauth-serve.service "$pkg/lib/systemd/system/tgauth-serve.service"
+install -m 644 scripts/debian/tgauth-serve.default "$pkg/etc/default/tgauth-serve"
+chmod 700 "$pkg/etc/tgauth"
+control tgauth-serve httpd "$(depends "$pkg/usr/bin/tgauth-serve")" "Telegram login in front of any web app (forward auth)" \
+    "$about This package holds tgauth-serve, a forward-auth gateway for nginx (auth_request), Caddy (forward_auth) and \
+Traefik (ForwardAuth), with its systemd unit (not enabled until configured in /etc/default/tgauth-serve)."
+echo "/etc/default/tgauth-serve" > "$pkg/DEBIAN/conffiles"
+
+for p in libtgauth0 libtgauth-dev tgauth-cli tgauth-serve; do
     printf 'tgauth %s\nhttps://github.com/tgauth/tgauth\nLicense: MIT\n' "$version" > "$stage/$p/usr/share/doc/$p/copyright"
     dpkg-deb --root-owner-group --build "$stage/$p" "dist/${p}_${debversion}_${arch}.deb" >/dev/null
     echo "dist/${p}_${debversion}_${arch}.deb: Depends: $(dpkg-deb -f "dist/${p}_${debversion}_${arch}.deb" Depends)"

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs the three packages in dist/ into this system with apt-get, builds examples/c with nothing but
+# Installs the four packages in dist/ into this system with apt-get, builds examples/c with nothing but
 # `pkg-config --cflags --libs tgauth`, runs it and the tgauth command, then removes the packages and checks
 # that none of their files is left. Needs root (or sudo). Run by `make test-deb`.
 set -euo pipefail
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
-packages=(libtgauth0 libtgauth-dev tgauth-cli)
+packages=(libtgauth0 libtgauth-dev tgauth-cli tgauth-serve)
 debs=()
 for p in "${packages[@]}"; do
     f=$(ls dist/"${p}"_*.deb)
@@ -32,6 +32,16 @@ cp examples/c/example.c "$dir/"
     data=$(tgauth sign init-data --bot-token "$token" --auth-date "$(date +%s)" 'user={"id":1,"first_name":"A"}')
     echo "$data" | tgauth verify init-data --bot-token "$token" >/dev/null
     echo "test-deb: installed; examples/c built with pkg-config against $lib and ran; /usr/bin/tgauth signed and verified"
+    # the gateway: it runs, refuses to start unconfigured, and its unit is valid
+    tgauth-serve --help >/dev/null
+    if tgauth-serve 2>/dev/null; then echo "test-deb: tgauth-serve started without a configuration" >&2; exit 1; fi
+    [ -f /etc/default/tgauth-serve ] && [ -f /lib/systemd/system/tgauth-serve.service ]
+    if command -v systemd-analyze >/dev/null 2>&1; then
+        # no warning either: an unknown key is only "ignoring" for systemd, and a failure here
+        out=$(systemd-analyze verify --man=no /lib/systemd/system/tgauth-serve.service 2>&1) || { echo "$out" >&2; exit 1; }
+        [ -z "$out" ] || { echo "test-deb: systemd-analyze: $out" >&2; exit 1; }
+    fi
+    echo "test-deb: /usr/bin/tgauth-serve runs, refuses to start unconfigured; its unit and defaults are in place"
 )
 rm -rf "$dir"
 remove

@@ -45,6 +45,8 @@ let package = Package(
         .executableTarget(
             name: "tgauth-serve",
             dependencies: ["TelegramAuthServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        // make bench-serve's floor: a Hummingbird route that answers 202 and does nothing (not a product)
+        .executableTarget(name: "tgauth-serve-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
             name: "TelegramAuthServeTests",
             dependencies: [
