@@ -106,7 +106,7 @@ $(BUILD)/examples/tgauth_server: examples/c-server/server.c lib
 	@mkdir -p $(BUILD)/examples
 	$(CC) $(CWARN) -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth libmicrohttpd)
 
-demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
+demo: all serve venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	@echo "== C example (examples/c/example.c)"
 	$(BUILD)/examples/example_c
 	@echo "== C++ example (examples/cpp/example.cpp)"
@@ -130,6 +130,9 @@ demo: all venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	$(VENV)/bin/python examples/python/deeplink_demo.py --redis auto
 	@echo "== Python OpenID Connect site (examples/python/oidc_app.py), Telegram's provider simulated over HTTPS"
 	$(VENV)/bin/python examples/python/oidc_demo.py
+	@echo "== tgauth-serve in front of an app, behind nginx (examples/serve/demo.py)"
+	@scripts/ensure-deps.sh proxies
+	$(PYTHON) examples/serve/demo.py $(BUILD)/bin/tgauth-serve $(BUILD)/bin/tgauth
 
 # ---- distribution ---------------------------------------------------------------------------------
 

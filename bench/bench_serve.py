@@ -62,6 +62,9 @@ def main() -> None:
                                "--bot-token-file", token_file, "--cookie-secret-file", secret_file, "--cookie-insecure"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              subprocess.Popen([FLOOR, str(floor)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    os.makedirs(os.path.join(work, "www"))
+    for name in ("protected", "floor"):
+        open(os.path.join(work, "www", name), "w").write("ok\n")
     conf = os.path.join(work, "nginx.conf")
     open(conf, "w").write(f"""
 daemon off; worker_processes 1; pid {work}/nginx.pid; error_log {work}/error.log;
@@ -77,8 +80,9 @@ http {{
                              proxy_pass_request_body off; proxy_set_header Content-Length ""; }}
         location = /floor-check {{ internal; proxy_pass http://floor/floor; proxy_http_version 1.1; proxy_set_header Connection "";
                                    proxy_pass_request_body off; proxy_set_header Content-Length ""; }}
-        location = /protected {{ auth_request /check; return 200 "ok"; }}
-        location = /floor {{ auth_request /floor-check; return 200 "ok"; }}
+        # a static file, served in the content phase (after auth_request; `return` would answer before it)
+        location = /protected {{ auth_request /check; root {work}/www; }}
+        location = /floor {{ auth_request /floor-check; root {work}/www; }}
     }}
 }}""")
     procs.append(subprocess.Popen([shutil.which("nginx") or "/usr/sbin/nginx", "-c", conf, "-p", work], stderr=subprocess.DEVNULL))

@@ -14,13 +14,13 @@ struct AccessLog<Context: AuthRequestContext<TelegramIdentity>>: RouterMiddlewar
         var status = 500
         var user = "-"
         defer {
-            let ms = (ContinuousClock.now - start).components
-            let millis = Double(ms.seconds) * 1000 + Double(ms.attoseconds) / 1e15
-            logger.info("\(request.method.rawValue) \(request.uri.path) \(status) user=\(user) \(String(format: "%.1f", millis))ms")
+            let elapsed = (ContinuousClock.now - start).components
+            let tenths = elapsed.seconds * 10_000 + elapsed.attoseconds / 100_000_000_000_000  // 0.1 ms
+            logger.info("\(request.method.rawValue) \(request.uri.path) \(status) user=\(user) \(tenths / 10).\(tenths % 10)ms")
         }
         let response = try await next(request, context)
         status = response.status.code
-        if let id = response.headers[HTTPField.Name("X-Auth-Request-User")!] { user = id }
+        if let id = response.headers[HeaderNames.user] { user = id }
         return response
     }
 }

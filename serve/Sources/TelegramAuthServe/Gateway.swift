@@ -120,9 +120,9 @@ public final class Gateway: Sendable {
             return Response(status: .serviceUnavailable)
         case .none, .refused:
             let accept = request.headers[.accept] ?? ""
-            let xhr = request.headers[HTTPField.Name("X-Requested-With")!]?.lowercased() == "xmlhttprequest"
+            let xhr = request.headers[HeaderNames.requestedWith]?.lowercased() == "xmlhttprequest"
             guard !xhr, accept.contains("text/html") else { return Response(status: .unauthorized) }
-            let method = request.headers[HTTPField.Name("X-Forwarded-Method")!]?.uppercased() ?? "GET"
+            let method = request.headers[HeaderNames.forwardedMethod]?.uppercased() ?? "GET"
             let location = configuration.publicURL + "/tgauth/login?rd=" + Self.queryEncode(originalURL(request))
             return Response.redirect(to: location, type: method == "GET" || method == "HEAD" ? .found : .normal)
         }
@@ -130,10 +130,9 @@ public final class Gateway: Sendable {
 
     /// The URL the user asked for, from the proxy's `X-Forwarded-Proto`, `-Host` and `-Uri`.
     func originalURL(_ request: Request) -> String {
-        func header(_ name: String) -> String? { request.headers[HTTPField.Name(name)!] }
-        guard let host = header("X-Forwarded-Host") else { return "/" }
-        let proto = header("X-Forwarded-Proto") == "http" ? "http" : "https"
-        return "\(proto)://\(host)\(header("X-Forwarded-Uri") ?? "/")"
+        guard let host = request.headers[HeaderNames.forwardedHost] else { return "/" }
+        let proto = request.headers[HeaderNames.forwardedProto] == "http" ? "http" : "https"
+        return "\(proto)://\(host)\(request.headers[HeaderNames.forwardedURI] ?? "/")"
     }
 
     func isAllowed(_ identity: TelegramIdentity) -> Bool {
@@ -143,11 +142,11 @@ public final class Gateway: Sendable {
     /// `X-Auth-Request-User` (the numeric id: authorize by it, never by the username), `-Preferred-Username`,
     /// `-Name` and `-Method`.
     func identityHeaders(_ identity: TelegramIdentity) -> HTTPFields {
-        var fields: HTTPFields = [HTTPField.Name("X-Auth-Request-User")!: String(identity.id)]
-        if let username = identity.username { fields[HTTPField.Name("X-Auth-Request-Preferred-Username")!] = Self.headerText(username) }
-        if let name = identity.name { fields[HTTPField.Name("X-Auth-Request-Name")!] = Self.headerText(name) }
-        fields[HTTPField.Name("X-Auth-Request-Method")!] = identity.method.rawValue
-        if let assertion { fields[HTTPField.Name("X-Tgauth-Assertion")!] = assertion.token(for: identity, now: clock()) }
+        var fields: HTTPFields = [HeaderNames.user: String(identity.id)]
+        if let username = identity.username { fields[HeaderNames.preferredUsername] = Self.headerText(username) }
+        if let name = identity.name { fields[HeaderNames.name] = Self.headerText(name) }
+        fields[HeaderNames.method] = identity.method.rawValue
+        if let assertion { fields[HeaderNames.assertion] = assertion.token(for: identity, now: clock()) }
         return fields
     }
 
@@ -170,8 +169,8 @@ public final class Gateway: Sendable {
             status: .ok,
             headers: [
                 .contentType: "text/html; charset=utf-8", .cacheControl: "no-store",
-                HTTPField.Name("Cross-Origin-Opener-Policy")!: "same-origin-allow-popups",
-                HTTPField.Name("X-Frame-Options")!: "DENY", HTTPField.Name("Referrer-Policy")!: "no-referrer",
+                HeaderNames.openerPolicy: "same-origin-allow-popups",
+                HeaderNames.frameOptions: "DENY", HeaderNames.referrerPolicy: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(string: html)))
     }

@@ -33,6 +33,8 @@ struct ServeCommand: AsyncParsableCommand {
     @Flag(help: "Add X-Tgauth-Assertion, a short-lived EdDSA JWT of the identity (key set at /.well-known/tgauth/jwks.json).")
     var assertion = false
     @Flag(help: "Cookies without Secure: only for tests on http://localhost.") var cookieInsecure = false
+    @Option(help: "info: one access-log line per request (default); warning: errors and refusals of the store only.")
+    var logLevel: String?
 
     func run() async throws {
         let env = ProcessInfo.processInfo.environment
@@ -73,7 +75,9 @@ struct ServeCommand: AsyncParsableCommand {
         do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }
         let (host, port) = try Self.address(value(listen, "LISTEN") ?? "127.0.0.1:4180")
         var logger = Logger(label: "tgauth-serve")
-        logger.logLevel = .info
+        let level = value(logLevel, "LOG_LEVEL") ?? "info"
+        guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical") }
+        logger.logLevel = parsed
         let app = Application(router: gateway.router(logger: logger), configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
         try await app.runService()
     }

@@ -241,4 +241,13 @@ import Testing
             try await client.execute(uri: "/.well-known/tgauth/jwks.json", method: .get) { #expect($0.status == .notFound) }
         }
     }
+
+    @Test func theSessionCookieIsFoundAmongOthers() {
+        let find = { (headers: [String]) in TelegramCredentials.cookie("__Host-tgauth", in: headers).map(String.init) }
+        #expect(find(["a=1; __Host-tgauth=xyz; b=2"]) == "xyz")
+        #expect(find(["a=1", "__Host-tgauth=first", "__Host-tgauth=second"]) == "first")
+        #expect(find(["x__Host-tgauth=no; __Host-tgauthx=no"]) == nil)
+        #expect(find(["__Host-tgauth="]) == "" && find([""]) == nil && find([";;; ;"]) == nil)
+        #expect(find(["a=b=c;__Host-tgauth=v=w"]) == "v=w")
+    }
 }
