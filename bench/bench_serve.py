@@ -62,6 +62,7 @@ def main() -> None:
                                "--bot-token-file", token_file, "--cookie-secret-file", secret_file, "--cookie-insecure"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              subprocess.Popen([FLOOR, str(floor)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    os.chmod(work, 0o755)  # nginx's workers (nobody, under a root master) read the static files
     os.makedirs(os.path.join(work, "www"))
     for name in ("protected", "floor"):
         open(os.path.join(work, "www", name), "w").write("ok\n")
@@ -120,6 +121,8 @@ http {{
                 print(f"  {name:7} {rps:9.0f} req/s  p50 {statistics.median(r[1] for r in runs):6.2f} ms  "
                       f"p99 {statistics.median(r[2] for r in runs):6.2f} ms  {statistics.median(ratios):.2f}x the floor"
                       + (f"  ({bad} answers not 2xx!)" if bad else ""))
+                if bad:
+                    raise SystemExit(f"bench-serve: {name} {title} answered {bad} requests with an error; the figures above mean nothing")
     finally:
         for p in procs:
             p.terminate()
