@@ -8,7 +8,6 @@ rounds; the ratio printed is the median of the per-round ratios (this host drift
 import os
 import re
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -16,25 +15,12 @@ import tempfile
 import time
 import urllib.request
 
+sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples", "serve"))
+from stack import free_port, wait_listening  # noqa: E402
+
 SERVE, FLOOR, CLI = sys.argv[1:4]
 TOKEN = "123456:bench-serve-token"
 ROUNDS, SECONDS, CONNECTIONS = int(os.environ.get("ROUNDS", "3")), os.environ.get("SECONDS", "4"), "32"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_listening(port: int) -> None:
-    for _ in range(400):
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-            return
-        except OSError:
-            time.sleep(0.025)
-    raise RuntimeError(f"nothing listens on {port}")
 
 
 def wrk(url: str, *headers: str) -> tuple:
