@@ -194,6 +194,8 @@ def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend)
             assert request(replica + "/tgauth/auth", cookie)[0] == 503  # fail closed; nginx shows it as 500
             assert request(replica + "/ready")[0] == 503
         assert request(base + "/api/x", cookie, "application/json")[0] == 500
+        time.sleep(0.2)
+        assert "refusing: the session store is unavailable: cannot connect to Redis at 127.0.0.1" in replicas[0][2].read_text()
         redis = start_redis(redis_port)
         assert request(one + "/ready")[0] == 200 and request(one + "/tgauth/auth", cookie)[0] == 401  # an empty Redis
         cookie = log_in(base, "/")

@@ -71,8 +71,8 @@ public final class Gateway: Sendable {
     public func router(logger: Logger = Logger(label: "tgauth-serve")) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: AccessLog(logger: logger))
-        router.get("/tgauth/auth") { request, _ in await self.auth(request) }
-        router.get("/tgauth/verify") { request, _ in await self.verify(request) }
+        router.get("/tgauth/auth") { request, context in await self.auth(request, context) }
+        router.get("/tgauth/verify") { request, context in await self.verify(request, context) }
         router.get("/tgauth/login") { request, _ in self.loginPage(request) }
         router.get("/tgauth/login/oidc") { request, _ in try self.startOIDC(request) }
         router.get("/tgauth/callback/widget") { request, context in await self.widgetCallback(request, context) }
@@ -96,28 +96,34 @@ public final class Gateway: Sendable {
 
     /// For nginx `auth_request`: 202 with the identity headers, 401 without valid credentials, 403 for a user
     /// not allowed; 503 when the session store cannot be read (nginx shows it as 500). Nothing else.
-    func auth(_ request: Request) async -> Response {
+    func auth(_ request: Request, _ context: Context) async -> Response {
         switch await credentials.identify(request, now: clock()) {
         case .identity(let identity):
             guard isAllowed(identity) else { return Response(status: .forbidden) }
             return Response(status: .accepted, headers: identityHeaders(identity))
         case .none, .refused:
             return Response(status: .unauthorized)
-        case .unavailable:
-            return Response(status: .serviceUnavailable)
+        case .unavailable(let error):
+            return unavailable(error, context)
         }
+    }
+
+    /// Fail closed: the session store could not be read, so nobody gets in; the log says why.
+    func unavailable(_ error: TelegramAuthError, _ context: Context) -> Response {
+        context.logger.error("refusing: the session store is unavailable: \(error.detail)")
+        return Response(status: .serviceUnavailable)
     }
 
     /// For Traefik `ForwardAuth` and Caddy `forward_auth`: 200 with the identity headers; without valid
     /// credentials, 401 for XHR or a non-HTML `Accept`, else a redirect to the login page (302 for GET and
     /// HEAD, 303 for other methods) with `rd` the original URL.
-    func verify(_ request: Request) async -> Response {
+    func verify(_ request: Request, _ context: Context) async -> Response {
         switch await credentials.identify(request, now: clock()) {
         case .identity(let identity):
             guard isAllowed(identity) else { return Response(status: .forbidden) }
             return Response(status: .ok, headers: identityHeaders(identity))
-        case .unavailable:
-            return Response(status: .serviceUnavailable)
+        case .unavailable(let error):
+            return unavailable(error, context)
         case .none, .refused:
             let accept = request.headers[.accept] ?? ""
             let xhr = request.headers[HeaderNames.requestedWith]?.lowercased() == "xmlhttprequest"

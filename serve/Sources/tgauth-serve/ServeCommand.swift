@@ -49,8 +49,11 @@ struct ServeCommand: AsyncParsableCommand {
         c.botToken = try value(botTokenFile, "BOT_TOKEN_FILE").map { String(decoding: try Self.secret($0, trim: true), as: UTF8.self) }
         c.botID = try value(botId.map(String.init), "BOT_ID").map { guard let id = Int64($0) else { throw ValidationError("--bot-id takes a number") }; return id }
         c.botUsername = value(botUsername, "BOT_USERNAME")?.trimmingCharacters(in: CharacterSet(charactersIn: "@"))
-        var allowed = Set(allowUser)
-        for id in list(allowUser.isEmpty ? [] : [], "ALLOW_USER") { if let n = Int64(id) { allowed.insert(n) } }
+        var allowed = Set<Int64>()
+        for id in list(allowUser.map(String.init), "ALLOW_USER") {
+            guard let n = Int64(id) else { throw ValidationError("--allow-user takes numeric Telegram ids, not \(id.prefix(40))") }
+            allowed.insert(n)
+        }
         if let file = value(allowUsersFile, "ALLOW_USERS_FILE") {
             for line in try String(contentsOfFile: file, encoding: .utf8).split(whereSeparator: \.isNewline) {
                 let text = line.trimmingCharacters(in: .whitespaces)

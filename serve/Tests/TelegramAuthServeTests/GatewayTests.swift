@@ -250,4 +250,25 @@ import Testing
         #expect(find(["__Host-tgauth="]) == "" && find([""]) == nil && find([";;; ;"]) == nil)
         #expect(find(["a=b=c;__Host-tgauth=v=w"]) == "v=w")
     }
+
+    @Test func aBearerIDTokenIsAnIdentityAndAForgedOneIsRefused() async throws {
+        let signer = try IDTokenSigner(algorithm: .edDSA, keyID: "k1", seed: [UInt8](repeating: 9, count: 32))
+        let oidc = try OIDCClient(clientID: "7342037359", jwks: try JSONWebKeySet(json: Array(#"{"keys":[\#(signer.publicJWK)]}"#.utf8)))
+        let credentials = TelegramCredentials(miniApp: nil, oidc: oidc)
+        let now = SystemClock.unixTime()
+        let token = try signer.sign(claims: #"{"iss":"https://oauth.telegram.org","aud":"7342037359","sub":"s","id":42,"name":"Ann","iat":\#(now),"exp":\#(now + 600)}"#)
+        guard case .identity(let identity) = await credentials.identify(authorization: "Bearer " + token) else {
+            Issue.record("a signed id_token was not an identity")
+            return
+        }
+        #expect(identity.id == 42 && identity.method == .oidc && identity.name == "Ann")
+        guard case .refused(let error) = await credentials.identify(authorization: "Bearer " + token.dropLast(2) + "AA") else {
+            Issue.record("a forged id_token was not refused")
+            return
+        }
+        #expect(error.kind == .badSignature || error.kind == .malformed)
+        // a scheme this server does not take is no credential at all; tma without a Mini App check is refused
+        guard case .none = await credentials.identify(authorization: "Basic dXNlcjpwYXNz") else { Issue.record("Basic was taken"); return }
+        guard case .refused = await credentials.identify(authorization: "tma a=b") else { Issue.record("tma was taken"); return }
+    }
 }
