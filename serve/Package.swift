@@ -24,6 +24,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
     ],
     targets: [
         .target(
@@ -44,7 +45,10 @@ let package = Package(
             ]),
         .executableTarget(
             name: "tgauth-serve",
-            dependencies: ["TelegramAuthServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: [
+                "TelegramAuthServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+            ]),
         // make bench-serve's floor: a Hummingbird route that answers 202 and does nothing (not a product)
         .executableTarget(name: "tgauth-serve-floor", dependencies: [.product(name: "Hummingbird", package: "hummingbird")]),
         .testTarget(
