@@ -71,6 +71,7 @@ public final class Gateway: Sendable {
     public func router(logger: Logger = Logger(label: "tgauth-serve")) -> Router<Context> {
         let router = Router(context: Context.self)
         router.add(middleware: AccessLog(logger: logger))
+        router.add(middleware: HeaderLimits())
         router.get("/tgauth/auth") { request, context in await self.auth(request, context) }
         router.get("/tgauth/verify") { request, context in await self.verify(request, context) }
         router.get("/tgauth/login") { request, _ in self.loginPage(request) }

@@ -83,11 +83,11 @@ struct ServeCommand: AsyncParsableCommand {
         let level = value(logLevel, "LOG_LEVEL") ?? "info"
         guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical") }
         logger.logLevel = parsed
-        // an idle or slow client is dropped after 30 s; a header over 16 KiB (all of them over 32 KiB) is refused
-        // before any route runs: no cookie or token of ours comes near that
+        // an idle or slow client is dropped after 30 s; headers over 64 KiB are refused by the decoder (400), and
+        // the gateway's own limits below that answer 431 (HeaderLimits)
         let http1 = HTTP1Channel.Configuration(
             idleTimeout: .seconds(30),
-            httpDecoderConfiguration: .init(maxHeaderFieldSize: 16 * 1024, maxHeaderListSize: 32 * 1024, maxHeaderFieldCount: 100))
+            httpDecoderConfiguration: .init(maxHeaderFieldSize: 64 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
         let app = Application(
             router: gateway.router(logger: logger), server: .http1(configuration: http1),
             configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)

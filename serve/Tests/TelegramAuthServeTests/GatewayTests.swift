@@ -107,6 +107,12 @@ import Testing
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: "__Host-tgauth=" + String(repeating: "A", count: 6000)]) {
                 #expect($0.status == .unauthorized)
             }
+            try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: "__Host-tgauth=" + String(repeating: "A", count: 20_000)]) {
+                #expect($0.status == .requestHeaderFieldsTooLarge)
+            }
+            var many = HTTPFields()
+            for i in 0..<5 { many[HTTPField.Name("X-Pad-\(i)")!] = String(repeating: "p", count: 8000) }
+            try await client.execute(uri: "/tgauth/verify", method: .get, headers: many) { #expect($0.status == .requestHeaderFieldsTooLarge) }
         }
     }
 
@@ -262,7 +268,9 @@ import Testing
             return
         }
         #expect(identity.id == 42 && identity.method == .oidc && identity.name == "Ann")
-        guard case .refused(let error) = await credentials.identify(authorization: "Bearer " + token.dropLast(2) + "AA") else {
+        var forged = Array(token.utf8)
+        forged[forged.count - 10] = forged[forged.count - 10] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")  // the signature
+        guard case .refused(let error) = await credentials.identify(authorization: "Bearer " + String(decoding: forged, as: UTF8.self)) else {
             Issue.record("a forged id_token was not refused")
             return
         }
