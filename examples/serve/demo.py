@@ -62,7 +62,7 @@ def main() -> None:
         print("the gateway's access log:")
         for line in open(f"{work}/gateway.log"):
             if "user=" in line:
-                print("  " + line.split("[TelegramAuthServe] ", 1)[-1].strip())
+                print("  " + line.split("[access] ", 1)[-1].strip())
     finally:
         for p in processes:
             p.terminate()

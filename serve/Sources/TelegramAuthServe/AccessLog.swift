@@ -16,7 +16,8 @@ struct AccessLog<Context: AuthRequestContext<TelegramIdentity>>: RouterMiddlewar
         defer {
             let elapsed = (ContinuousClock.now - start).components
             let tenths = elapsed.seconds * 10_000 + elapsed.attoseconds / 100_000_000_000_000  // 0.1 ms
-            logger.info("\(request.method.rawValue) \(request.uri.path) \(status) user=\(user) \(tenths / 10).\(tenths % 10)ms")
+            // the source given, not derived from the file name on every line
+            logger.info("\(request.method.rawValue) \(request.uri.path) \(status) user=\(user) \(tenths / 10).\(tenths % 10)ms", source: "access")
         }
         let response = try await next(request, context)
         status = response.status.code

@@ -79,6 +79,8 @@ struct ServeCommand: AsyncParsableCommand {
         let gateway: Gateway
         do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }
         let (host, port) = try Self.address(value(listen, "LISTEN") ?? "127.0.0.1:4180")
+        LoggingSystem.bootstrap(BufferedLogHandler.standardOutput)
+        defer { BufferedLogHandler.flush() }
         var logger = Logger(label: "tgauth-serve")
         let level = value(logLevel, "LOG_LEVEL") ?? "info"
         guard let parsed = Logger.Level(rawValue: level) else { throw ValidationError("--log-level takes trace, debug, info, notice, warning, error or critical") }
