@@ -58,6 +58,7 @@ let package = Package(
                 "TelegramAuthServe", "TelegramAuthHummingbird", .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "TelegramAuthOIDC", package: root), .product(name: "TelegramAuthSession", package: root),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"), .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "Logging", package: "swift-log"),
             ]),
     ]
 )

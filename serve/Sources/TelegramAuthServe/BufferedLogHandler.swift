@@ -45,21 +45,25 @@ public struct BufferedLogHandler: LogHandler {
 
 /// The lines waiting for standard output, and the timer that writes them.
 final class LogSink: @unchecked Sendable {
-    static let standardOutput = LogSink()
+    static let standardOutput = LogSink(fd: STDOUT_FILENO)
 
     private let lock = NSLock()
     private var pending: [UInt8] = []
     private var second: Int = -1
     private var secondText = ""
     private let timer: DispatchSourceTimer
+    private let fd: Int32
 
-    private init() {
+    init(fd: Int32) {
+        self.fd = fd
         timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "tgauth-serve log"))
         timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
-        timer.setEventHandler { [unowned self] in self.flush() }
+        timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
-        atexit { LogSink.standardOutput.flush() }
+        if fd == STDOUT_FILENO { atexit { LogSink.standardOutput.flush() } }
     }
+
+    deinit { timer.cancel() }
 
     /// The local time as `StreamLogHandler` writes it (`2026-12-03T02:10:16+0000`), made once per second.
     func timestamp() -> String {
@@ -94,7 +98,7 @@ final class LogSink: @unchecked Sendable {
         bytes.withUnsafeBytes { raw in
             var at = 0
             while at < raw.count {
-                let n = Foundation.write(STDOUT_FILENO, raw.baseAddress! + at, raw.count - at)
+                let n = Foundation.write(fd, raw.baseAddress! + at, raw.count - at)
                 if n > 0 { at += n } else if errno != EINTR { return }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HTTPTypes
 import Hummingbird
 import HummingbirdAuth
@@ -278,5 +279,27 @@ import Testing
         // a scheme this server does not take is no credential at all; tma without a Mini App check is refused
         guard case .none = await credentials.identify(authorization: "Basic dXNlcjpwYXNz") else { Issue.record("Basic was taken"); return }
         guard case .refused = await credentials.identify(authorization: "tma a=b") else { Issue.record("tma was taken"); return }
+    }
+
+    @Test func theLogHandlerWritesStreamLogHandlersLinesInBatchesAndWarningsAtOnce() throws {
+        var ends: [Int32] = [0, 0]
+        #expect(pipe(&ends) == 0)
+        defer { close(ends[0]); close(ends[1]) }
+        _ = fcntl(ends[0], F_SETFL, O_NONBLOCK)
+        func read() -> String {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let n = Foundation.read(ends[0], &buffer, buffer.count)
+            return n > 0 ? String(decoding: buffer.prefix(n), as: UTF8.self) : ""
+        }
+        let sink = LogSink(fd: ends[1])
+        var logger = Logger(label: "tgauth-serve") { BufferedLogHandler(label: $0, sink: sink) }
+        logger[metadataKey: "replica"] = "one"
+        logger.error("the store is down", source: "access")  // written at once
+        let line = read()
+        #expect(line.hasSuffix(" error tgauth-serve: [access] the store is down replica=one\n"))
+        #expect(line.range(of: #"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4} "#, options: .regularExpression) != nil)
+        logger.info("GET /tgauth/auth 202 user=1 0.1ms", source: "access")
+        sink.flush()
+        #expect(read().hasSuffix(" info tgauth-serve: [access] GET /tgauth/auth 202 user=1 0.1ms replica=one\n"))
     }
 }
