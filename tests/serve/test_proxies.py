@@ -208,3 +208,31 @@ def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend)
             process.wait(10)
         redis.terminate()
         redis.wait(10)
+
+
+def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
+    """Every flag has a TGAUTH_ variable; the allow list file takes numeric ids and comments; a bad id or a
+    missing secret stops the gateway with a message that names no secret."""
+    (tmp_path / "token").write_text(TOKEN + "\n")
+    (tmp_path / "secret").write_bytes(os.urandom(32))
+    (tmp_path / "allowed").write_text("# the admins\n42\n\n279058397\n")
+    port = free_port()
+    env = dict(os.environ, TGAUTH_LISTEN=f"127.0.0.1:{port}", TGAUTH_PUBLIC_URL=f"http://127.0.0.1:{port}",
+               TGAUTH_BOT_TOKEN_FILE=str(tmp_path / "token"), TGAUTH_COOKIE_SECRET_FILE=str(tmp_path / "secret"),
+               TGAUTH_ALLOW_USERS_FILE=str(tmp_path / "allowed"), TGAUTH_COOKIE_INSECURE="1", TGAUTH_SESSION_TTL="30m")
+    process = subprocess.Popen([SERVE], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, process)
+        base = f"http://127.0.0.1:{port}"
+        status, headers, _ = request(f"{base}/tgauth/callback/widget?{signed_widget(279058397)}")
+        assert status == 302 and "Max-Age=1800" in headers["Set-Cookie"]
+        assert request(f"{base}/tgauth/callback/widget?{signed_widget(7)}")[0] == 403  # not on the list
+    finally:
+        process.terminate()
+        process.wait(10)
+    (tmp_path / "allowed").write_text("@vdkfrost\n")
+    run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
+    assert run.returncode != 0 and "is not a numeric Telegram id" in run.stderr
+    del env["TGAUTH_COOKIE_SECRET_FILE"]
+    run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
+    assert run.returncode != 0 and "--cookie-secret-file is required" in run.stderr and TOKEN not in run.stderr
