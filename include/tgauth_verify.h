@@ -131,6 +131,18 @@ typedef struct tgauth_field {
     size_t value_len;
 } tgauth_field;
 
+/* ---- Bot API webhooks ------------------------------------------------------------------------- */
+
+/** Checks a webhook request's `X-Telegram-Bot-Api-Secret-Token` header against the `secret_token` given to
+ *  setWebhook, in constant time (SHA-256 of each, compared with CRYPTO_memcmp). The deep-link login's
+ *  webhook handler runs the same check.
+ *  Returns: TGAUTH_OK when the header is the secret; TGAUTH_E_BAD_WEBHOOK_SECRET when it is absent (NULL, 0)
+ *  or differs; TGAUTH_E_INVALID_ARGUMENT for a secret that is not 1-256 characters of A-Za-z0-9_- (as
+ *  setWebhook requires). No message holds the secret or the header.
+ *  Out: err (may be NULL). In: secret; header: the header's value, or NULL/0 when the request had none. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_webhook_secret_check(
+    tgauth_error *err, const char *secret, size_t secret_len, const char *header, size_t header_len);
+
 /* ---- Results ----------------------------------------------------------------------------------- */
 
 /** Verified Mini App initData (WebAppInitData). Free with tgauth_init_data_free. */

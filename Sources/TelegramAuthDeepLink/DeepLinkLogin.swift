@@ -29,8 +29,8 @@ public final class DeepLinkLogin: Sendable {
 
     public let configuration: Configuration
     let store: any DeepLinkStore
-    /// SHA-256 of the webhook secret, compared with the header's in constant time.
-    let secretDigest: [UInt8]
+    /// The webhook's secret token, checked in constant time (the core's one check, `WebhookSecretToken`).
+    let secret: WebhookSecretToken
     let keyPrefix: String
     /// Results stay readable (as `expired` or `denied`) this long after the login's expiry.
     static let grace: Int64 = 600
@@ -47,9 +47,7 @@ public final class DeepLinkLogin: Sendable {
         guard (1...64).contains(name.utf8.count), name.utf8.allSatisfy(Self.isUsernameByte) else {
             throw .invalidArgument("the bot username must be 1-64 characters of A-Za-z0-9_")
         }
-        guard (1...256).contains(webhookSecret.utf8.count), webhookSecret.utf8.allSatisfy(Self.isTokenByte) else {
-            throw .invalidArgument("the webhook secret must be 1-256 characters of A-Za-z0-9_-, as setWebhook requires")
-        }
+        let secret = try WebhookSecretToken(webhookSecret)
         guard configuration.ttl > 0, configuration.ttl <= 86_400 else { throw .invalidArgument("ttl must be 1-86400 seconds") }
         guard configuration.interval >= 0, configuration.interval <= 3600 else {
             throw .invalidArgument("interval must be 0-3600 seconds")
@@ -58,7 +56,7 @@ public final class DeepLinkLogin: Sendable {
         c.botUsername = name
         self.configuration = c
         self.store = store
-        secretDigest = SHA256Digest.hash(webhookSecret.utf8)
+        self.secret = secret
         keyPrefix = "tgauth:dl:" + name.lowercased() + ":"
     }
 
@@ -170,11 +168,7 @@ public final class DeepLinkLogin: Sendable {
     /// - Returns: the outcome, and the reply to send as the HTTP response body.
     /// - Throws: `bad_webhook_secret` (no state changes), `malformed` for a body that is not JSON, `too_large`.
     public func handleWebhook(body: some Collection<UInt8>, secretHeader: String?) throws(TelegramAuthError) -> DeepLinkWebhookResult {
-        let given = SHA256Digest.hash((secretHeader ?? "").utf8)
-        let same = given.withUnsafeBytes { a in secretDigest.withUnsafeBytes { b in CRYPTO_memcmp(a.baseAddress, b.baseAddress, 32) } } == 0
-        guard secretHeader != nil, same else {
-            throw TelegramAuthError(.badWebhookSecret, "the X-Telegram-Bot-Api-Secret-Token header is missing or wrong")
-        }
+        try secret.check(header: secretHeader)
         guard body.count <= Self.maxUpdateBytes else {
             throw TelegramAuthError(.tooLarge, "the update is \(body.count) bytes; the limit is \(Self.maxUpdateBytes)")
         }

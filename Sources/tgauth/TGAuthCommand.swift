@@ -110,7 +110,7 @@ func readInput(_ argument: String?) throws -> [UInt8] {
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify data and print it as one JSON object.",
-        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self, VerifyIDToken.self]
+        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self, VerifyIDToken.self, VerifyWebhookSecret.self]
     )
 }
 
@@ -207,6 +207,28 @@ struct VerifyWidget: ParsableCommand {
         let verifier = try LoginWidgetVerifier(botToken: token.resolve())
         let user = try verifier.verify(bytes: readInput(input), options: time.options())
         print(user.jsonString)
+    }
+}
+
+struct VerifyWebhookSecret: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "webhook-secret",
+        abstract: "Check a webhook request's X-Telegram-Bot-Api-Secret-Token against the secret_token given to setWebhook.",
+        discussion: "Exit status: 0 when it is the secret, 1 when it is not (or absent), 2 for a secret setWebhook would refuse.")
+
+    @Option(help: "A file holding the secret_token (a trailing newline is ignored).")
+    var secretFile: String
+    @Argument(help: "The header's value; '-' or nothing reads standard input (empty: the request had none).")
+    var header: String?
+
+    func run() throws {
+        var secret = try readFile(secretFile)
+        while let last = secret.last, last == 0x0A || last == 0x0D { secret.removeLast() }
+        let token = try WebhookSecretToken(secret)
+        var given = try readInput(header)
+        while let last = given.last, last == 0x0A || last == 0x0D { given.removeLast() }
+        try token.check(header: given.isEmpty ? nil : given)
+        print("ok")
     }
 }
 

@@ -1101,6 +1101,21 @@ static void test_extreme_arguments(void) {
     tgauth_oidc_free(x_oidc);
 }
 
+/* The Bot API webhook secret token: one constant-time check (the deep-link handler runs the same). */
+static void test_webhook_secret(void) {
+    tgauth_error err;
+    const char *secret = "s3cr3t_-Token";
+    CHECK(tgauth_webhook_secret_check(&err, secret, strlen(secret), secret, strlen(secret)) == TGAUTH_OK && err.code == TGAUTH_OK);
+    CHECK(tgauth_webhook_secret_check(&err, secret, strlen(secret), "s3cr3t", 6) == TGAUTH_E_BAD_WEBHOOK_SECRET);
+    CHECK(strstr(err.message, "X-Telegram-Bot-Api-Secret-Token") != NULL && strstr(err.message, secret) == NULL);
+    CHECK(tgauth_webhook_secret_check(&err, secret, strlen(secret), NULL, 0) == TGAUTH_E_BAD_WEBHOOK_SECRET);  /* absent */
+    CHECK(tgauth_webhook_secret_check(&err, secret, strlen(secret), "", 0) == TGAUTH_E_BAD_WEBHOOK_SECRET);
+    CHECK(tgauth_webhook_secret_check(NULL, secret, strlen(secret), secret, (size_t)1 << 62) == TGAUTH_E_BAD_WEBHOOK_SECRET);
+    CHECK(tgauth_webhook_secret_check(&err, "has space", 9, "has space", 9) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_webhook_secret_check(&err, secret, (size_t)1 << 62, secret, 1) == TGAUTH_E_INVALID_ARGUMENT);
+    CHECK(tgauth_webhook_secret_check(&err, NULL, 3, secret, 1) == TGAUTH_E_INVALID_ARGUMENT);
+}
+
 /* kilobytes of peak resident memory so far */
 static long peak_kb(void) {
     struct rusage u;
@@ -1580,6 +1595,7 @@ int main(void) {
     test_bad_input_table();
     test_extreme_arguments();
     test_bounded_inputs();
+    test_webhook_secret();
     test_null_output_and_optional_inputs();
     test_messages_escape_control_bytes();
     test_oidc();

@@ -131,3 +131,17 @@ def test_each_input_kind_has_its_limit():
         oidc.verify_id_token("a.b.c", nonce="n" * 4097)
     with pytest.raises(ValueError):
         tgauth.DeepLinkLogin("TgAuthBot", "s" * 4097)
+
+
+# ---- the Bot API webhook secret token (issue 28's first part) ------------------------------------------
+
+def test_the_webhook_secret_check():
+    tgauth.check_webhook_secret("s3cr3t_-Token", "s3cr3t_-Token")
+    for wrong in (None, "", "s3cr3t", "s3cr3t_-Token ", "S3CR3T_-TOKEN"):
+        with pytest.raises(tgauth.BadWebhookSecretError) as caught:
+            tgauth.check_webhook_secret("s3cr3t_-Token", wrong)
+        assert "s3cr3t" not in str(caught.value)
+    with pytest.raises(ValueError):
+        tgauth.check_webhook_secret("has space", "has space")
+    with pytest.raises(tgauth.MalformedError):
+        tgauth.check_webhook_secret("s3cr3t_-Token", "\udcff")

@@ -127,6 +127,9 @@ version_string = _declare("tgauth_version_string", c_char_p, [])
 error_kind = _declare("tgauth_error_kind", c_char_p, [c_int])
 check_init = _declare("tgauth_check_init", c_int, [P(Check)])
 
+# ---- Bot API webhooks (tgauth_verify.h) ----------------------------------------------------------------
+webhook_secret_check = _declare("tgauth_webhook_secret_check", c_int, [P(Error), c_char_p, c_size_t, c_char_p, c_size_t])
+
 # ---- verifiers (tgauth_verify.h) and their record forms (tgauth_record.h) --------------------------------
 mini_app_new = _declare("tgauth_mini_app_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t])
 mini_app_free = _declare("tgauth_mini_app_free", None, [c_void_p])

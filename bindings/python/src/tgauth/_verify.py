@@ -2,6 +2,7 @@
 calls (`_call.verify_record`), with their arguments checked here before they reach C."""
 from __future__ import annotations
 
+import ctypes
 import threading
 from dataclasses import dataclass
 from typing import Any, Dict, Iterable, List, Mapping, Optional, Tuple, Union, cast
@@ -350,3 +351,14 @@ def sign_widget(bot_token: Text, fields: Union[Mapping[str, object], Iterable[Tu
     return dict(parse_qsl(query, keep_blank_values=True, strict_parsing=True))
 
 
+def check_webhook_secret(secret: Text, header: Optional[Text]) -> None:
+    """Checks a webhook request's `X-Telegram-Bot-Api-Secret-Token` header (None when the request had none)
+    against the `secret_token` given to setWebhook, in constant time (the library's check, the one the
+    deep-link login runs). Raises BadWebhookSecretError when it is absent or differs, ValueError for a secret
+    setWebhook would refuse (1-256 characters of A-Za-z0-9_-)."""
+    expected = _data(secret, "secret")
+    given = None if header is None else _data(header, "header")
+    err = _ffi.Error()
+    code = _ffi.webhook_secret_check(ctypes.byref(err), expected, len(expected), given, 0 if given is None else len(given))
+    if code != _ffi.OK:
+        raise _call.failure(code, err)
