@@ -18,11 +18,11 @@ CWARN      := -std=c99 -Wall -Wextra -Werror -pedantic
 CXXWARN    := -std=c++17 -Wall -Wextra -Werror
 
 
-.PHONY: fuzz fuzz-build fuzz-smoke fuzz-minimize peers-venv test-differential sanitize
-.PHONY: generate check-generated
-.PHONY: bench-oidc
-.PHONY: all deps lib cli test test-swift test-c test-valgrind test-examples test-python demo bench bench-ab bench-c bench-deeplink bench-python \
-        install clean python venv wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake serve test-serve bench-serve
+.PHONY: all deps lib cli serve install clean python venv generate check-generated check \
+        test test-swift test-c test-valgrind test-examples test-python test-differential test-serve \
+        wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake peers-venv \
+        fuzz fuzz-build fuzz-smoke fuzz-minimize sanitize demo \
+        bench bench-ab bench-c bench-oidc bench-deeplink bench-python bench-serve
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
 PYTEST_RUN  = rc=0; $(PYTEST) $(1) || rc=$$?; if [ $$rc -eq 5 ]; then echo "pytest: no tests ran in $(1)"; exit 1; fi; exit $$rc
@@ -193,6 +193,10 @@ test-wheel: wheel
 	  cd "$$dir" && env -u TGAUTH_LIBRARY -u PYTHONPATH venv/bin/python check_wheel.py telegram-vectors.json
 
 # ---- tests ----------------------------------------------------------------------------------------
+
+# the suites that need no root and install nothing once make test has run: before every commit
+check: check-generated test-swift test-c test-examples test-python
+	@echo "== make check passed (make test is the full contract)"
 
 test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-serve test-wheel test-sdist test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"

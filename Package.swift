@@ -52,7 +52,7 @@ let package = Package(
         // Redis through hiredis, shared by the stores that span processes (deep-link logins, sessions)
         .target(name: "TelegramAuthRedis", dependencies: ["TelegramAuth", "CHiredis"]),
         .target(name: "TelegramAuthDeepLink", dependencies: ["TelegramAuth", "TelegramAuthRedis", "COpenSSL", "CHiredis"]),
-        .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSodium", "CSecp256k1", "CHTTPS"]),
+        .target(name: "TelegramAuthOIDC", dependencies: ["TelegramAuth", "COpenSSL", "CSecp256k1", "CHTTPS"]),
         .target(name: "TelegramAuthSession", dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthRedis", "CSodium"]),
         .target(name: "TelegramAuthC", dependencies: ["TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "CTGAuth"]),
         .executableTarget(
