@@ -66,12 +66,9 @@ def test_bad_secret_group_chat_and_arguments():
 
 
 def test_first_calls_from_many_threads_at_once():
-    """The record size is learnt on first use; threads that all learn it at once must each succeed (CI once
-    saw a thread refuse its own short buffer because another had raised the shared size meanwhile)."""
-    from tgauth import deeplink
-
+    """Sixteen threads' first calls at once each succeed (CI once saw a thread refuse its own short buffer when
+    the binding kept a record size shared between threads; it now asks the library each time, as _call does)."""
     for _ in range(5):
-        deeplink._record_size[0] = 0
         flow = tgauth.DeepLinkLogin("TgAuthTestBot", "secret-1")
         barrier, failures = threading.Barrier(16), []
 

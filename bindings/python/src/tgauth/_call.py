@@ -70,13 +70,12 @@ def limits(max_age: Optional[int], now: Optional[int], max_bytes: int) -> Limits
 class Scratch:
     """One thread's output buffer, error struct and size cells, so that a call allocates no ctypes objects."""
 
-    __slots__ = ("err", "err_ref", "input_len", "count", "size", "data", "buffer", "length", "length_ref")
+    __slots__ = ("err", "err_ref", "input_len", "size", "data", "buffer", "length", "length_ref")
 
     def __init__(self, size: int = 8192) -> None:
         self.err = _ffi.Error()
         self.err_ref = ctypes.byref(self.err)
         self.input_len = ctypes.c_size_t()
-        self.count = ctypes.c_size_t()
         self.resize(size)
 
     def resize(self, size: int) -> None:
@@ -99,8 +98,10 @@ def scratch() -> Scratch:
     return s
 
 
-def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Limits, pair_count: Optional[int] = None) -> str:
-    """Runs one `_record` verification into this thread's buffer and returns the record (without its last NUL)."""
+def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Limits, *extra: Any) -> str:
+    """Runs one verification that writes its output into this thread's buffer (a `_record` function, or
+    tgauth_oidc_verify): `fn(handle, out, out_len, err, data, data_len, *extra, check)`, again with the size
+    the library asks for when the buffer is short. Returns the output without its last NUL."""
     try:
         s: Scratch = _local.scratch
     except AttributeError:
@@ -108,11 +109,7 @@ def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Li
     s.input_len.value = len(data)
     while True:
         s.length.value = s.size
-        if pair_count is None:
-            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, check.ref)
-        else:
-            s.count.value = pair_count
-            code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, s.count, check.ref)
+        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, *extra, check.ref)
         if code == _ffi.OK:
             return s.data[: s.length.value - 1].decode()
         if code != _ffi.BUFFER_TOO_SMALL:

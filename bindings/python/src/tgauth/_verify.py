@@ -283,7 +283,7 @@ class LoginWidgetVerifier:
         if isinstance(data, Mapping):
             # the pairs as "key\0value\0key\0value", which the library splits again
             joined = _data("\0".join(_widget_parts(data)), "data")
-            record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, check, len(data))
+            record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, check, ctypes.c_size_t(len(data)))
         else:
             record = _call.verify_record(_ffi.widget_verify_record, self._handle, _data(data, "data"), check)
         return cast(WidgetUser, read(record))

@@ -19,24 +19,12 @@ def _library_defaults() -> _ffi.DeepLinkOptions:
 
 _DEFAULTS = _library_defaults()
 
-# the record size every call needs, learned from the library the first time (it answers
-# TGAUTH_E_BUFFER_TOO_SMALL with it before anything changes, so no one-time result is lost)
-_record_size = [0]
-
-
 def _run(fn: Callable[..., int], handle: _call.Handle, *args: object) -> List[str]:
-    """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings."""
+    """Runs a deep-link call (which may block, without holding the GIL) and returns its record's strings. A
+    short buffer is refused before the call does anything, so the one loop of _call is safe here."""
     err = _ffi.Error()
-    capacity = _record_size[0]  # what this call offers; other threads may raise the shared size meanwhile
-    while True:
-        size = ctypes.c_size_t(capacity)
-        out = ctypes.create_string_buffer(max(capacity, 1))
-        code = fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args)
-        if code == _ffi.OK:
-            return out.raw[: size.value].decode().split("\0")[:-1]
-        if code != _ffi.BUFFER_TOO_SMALL or size.value <= capacity:
-            raise _call.failure(code, err)
-        capacity = _record_size[0] = size.value
+    text = _call.write_output(lambda out, size: fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args), err=err)
+    return text.decode().split("\0")
 
 
 @dataclass(frozen=True)

@@ -149,22 +149,9 @@ class TelegramOIDC:
             raise _not_utf8("token", error) from None
         check = _limits(max_age, now, DEFAULT_MAX_BYTES)  # max_bytes is not read: a token has its own 16 KiB limit
         if nonce is None:
-            wanted, wanted_len = None, _NO_LENGTH
-        else:
-            wanted = _data(nonce, "nonce")
-            wanted_len = ctypes.c_size_t(len(wanted))
-        s = _call.scratch()  # this thread's buffer, grown to the size the library asks for when short
-        s.input_len.value = len(raw)
-        while True:
-            s.length.value = s.size
-            code = _ffi.oidc_verify(self._handle.ptr, s.buffer, s.length_ref, s.err_ref, raw, s.input_len, wanted,
-                                    wanted_len, check.ref)
-            if code == _ffi.OK:
-                break
-            if code != _ffi.BUFFER_TOO_SMALL:
-                raise _call.failure(code, s.err)
-            s.resize(s.length.value)
-        return _id_token(s.data[: s.length.value - 1].decode())
+            return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, check, None, _NO_LENGTH))
+        wanted = _data(nonce, "nonce")
+        return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, check, wanted, ctypes.c_size_t(len(wanted))))
 
 
 def _id_token(claims_json: str) -> IDToken:
