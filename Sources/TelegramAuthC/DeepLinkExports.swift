@@ -64,17 +64,11 @@ func deepLinkRecord(
         guard let out, room >= Int(TGAUTH_DEEPLINK_RECORD_SIZE) else {
             return finishOutput(needed: Int(TGAUTH_DEEPLINK_RECORD_SIZE), capacity: room, outLen, err)
         }
-        let strings = try run(unboxed(flow, as: DeepLinkLogin.self))
-        var bytes: [UInt8] = []
-        for s in strings {
-            bytes.append(contentsOf: s.utf8.map { $0 == 0 ? 0x20 : $0 })
-            bytes.append(0)
-        }
-        guard bytes.count <= room else {
+        let bytes = record(try run(unboxed(flow, as: DeepLinkLogin.self)))
+        guard bytes.count <= room else {  // a result is handed out once: it must never meet a short buffer
             return report(err, TelegramAuthError(.invalidArgument, "the result does not fit TGAUTH_DEEPLINK_RECORD_SIZE"))
         }
-        bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: $0.count) }
-        return finishOutput(needed: bytes.count, capacity: room, outLen, err)
+        return writeOutput(bytes, out, outLen, err)
     } catch {
         return report(err, error)
     }

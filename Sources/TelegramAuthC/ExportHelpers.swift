@@ -175,6 +175,33 @@ func telegramEnvironment(_ code: Int32) -> TelegramEnvironment? {
 
 // MARK: The one output-buffer rule
 
+/// Writes `bytes` (the output, its final NUL included) into the caller's buffer under the rule: every function
+/// that hands back a string or a record ends here, or in `finishOutput` when it wrote in place (records).
+/// - Parameters:
+///   - out, outLen: the caller's buffer and, on entry, its capacity (checked by `capacity`).
+func writeOutput(
+    _ bytes: [UInt8], _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ err: UnsafeMutablePointer<tgauth_error>?
+) -> Int32 {
+    guard let outLen else { return invalid(err, "NULL length pointer") }
+    let room: Int
+    do { room = try capacity(out, outLen.pointee) } catch { return report(err, error) }
+    if bytes.count <= room, let out {
+        bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+    }
+    return finishOutput(needed: bytes.count, capacity: room, outLen, err)
+}
+
+/// Strings as a record (tgauth.h): each NUL-terminated; a NUL inside one becomes a space.
+func record(_ strings: [String]) -> [UInt8] {
+    var bytes: [UInt8] = []
+    for s in strings {
+        bytes.append(contentsOf: s.utf8.map { $0 == 0 ? 0x20 : $0 })
+        bytes.append(0)
+    }
+    return bytes
+}
+
 /// Ends every function that writes into a caller's buffer (tgauth.h, "Output buffers"): `*out_len` becomes
 /// `needed`, the output's size including its final NUL, and a `needed` above `capacity` is
 /// `TGAUTH_E_BUFFER_TOO_SMALL`, with a message naming the size.

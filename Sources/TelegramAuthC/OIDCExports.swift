@@ -65,14 +65,11 @@ private func idTokenBytes(_ p: UnsafePointer<CChar>?, _ n: Int) throws(TelegramA
 ) -> Int32 {
     guard let verifier, let outLen else { return invalid(err, "NULL client or length pointer") }
     do {
-        let room = try capacity(out, outLen.pointee)
+        _ = try capacity(out, outLen.pointee)  // a bad buffer is refused before the token is checked
         let bytes = try idTokenBytes(token, tokenLen)
         let client = unboxed(verifier, as: OIDCClient.self)
-        let claims = try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON + [0]
-        if claims.count <= room, let out {
-            claims.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: claims.count) }
-        }
-        return finishOutput(needed: claims.count, capacity: room, outLen, err)
+        let claims = try client.verify(bytes: bytes, nonce: try nonceText(nonce, nonceLen), options: checkOptions(check)).claimsJSON
+        return writeOutput(claims + [0], out, outLen, err)
     } catch {
         return report(err, error)
     }
@@ -108,22 +105,6 @@ private func checkOptions(_ check: UnsafePointer<tgauth_check>?) -> ValidationOp
 
 // MARK: The authorization-code flow
 
-/// Writes `strings` as a record (each NUL-terminated) under the output-buffer rule.
-func writeStrings(
-    _ strings: [String], _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
-    _ err: UnsafeMutablePointer<tgauth_error>?
-) -> Int32 {
-    guard let outLen else { return invalid(err, "NULL length pointer") }
-    let room: Int
-    do { room = try capacity(out, outLen.pointee) } catch { return report(err, error) }
-    var bytes: [UInt8] = []
-    for s in strings { bytes += s.utf8.map { $0 == 0 ? 0x20 : $0 } + [0] }
-    if bytes.count <= room, let out {
-        bytes.withUnsafeBytes { UnsafeMutableRawPointer(out).copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
-    }
-    return finishOutput(needed: bytes.count, capacity: room, outLen, err)
-}
-
 func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> AuthorizationCodeFlow {
     guard let client else { throw .invalidArgument("NULL client") }
     return try unboxed(client, as: OIDCClient.self).codeFlow()
@@ -136,7 +117,7 @@ func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> Authorizati
     do {
         let list = try argumentText(scopes, scopesLen, "the scopes").split(separator: " ").map(String.init)
         let r = try codeFlow(client).authorizationRequest(scopes: list, nonce: withNonce != 0)
-        return writeStrings([r.url, r.state, r.nonce ?? "", r.codeVerifier], out, outLen, err)
+        return writeOutput(record([r.url, r.state, r.nonce ?? "", r.codeVerifier]), out, outLen, err)
     } catch {
         return report(err, error)
     }
@@ -163,7 +144,7 @@ func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> Authorizati
     do {
         let r = try codeFlow(client).tokenRequest(
             code: try argumentText(code, codeLen, "the code"), codeVerifier: try argumentText(verifier, verifierLen, "the code verifier"))
-        return writeStrings([r.url, r.body] + r.headers.flatMap { [$0.0, $0.1] }, out, outLen, err)
+        return writeOutput(record([r.url, r.body] + r.headers.flatMap { [$0.0, $0.1] }), out, outLen, err)
     } catch {
         return report(err, error)
     }
@@ -176,7 +157,7 @@ func codeFlow(_ client: OpaquePointer?) throws(TelegramAuthError) -> Authorizati
     do throws(TelegramAuthError) {
         let input = try inputBytes(body, bodyLen, limit: HTTPSClient.maxAnswerBytes)
         let r = try AuthorizationCodeFlow.tokenResponse(input)
-        return writeStrings([r.idToken, r.accessToken ?? "", r.expiresIn.map(String.init) ?? ""], out, outLen, err)
+        return writeOutput(record([r.idToken, r.accessToken ?? "", r.expiresIn.map(String.init) ?? ""]), out, outLen, err)
     } catch {
         return report(err, error)
     }

@@ -229,12 +229,6 @@ func writeSecret(_ out: UnsafeMutablePointer<UInt8>?, _ token: UnsafePointer<CCh
     return TGAUTH_OK
 }
 
-func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>) -> Int32 {
-    let bytes = Array(text.utf8CString)
-    guard let room = try? capacity(out, outLen.pointee) else { return TGAUTH_E_INVALID_ARGUMENT }
-    if bytes.count <= room, let out { out.update(from: bytes, count: bytes.count) }
-    return finishOutput(needed: bytes.count, capacity: room, outLen, nil)
-}
 
 @c @implementation public func tgauth_sign_init_data(
     _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?, _ botToken: UnsafePointer<CChar>?,
@@ -251,7 +245,7 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
         }
         let signed = try TelegramSigning.signInitData(
             botToken: token, fields: list, authDate: authDate, ed25519PrivateKey: key, botID: key == nil ? nil : botID)
-        return writeOutput(signed, out, outLen)
+        return writeOutput(Array(signed.utf8) + [0], out, outLen, nil)
     } catch {
         return statusCode(error.kind)
     }
@@ -266,9 +260,8 @@ func writeOutput(_ text: String, _ out: UnsafeMutablePointer<CChar>?, _ outLen: 
         let token = try argumentText(botToken, botTokenLen, "the bot token")
         let list = try pairs(fields, fieldCount, budget: Int.max, overBudget: .invalidArgument("the fields are too long"))
         let signed = try TelegramSigning.signWidget(botToken: token, fields: list, authDate: authDate)
-        return writeOutput(
-            signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&"),
-            out, outLen)
+        let query = signed.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
+        return writeOutput(Array(query.utf8) + [0], out, outLen, nil)
     } catch {
         return statusCode(error.kind)
     }
