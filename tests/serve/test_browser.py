@@ -4,13 +4,10 @@ simulator of examples/python (Telegram's provider over HTTPS with a test CA), la
 the user's id, and logs out. Screenshots for a person: build/serve-browser-1-login.png, -2-telegram.png,
 -3-protected.png, -4-logged-out.png."""
 import os
-import shutil
 import subprocess
 import sys
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
@@ -19,7 +16,9 @@ from test_proxies import NGINX, backend, free_port, nginx_config, start_gateway,
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 sys.path.insert(0, os.path.join(ROOT, "examples", "python"))
+sys.path.insert(0, os.path.join(ROOT, "examples", "python", "tests"))
 import oidc_simulator  # noqa: E402
+from browser import headless_chromium  # noqa: E402
 
 SCREENSHOTS = os.path.join(ROOT, "build")
 CLIENT_ID, CLIENT_SECRET = "7342037359", "serve-browser-secret"
@@ -36,15 +35,7 @@ def simulator(tmp_path):
 @pytest.fixture
 def chromium(simulator, tmp_path):
     _, sim = simulator
-    binary, driver_binary = shutil.which("chromium"), shutil.which("chromedriver")
-    assert binary and driver_binary, "chromium and chromium-driver are missing (make test installs them)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,700",
-                     f"--user-data-dir={tmp_path / 'profile'}", f"--ignore-certificate-errors-spki-list={sim.spki}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_binary), options=options)
-    driver.set_page_load_timeout(30)
+    driver = headless_chromium(str(tmp_path / "profile"), sim.spki)
     yield driver
     driver.quit()
 

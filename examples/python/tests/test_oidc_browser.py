@@ -4,14 +4,15 @@ trusts exactly the simulator's certificate, by its key hash), and ends on the si
 saved for a person to look at: build/oidc-browser-<alg>-1-telegram.png (Telegram's page) and
 build/oidc-browser-<alg>-2-logged-in.png (the site after the login)."""
 import os
-import shutil
+import sys
 
 import pytest
-from selenium import webdriver
-from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
+
+sys.path.insert(0, os.path.dirname(__file__))
+from browser import headless_chromium  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", "..", ".."))
 SCREENSHOTS = os.path.join(ROOT, "build")
@@ -20,15 +21,7 @@ SCREENSHOTS = os.path.join(ROOT, "build")
 @pytest.fixture
 def chromium(provider_and_site, tmp_path):
     _, sim, _ = provider_and_site
-    binary, driver_binary = shutil.which("chromium"), shutil.which("chromedriver")
-    assert binary and driver_binary, "chromium and chromium-driver are missing (make test installs them)"
-    options = webdriver.ChromeOptions()
-    options.binary_location = binary
-    for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,700",
-                     f"--user-data-dir={tmp_path / 'profile'}", f"--ignore-certificate-errors-spki-list={sim.spki}"):
-        options.add_argument(argument)
-    driver = webdriver.Chrome(service=Service(driver_binary), options=options)
-    driver.set_page_load_timeout(30)
+    driver = headless_chromium(str(tmp_path / "profile"), sim.spki)
     yield driver
     driver.quit()
 
