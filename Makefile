@@ -323,7 +323,7 @@ sanitize: deps
 
 # ---- benchmarks -----------------------------------------------------------------------------------
 
-$(BUILD)/bench/bench_c: bench/bench.c bench/sample.h lib
+$(BUILD)/bench/bench_c: bench/bench.c bench/bench.h bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -rdynamic -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium) -ldl
@@ -332,12 +332,12 @@ $(BUILD)/bench/bench_deeplink: bench/bench_deeplink.c lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=c99 -O2 -Wall -Wextra -o $@ $< $$($(PKGCFG) pkg-config --cflags --libs tgauth) -lpthread
 
-$(BUILD)/bench/bench_oidc: bench/bench_oidc.c lib
+$(BUILD)/bench/bench_oidc: bench/bench_oidc.c bench/bench.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libcrypto libsodium libsecp256k1)
 
-$(BUILD)/bench/ab: bench/ab.c bench/sample.h lib
+$(BUILD)/bench/ab: bench/ab.c bench/bench.h bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 

@@ -19,6 +19,8 @@
 
 #include <tgauth.h>
 
+#include "bench.h"
+
 #include "sample.h"
 
 typedef struct build {
@@ -81,21 +83,6 @@ static void load(build *b, const char *path) {
     }
 }
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int compare(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof *v, compare);
-    return v[n / 2];
-}
 
 enum { RUNS = 401, CALLS = 1000 };
 static char init_data[2048], widget_data[1024];

@@ -18,6 +18,8 @@
 
 #include <tgauth.h>
 
+#include "bench.h"
+
 #include "sample.h"
 
 /* ---- allocation counting ---- */
@@ -30,22 +32,7 @@ void *malloc(size_t n) { allocations++; return __libc_malloc(n); }
 void *calloc(size_t a, size_t b) { allocations++; return __libc_calloc(a, b); }
 void *realloc(void *p, size_t n) { allocations++; return __libc_realloc(p, n); }
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
 #define RUNS 7
-static int cmp(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-/* sorts x[0..<n] and returns its median */
-static double median(double *x, int n) {
-    qsort(x, (size_t)n, sizeof x[0], cmp);
-    return x[n / 2];
-}
 /* median of RUNS runs of `iters` calls */
 #define MEASURE(result, iters, body)                                      \
     do {                                                                  \
