@@ -1,0 +1,143 @@
+/* The C suite's run of the bad-input table (tests/bad-inputs/cases.tsv, also read by the Swift and Python suites). */
+#include "support.h"
+
+/* ---- the bad-input table (tests/bad-inputs/cases.tsv, also read by the Swift and Python suites) ---- */
+
+static int hexval(int c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
+
+/* The `claims` rows: a compact JWS of `claims` signed with libsodium (Ed25519, seed 2a...2a, kid claims-1),
+ * and the key set of that key alone. */
+static void sign_claims_eddsa(const char *claims, size_t n, char *token, size_t cap, char *jwks, size_t jwks_cap) {
+    static const char header[] = "{\"alg\":\"EdDSA\",\"kid\":\"claims-1\"}";
+    unsigned char seed[32], pk[32], sk[64], sig[64];
+    char x[64], part[64];
+    const int v = sodium_base64_VARIANT_URLSAFE_NO_PADDING;
+    memset(seed, 0x2a, sizeof seed);
+    CHECK(crypto_sign_seed_keypair(pk, sk, seed) == 0);
+    sodium_bin2base64(x, sizeof x, pk, sizeof pk, v);
+    snprintf(jwks, jwks_cap, "{\"keys\":[{\"kty\":\"OKP\",\"crv\":\"Ed25519\",\"alg\":\"EdDSA\",\"kid\":\"claims-1\",\"x\":\"%s\"}]}", x);
+    sodium_bin2base64(part, sizeof part, (const unsigned char *)header, sizeof header - 1, v);
+    size_t at = strlen(part);
+    CHECK(at + 1 + sodium_base64_ENCODED_LEN(n, v) + 90 < cap);
+    memcpy(token, part, at);
+    token[at++] = '.';
+    sodium_bin2base64(token + at, cap - at, (const unsigned char *)claims, n, v);
+    at += strlen(token + at);
+    crypto_sign_detached(sig, NULL, (const unsigned char *)token, at, sk);
+    token[at++] = '.';
+    sodium_bin2base64(token + at, cap - at, sig, sizeof sig, v);
+}
+
+/* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row */
+static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap) {
+    static char rec[TGAUTH_DEEPLINK_RECORD_SIZE];
+    tgauth_error err;
+    int rc = TGAUTH_E_INVALID_ARGUMENT;
+    err.message[0] = 0;
+    if (!strcmp(target, "mini_app")) {
+        tgauth_mini_app *app = NULL;
+        tgauth_init_data *data = NULL;
+        if (tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_mini_app_validate(app, &data, &err, in, n, check);
+        tgauth_init_data_free(data);
+        tgauth_mini_app_free(app);
+    } else if (!strcmp(target, "widget")) {
+        tgauth_widget *w = NULL;
+        tgauth_widget_data *data = NULL;
+        if (tgauth_widget_new(&w, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_widget_verify(w, &data, &err, in, n, check);
+        tgauth_widget_data_free(data);
+        tgauth_widget_free(w);
+    } else if (!strcmp(target, "third_party")) {
+        tgauth_third_party *t = NULL;
+        tgauth_init_data *data = NULL;
+        if (tgauth_third_party_new(&t, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK)
+            rc = tgauth_third_party_validate(t, &data, &err, in, n, check);
+        tgauth_init_data_free(data);
+        tgauth_third_party_free(t);
+    } else if (!strcmp(target, "bot_token")) {
+        tgauth_mini_app *app = NULL;
+        rc = tgauth_mini_app_new(&app, NULL, in, n);
+        tgauth_mini_app_free(app);
+    } else if (!strcmp(target, "id_token")) {
+        static char jwks[8192];
+        static size_t jwks_len;
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        if (jwks_len == 0) {
+            FILE *f = fopen("tests/vectors/telegram-oidc-jwks.json", "r");
+            if (f) {
+                jwks_len = fread(jwks, 1, sizeof jwks, f);
+                fclose(f);
+            }
+        }
+        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, jwks_len, NULL) == TGAUTH_OK)
+            rc = tgauth_oidc_verify(v, rec, &len, &err, in, n, NULL, 0, check);
+        tgauth_oidc_free(v);
+    } else if (!strcmp(target, "jwks")) {
+        /* the key set, a NUL, then the id_token to verify with it when the set loads */
+        size_t set_len = strlen(in);
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        rc = tgauth_oidc_new(&v, &err, "7342037359", 10, in, set_len, NULL);
+        if (rc == TGAUTH_OK) rc = tgauth_oidc_verify(v, rec, &len, &err, in + set_len + 1, n - set_len - 1, NULL, 0, check);
+        /* a bad key is named by its kid */
+        if (rc == TGAUTH_E_INVALID_ARGUMENT) CHECK(strstr(err.message, "JWK oidc-1: ") || strstr(err.message, "has 101 keys"));
+        tgauth_oidc_free(v);
+    } else if (!strcmp(target, "claims")) {
+        static char token[8192], jwks[256];
+        tgauth_oidc *v = NULL;
+        size_t len = sizeof rec;
+        sign_claims_eddsa(in, n, token, sizeof token, jwks, sizeof jwks);
+        if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) == TGAUTH_OK)
+            rc = tgauth_oidc_verify(v, rec, &len, &err, token, strlen(token), NULL, 0, check);
+        tgauth_oidc_free(v);
+    } else if (!strcmp(target, "webhook")) {
+        tgauth_deeplink *flow = NULL;
+        size_t len = sizeof rec;
+        if (tgauth_deeplink_new(&flow, &err, "TgAuthBot", 9, "bad-input-secret", 16, NULL) == TGAUTH_OK)
+            rc = tgauth_deeplink_handle_webhook(flow, rec, &len, &err, in, n, "bad-input-secret", 16);
+        tgauth_deeplink_free(flow);
+        if (rc == TGAUTH_OK) {
+            snprintf(verdict, cap, "%s:%s", rec, rec + strlen(rec) + 1);
+            return;
+        }
+    }
+    CHECK(strstr(err.message, "AAH5YkoiEuPk8") == NULL);
+    snprintf(verdict, cap, "%s", rc == TGAUTH_OK ? "accepted" : tgauth_error_kind(rc));
+}
+
+static void test_bad_input_table(void) {
+    const char *path = getenv("TGAUTH_BAD_INPUTS") ? getenv("TGAUTH_BAD_INPUTS") : "tests/bad-inputs/cases.tsv";
+    FILE *f = fopen(path, "r");
+    char *line = NULL, verdict[128];
+    size_t cap = 0;
+    int rows = 0;
+    CHECK(f != NULL);
+    if (f == NULL) return;
+    while (getline(&line, &cap, f) > 0) {
+        char *field[6], *p = line;
+        tgauth_check check;
+        size_t n, i;
+        if (line[0] == '#') continue;
+        for (i = 0; i < 6; i++) {
+            field[i] = p;
+            p += strcspn(p, "\t\n");
+            if (*p) *p++ = 0;
+        }
+        n = strlen(field[5]) / 2;
+        for (i = 0; i < n; i++) field[5][i] = (char)(hexval(field[5][2 * i]) * 16 + hexval(field[5][2 * i + 1]));
+        tgauth_check_init(&check);
+        check.now = atoll(field[2]);
+        check.max_input_bytes = (size_t)atoll(field[3]);
+        bad_input_verdict(field[1], &check, field[5], n, verdict, sizeof verdict);
+        if (strcmp(verdict, field[4]) != 0) fprintf(stderr, "bad input \"%s\" (%s): got %s\n", field[0], field[1], verdict);
+        CHECK(strcmp(verdict, field[4]) == 0);
+        rows++;
+    }
+    CHECK(rows >= 40);
+    free(line);
+    fclose(f);
+}
+
+void run_bad_input_tests(void) {
+    test_bad_input_table();
+}
