@@ -230,3 +230,21 @@ import Testing
         }
     }
 }
+
+/// The duplicate-member check keeps its first 16 names on the stack and the rest in an array: a name repeated
+/// on either side of that line, or across it, is refused; 40 distinct names are not.
+@Suite struct DuplicateMemberTests {
+    static func object(_ names: [String]) -> [UInt8] {
+        Array(("{" + names.map { "\"\($0)\":1" }.joined(separator: ",") + "}").utf8)
+    }
+
+    @Test func aRepeatAnywhereInALargeObjectIsRefused() throws {
+        let names = (0..<40).map { "m\($0)" }
+        _ = try JSONValue.parse(Self.object(names))
+        for (first, again) in [(3, 10), (3, 30), (20, 35), (15, 16), (0, 39)] {
+            var repeated = names
+            repeated[again] = names[first]
+            #expect(throws: TelegramAuthError.self) { try JSONValue.parse(Self.object(repeated)) }
+        }
+    }
+}

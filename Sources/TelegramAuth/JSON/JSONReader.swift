@@ -339,29 +339,41 @@ struct JSONReader {
             position += 1
             return
         }
-        // every member name so far, decoded (an escaped name is written to the parser's region and kept)
-        var names: [(UnsafePointer<UInt8>, Int)] = []
-        names.reserveCapacity(16)
-        while true {
-            skipWhitespace()
-            let keyStart = position
-            let (key, keyCount) = try readKey(into: &parser)
-            for (p, n) in names where n == keyCount && Bytes.memcmpEqual(p, key, n) {
-                position = keyStart
-                throw error("duplicate member '\(String(decoding: UnsafeBufferPointer(start: key, count: keyCount), as: UTF8.self))'")
+        // every member name so far, decoded (an escaped name is written to the parser's region and kept): the
+        // first 16 on the stack, which holds every object Telegram sends, any more in an array
+        try withUnsafeTemporaryAllocation(of: (UnsafePointer<UInt8>, Int).self, capacity: 16) { (first) throws(TelegramAuthError) in
+            var count = 0
+            var more: [(UnsafePointer<UInt8>, Int)] = []
+            while true {
+                skipWhitespace()
+                let keyStart = position
+                let (key, keyCount) = try readKey(into: &parser)
+                for i in 0..<min(count, first.count) where first[i].1 == keyCount && Bytes.memcmpEqual(first[i].0, key, keyCount) {
+                    position = keyStart
+                    throw duplicate(key, keyCount)
+                }
+                for (p, n) in more where n == keyCount && Bytes.memcmpEqual(p, key, n) {
+                    position = keyStart
+                    throw duplicate(key, keyCount)
+                }
+                if count < first.count { first[count] = (key, keyCount) } else { more.append((key, keyCount)) }
+                count += 1
+                skipWhitespace()
+                try expect(UInt8(ascii: ":"))
+                skipWhitespace()
+                try body(&self, &parser, key, keyCount)
+                skipWhitespace()
+                if peek() == UInt8(ascii: ",") {
+                    position += 1
+                    continue
+                }
+                try expect(UInt8(ascii: "}"))
+                return
             }
-            names.append((key, keyCount))
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"))
-            skipWhitespace()
-            try body(&self, &parser, key, keyCount)
-            skipWhitespace()
-            if peek() == UInt8(ascii: ",") {
-                position += 1
-                continue
-            }
-            try expect(UInt8(ascii: "}"))
-            return
         }
+    }
+
+    private func duplicate(_ key: UnsafePointer<UInt8>, _ count: Int) -> TelegramAuthError {
+        error("duplicate member '\(String(decoding: UnsafeBufferPointer(start: key, count: count), as: UTF8.self))'")
     }
 }
