@@ -383,6 +383,7 @@ peers-venv: python
 # peers timed in one process on the same data
 bench-python: peers-venv
 	$(BENCH_VENV)/bin/python bench/python_peers.py $${TGAUTH_BENCH_PY_ITERATIONS:-20000}
+	$(BENCH_VENV)/bin/python bench/python_records.py
 
 # hypothesis: our verdicts against telegram-webapp-auth's and aiogram's (docs/differential.md)
 test-differential: peers-venv
