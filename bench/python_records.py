@@ -48,7 +48,7 @@ TOKEN = "123456:bench"
 data = tgauth.sign_init_data(TOKEN, {"user": '{"id":279058397,"first_name":"Vladislav","last_name":"K","username":"vdkfrost","language_code":"ru","is_premium":true,"allows_write_to_pm":true,"photo_url":"https://t.me/i/userpic/320/x.svg"}', "query_id": "AAHdF6IQAAAAAN0XohDhrOrc", "chat_instance": "8134722200314281151", "chat_type": "private"}, int(time.time()))
 from tgauth import _call, _ffi
 v = tgauth.MiniAppValidator(TOKEN)
-rec = _call.verify_record(_ffi.mini_app_validate_record, v._handle, data.encode(), tgauth._verify._DEFAULT_LIMITS)
+rec = _call.verify_record(_ffi.mini_app_validate_record, v._handle, data.encode(), tgauth._verify._DEFAULT_LIMITS.ref)
 assert plain_read(rec) == _records.read(rec)
 N = 20000
 def t(fn):
@@ -57,7 +57,7 @@ def t(fn):
     return (time.perf_counter() - s) / N * 1e6
 def full(fn_read):
     s = time.perf_counter()
-    for _ in range(N): fn_read(_call.verify_record(_ffi.mini_app_validate_record, v._handle, data.encode(), tgauth._verify._DEFAULT_LIMITS))
+    for _ in range(N): fn_read(_call.verify_record(_ffi.mini_app_validate_record, v._handle, data.encode(), tgauth._verify._DEFAULT_LIMITS.ref))
     return (time.perf_counter() - s) / N * 1e6
 ratios, a, b, fa, fb = [], [], [], [], []
 for _ in range(9):

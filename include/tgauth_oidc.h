@@ -89,23 +89,14 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify(
 
 /* ---- The id_token as a typed result ---------------------------------------------------------------- */
 
-/** A verified id_token. Free with tgauth_id_token_free; its strings live as long as it does. */
-typedef struct tgauth_id_token tgauth_id_token;
-
-/** Verifies like tgauth_oidc_verify, and returns the token as a result to read field by field.
- *  Out: *token (NULL on failure). Returns: as tgauth_oidc_verify (without TGAUTH_E_BUFFER_TOO_SMALL). */
-TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify_token(
-    const tgauth_oidc *client, tgauth_id_token **token, tgauth_error *err, const char *id_token, size_t id_token_len,
-    const char *nonce, size_t nonce_len, const tgauth_check *check);
-/** Frees a token. Accepts NULL. */
-TGAUTH_API void tgauth_id_token_free(tgauth_id_token *token);
-/** Returns: every claim, the JSON object as the token carried it, NUL-terminated and owned by `token`
- *  (NULL when `token` is NULL). Out: *len, if not NULL. */
-TGAUTH_API const char *tgauth_id_token_claims(const tgauth_id_token *token, size_t *len);
-
-/* One accessor per claim the schema declares, named and typed as the other results' (tgauth_verify.h). */
+/* The token's type, its _free, and one accessor per claim the schema declares, named and typed as the other
+ * results' (tgauth_verify.h). */
 /* ---- Generated field accessors (scripts/generate.py from schema/results.json; do not edit) ---- */
 
+/** A verified OpenID Connect id_token of Log In With Telegram: its standard claims (every claim, unknown ones too, stays readable as JSON). A result: free it with tgauth_id_token_free; its strings live as long as it does. */
+typedef struct tgauth_id_token tgauth_id_token;
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_id_token_free(tgauth_id_token *data);
 /** `sub`: `sub`: an opaque id of the user for this client (not the Telegram id). Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
 TGAUTH_API const char *tgauth_id_token_sub(const tgauth_id_token *data, size_t *len);
 /** `iat`: `iat`: when the token was issued, Unix time. Returns: 0 when `data` is NULL. */
@@ -126,6 +117,16 @@ TGAUTH_API const char *tgauth_id_token_phone_number(const tgauth_id_token *data,
 TGAUTH_API const char *tgauth_id_token_nonce(const tgauth_id_token *data, size_t *len);
 
 /* ---- End of generated field accessors ---- */
+
+/** Verifies like tgauth_oidc_verify, and returns the token as a result to read field by field.
+ *  Out: *token (NULL on failure). Returns: as tgauth_oidc_verify (without TGAUTH_E_BUFFER_TOO_SMALL). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_oidc_verify_token(
+    const tgauth_oidc *client, tgauth_id_token **token, tgauth_error *err, const char *id_token, size_t id_token_len,
+    const char *nonce, size_t nonce_len, const tgauth_check *check);
+/** Returns: every claim, the JSON object as the token carried it, NUL-terminated and owned by `token`
+ *  (NULL when `token` is NULL). Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_id_token_claims(const tgauth_id_token *token, size_t *len);
+
 
 /* ---- The authorization-code flow with PKCE --------------------------------------------------------- */
 

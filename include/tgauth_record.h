@@ -36,11 +36,17 @@ extern "C" {
  *   '0'/'1', can_send_after (int) '0'/'1', user '0' or 'u' and a WebAppUser shape, receiver '0' or 'u' and a
  *   WebAppUser shape, chat '0' or 'c' and a WebAppChat shape
  * - WidgetUser ('W', a result): auth_date (int, always), user: a WebAppUser shape without its mark
+ * - DeliveryStatus ('d'): status (string, always), updated_at (int, always)
+ * - VerificationStatus ('v'): status (string, always), updated_at (int, always), code_entered (string) '0'/'1'
+ * - GatewayReport ('G', a result): request_id (string, always), phone_number (string, always), request_cost
+ *   (number, always), is_refunded '-'/'0'/'1', remaining_balance (number) '0'/'1', delivery_status '0' or 'd'
+ *   and a DeliveryStatus shape, verification_status '0' or 'v' and a VerificationStatus shape, payload (string)
+ *   '0'/'1'
  */
 
 /** The fingerprint of the layout above; tgauth_record_fingerprint() gives the library's. A binding
  *  compares it with its own when it loads, and refuses a library whose records it would misread. */
-#define TGAUTH_RECORD_FINGERPRINT "588283c09aa95c9e"
+#define TGAUTH_RECORD_FINGERPRINT "149011d388d697fd"
 /* ---- End of generated record layout ---- */
 
 /** Returns: TGAUTH_RECORD_FINGERPRINT of the library actually loaded (static; compare it with the binding's). */
@@ -67,6 +73,11 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_record(
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_pairs_record(
     const tgauth_widget *verifier, char *out, size_t *out_len, tgauth_error *err,
     const char *pairs, size_t pairs_len, size_t pair_count, const tgauth_check *check);
+/** As tgauth_gateway_report_verify (tgauth_verify.h), writing the report as a record. */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_gateway_report_verify_record(
+    const tgauth_gateway *gateway, char *out, size_t *out_len, tgauth_error *err, const char *body,
+    size_t body_len, const char *timestamp, size_t timestamp_len, const char *signature, size_t signature_len,
+    int64_t now);
 
 #ifdef __cplusplus
 }

@@ -145,34 +145,14 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_webhook_secret_check(
 
 /* ---- Results ----------------------------------------------------------------------------------- */
 
-/** Verified Mini App initData (WebAppInitData). Free with tgauth_init_data_free. */
-typedef struct tgauth_init_data tgauth_init_data;
-/** Verified Login Widget data. Free with tgauth_widget_data_free. */
-typedef struct tgauth_widget_data tgauth_widget_data;
-/** A borrowed view of a user (WebAppUser, or the Login Widget user). */
-typedef struct tgauth_user tgauth_user;
-/** A borrowed view of a chat (WebAppChat). */
-typedef struct tgauth_chat tgauth_chat;
-
-/** Frees a result. Accepts NULL. */
-TGAUTH_API void tgauth_init_data_free(tgauth_init_data *data);
-/** Returns: the number of top-level fields this library version does not know (they were checked). */
-TGAUTH_API size_t tgauth_init_data_extra_count(const tgauth_init_data *data);
-/** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.
- *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */
-TGAUTH_API int tgauth_init_data_extra(const tgauth_init_data *data, tgauth_field *field, size_t index);
-
-/** Frees a result. Accepts NULL. */
-TGAUTH_API void tgauth_widget_data_free(tgauth_widget_data *data);
-/** As tgauth_init_data_extra_count and tgauth_init_data_extra, for widget data. */
-TGAUTH_API size_t tgauth_widget_data_extra_count(const tgauth_widget_data *data);
-TGAUTH_API int tgauth_widget_data_extra(const tgauth_widget_data *data, tgauth_field *field, size_t index);
-
-/* One accessor per field, named tgauth_<result>_<field>: an integer that must be present returns int64_t;
+/* Each result's type, its _free (and, for a result with unknown fields, _extra_count and _extra), then one
+ * accessor per field, named tgauth_<result>_<field>: an integer that must be present returns int64_t;
  * an optional one returns 1 and writes *value when present; a string returns NUL-terminated UTF-8 or NULL;
  * a flag returns 1, 0 or -1 (absent); a nested object returns a borrowed view or NULL. */
 /* ---- Generated field accessors (scripts/generate.py from schema/results.json; do not edit) ---- */
 
+/** A borrowed view of WebAppUser: A Telegram user as a Mini App sees it (`WebAppUser`; also the shape of the Login Widget user). */
+typedef struct tgauth_user tgauth_user;
 /** `id`: The user's id. Exact: ids above 2^53 are not rounded. Returns: 0 when `user` is NULL. */
 TGAUTH_API int64_t tgauth_user_id(const tgauth_user *user);
 /** `first_name`: The user's first name. Returns: NUL-terminated UTF-8 owned by `user`, or NULL when absent. Out: *len, if not NULL. */
@@ -194,6 +174,8 @@ TGAUTH_API int tgauth_user_added_to_attachment_menu(const tgauth_user *user);
 /** `allows_write_to_pm`: Whether the user allowed the bot to message them. Returns: 1 true, 0 false, -1 absent (or `user` NULL). */
 TGAUTH_API int tgauth_user_allows_write_to_pm(const tgauth_user *user);
 
+/** A borrowed view of WebAppChat: The chat a Mini App was opened from (`WebAppChat`). */
+typedef struct tgauth_chat tgauth_chat;
 /** `id`: The chat's id (negative for groups). Returns: 0 when `chat` is NULL. */
 TGAUTH_API int64_t tgauth_chat_id(const tgauth_chat *chat);
 /** `type`: `group`, `supergroup` or `channel`. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
@@ -205,6 +187,15 @@ TGAUTH_API const char *tgauth_chat_username(const tgauth_chat *chat, size_t *len
 /** `photo_url`: A URL of the chat's photo. Returns: NUL-terminated UTF-8 owned by `chat`, or NULL when absent. Out: *len, if not NULL. */
 TGAUTH_API const char *tgauth_chat_photo_url(const tgauth_chat *chat, size_t *len);
 
+/** Verified Mini App launch data (`WebAppInitData`). A result: free it with tgauth_init_data_free; its strings live as long as it does. */
+typedef struct tgauth_init_data tgauth_init_data;
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_init_data_free(tgauth_init_data *data);
+/** Returns: the number of top-level fields this library version does not know (they were checked). */
+TGAUTH_API size_t tgauth_init_data_extra_count(const tgauth_init_data *data);
+/** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */
+TGAUTH_API int tgauth_init_data_extra(const tgauth_init_data *data, tgauth_field *field, size_t index);
 /** `auth_date`: `auth_date`, Unix time. Returns: 0 when `data` is NULL. */
 TGAUTH_API int64_t tgauth_init_data_auth_date(const tgauth_init_data *data);
 /** `query_id`: `query_id`, present when the Mini App was opened from an inline keyboard button. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
@@ -228,10 +219,56 @@ TGAUTH_API const tgauth_user *tgauth_init_data_receiver(const tgauth_init_data *
 /** `chat`: The chat, in groups and channels opened from the attachment menu. Returns: a view owned by `data`, or NULL when absent. */
 TGAUTH_API const tgauth_chat *tgauth_init_data_chat(const tgauth_init_data *data);
 
+/** A user verified from Login Widget data. A result: free it with tgauth_widget_data_free; its strings live as long as it does. */
+typedef struct tgauth_widget_data tgauth_widget_data;
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_widget_data_free(tgauth_widget_data *data);
+/** Returns: the number of top-level fields this library version does not know (they were checked). */
+TGAUTH_API size_t tgauth_widget_data_extra_count(const tgauth_widget_data *data);
+/** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */
+TGAUTH_API int tgauth_widget_data_extra(const tgauth_widget_data *data, tgauth_field *field, size_t index);
 /** `auth_date`: `auth_date`, Unix time. Returns: 0 when `data` is NULL. */
 TGAUTH_API int64_t tgauth_widget_data_auth_date(const tgauth_widget_data *data);
 /** `user`: The verified user, whose fields the widget sends at the top level. Returns: a view owned by `data`, or NULL when absent. */
 TGAUTH_API const tgauth_user *tgauth_widget_data_user(const tgauth_widget_data *data);
+
+/** A borrowed view of DeliveryStatus: How far a Gateway message got (`DeliveryStatus`). */
+typedef struct tgauth_delivery_status tgauth_delivery_status;
+/** `status`: `sent`, `delivered`, `read`, `expired` or `revoked`. Returns: NUL-terminated UTF-8 owned by `delivery_status`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_delivery_status_status(const tgauth_delivery_status *delivery_status, size_t *len);
+/** `updated_at`: When the status last changed, Unix time. Returns: 0 when `delivery_status` is NULL. */
+TGAUTH_API int64_t tgauth_delivery_status_updated_at(const tgauth_delivery_status *delivery_status);
+
+/** A borrowed view of VerificationStatus: What became of a Gateway verification code (`VerificationStatus`). */
+typedef struct tgauth_verification_status tgauth_verification_status;
+/** `status`: `code_valid`, `code_invalid`, `code_max_attempts_exceeded` or `expired`. Returns: NUL-terminated UTF-8 owned by `verification_status`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_verification_status_status(const tgauth_verification_status *verification_status, size_t *len);
+/** `updated_at`: When the status last changed, Unix time. Returns: 0 when `verification_status` is NULL. */
+TGAUTH_API int64_t tgauth_verification_status_updated_at(const tgauth_verification_status *verification_status);
+/** `code_entered`: The code the user entered. Returns: NUL-terminated UTF-8 owned by `verification_status`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_verification_status_code_entered(const tgauth_verification_status *verification_status, size_t *len);
+
+/** A verified Telegram Gateway delivery report (`RequestStatus`), as Telegram posts it to the `callback_url`. A result: free it with tgauth_gateway_report_free; its strings live as long as it does. */
+typedef struct tgauth_gateway_report tgauth_gateway_report;
+/** Frees a result. Accepts NULL. */
+TGAUTH_API void tgauth_gateway_report_free(tgauth_gateway_report *data);
+/** `request_id`: The id of the verification request. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_gateway_report_request_id(const tgauth_gateway_report *data, size_t *len);
+/** `phone_number`: The phone number, in E.164 format. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_gateway_report_phone_number(const tgauth_gateway_report *data, size_t *len);
+/** `request_cost`: What the request cost. Out: *value. Returns: 1 when present, 0 when absent or a pointer is NULL. */
+TGAUTH_API int tgauth_gateway_report_request_cost(const tgauth_gateway_report *data, double *value);
+/** `is_refunded`: Whether the request's fee was refunded. Returns: 1 true, 0 false, -1 absent (or `data` NULL). */
+TGAUTH_API int tgauth_gateway_report_is_refunded(const tgauth_gateway_report *data);
+/** `remaining_balance`: The account's balance after the request. Out: *value. Returns: 1 when present, 0 when absent or a pointer is NULL. */
+TGAUTH_API int tgauth_gateway_report_remaining_balance(const tgauth_gateway_report *data, double *value);
+/** `delivery_status`: How far the message got. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_delivery_status *tgauth_gateway_report_delivery_status(const tgauth_gateway_report *data);
+/** `verification_status`: What became of the code. Returns: a view owned by `data`, or NULL when absent. */
+TGAUTH_API const tgauth_verification_status *tgauth_gateway_report_verification_status(const tgauth_gateway_report *data);
+/** `payload`: The `payload` given to `sendVerificationMessage`. Returns: NUL-terminated UTF-8 owned by `data`, or NULL when absent. Out: *len, if not NULL. */
+TGAUTH_API const char *tgauth_gateway_report_payload(const tgauth_gateway_report *data, size_t *len);
 
 /* ---- End of generated field accessors ---- */
 
@@ -329,6 +366,39 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify(
 TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_widget_verify_fields(
     const tgauth_widget *verifier, tgauth_widget_data **data, tgauth_error *err,
     const tgauth_field *fields, size_t field_count, const tgauth_check *check);
+
+/* ---- Telegram Gateway delivery reports (HMAC-SHA256 with SHA256(API token)) ----------------------- */
+
+/** A verifier of the reports the Gateway API posts to a callback_url, for one API token. Share it between
+ *  threads freely. */
+typedef struct tgauth_gateway tgauth_gateway;
+
+/** Creates a verifier: the key SHA256(api token) is derived once.
+ *  In: api_token: the Gateway API token; max_skew: the seconds a report's timestamp may lie before or after
+ *  now, or -1 for the default (300).
+ *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL, an empty token or one with bytes outside
+ *  printable ASCII, or a skew below -1. Out: *gateway (NULL on failure); err (may be NULL). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_gateway_new(
+    tgauth_gateway **gateway, tgauth_error *err, const char *api_token, size_t api_token_len, int64_t max_skew);
+/** Frees a verifier. Accepts NULL. */
+TGAUTH_API void tgauth_gateway_free(tgauth_gateway *gateway);
+/** Returns: the verifier's timestamp window in seconds (0 when `gateway` is NULL). */
+TGAUTH_API int64_t tgauth_gateway_max_skew(const tgauth_gateway *gateway);
+
+/** Verifies one report: X-Request-Signature must be the lowercase hex HMAC-SHA256, under SHA256(api token),
+ *  of X-Request-Timestamp, a line feed, and the raw body (compared in constant time); the timestamp must lie
+ *  within max_skew of now; the body must be a RequestStatus object.
+ *  In: body: the request body as received (at most 16384 bytes); timestamp, signature: the two headers'
+ *  values, NULL/0 when the request had none; now: Unix time to check against, 0 for the system clock.
+ *  Returns: TGAUTH_OK; TGAUTH_E_MISSING_FIELD for a missing header; TGAUTH_E_MALFORMED for a timestamp
+ *  that is not decimal digits, a signature that is not 64 lowercase hex digits, or a body that is not a
+ *  RequestStatus; TGAUTH_E_TOO_LARGE; TGAUTH_E_BAD_SIGNATURE; TGAUTH_E_EXPIRED or
+ *  TGAUTH_E_FUTURE_AUTH_DATE for a timestamp outside the window; TGAUTH_E_INVALID_ARGUMENT for NULL.
+ *  Out: *report (NULL on failure), to free with tgauth_gateway_report_free; err (may be NULL). */
+TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_gateway_report_verify(
+    const tgauth_gateway *gateway, tgauth_gateway_report **report, tgauth_error *err, const char *body,
+    size_t body_len, const char *timestamp, size_t timestamp_len, const char *signature, size_t signature_len,
+    int64_t now);
 
 /* ---- Secrets and signing (for tests and fixtures) ---------------------------------------------- */
 

@@ -29,10 +29,12 @@ def load():
         slot = 0
         for f in o["fields"]:
             f.setdefault("required", False)
-            if f["type"] not in ("int", "string", "bool"):
+            if f["type"] == "number" and o.get("top") and not o.get("json"):
+                sys.exit(f"generate.py: {o['name']}.{f['name']}: a number is only read from JSON (an object, or a result with \"json\": true)")
+            if f["type"] not in ("int", "string", "bool", "number"):
                 if f["type"] not in by_name:
                     sys.exit(f"generate.py: {o['name']}.{f['name']} has the unknown type {f['type']}")
-                if not o.get("top"):
+                if not o.get("top") or (o.get("json") and by_name[f["type"]].get("top")):
                     sys.exit(f"generate.py: {o['name']}.{f['name']}: only a top-level result holds objects")
                 f["slot"] = slot
                 slot += 1
@@ -72,7 +74,8 @@ def json_order(o):
 
 # ---- Swift: the table and the views ------------------------------------------------------------------
 
-SWIFT_TYPES = {"int": ("Int64", "Int64?"), "string": ("String", "String?"), "bool": ("Bool?", "Bool?")}
+SWIFT_TYPES = {"int": ("Int64", "Int64?"), "string": ("String", "String?"), "bool": ("Bool?", "Bool?"),
+               "number": ("Double", "Double?")}
 
 
 def swift_member_type(f, by_name):
@@ -94,6 +97,8 @@ def swift_property(f, index, access):
         return f"public var {name}: String{'' if required else '?'} {{ {getter}{fallback} }}"
     if kind == "bool":
         return f"public var {name}: Bool? {{ {rec}.bool({index}) }}"
+    if kind == "number" and not access:
+        return f"public var {name}: Double{'' if required else '?'} {{ number({index}){' ?? 0' if required else ''} }}"
     raise ValueError(kind)
 
 
@@ -108,6 +113,29 @@ def swift_classifier(names, indent):
         lines += [f'        if Bytes.equal(p, n, "{n}") {{ return {i} }}' for i, n in by_length[length]]
     lines += ["    default: break", "    }", "    return -1", "}"]
     return ("\n" + indent).join(lines)
+
+
+def swift_view(o):
+    """The view type of an object: a result owns its storage; a nested object is a slot of its result's."""
+    doc = [f"/// {line}" for line in textwrap.wrap(o["doc"], 112)]
+    if o.get("top"):
+        body = [f"public struct {o['name']}: VerifiedResult {{",
+                "    nonisolated(unsafe) package let storage: FieldStorage",
+                "    package init(storage: FieldStorage) { self.storage = storage }",
+                f"    package static var schema: ObjectSchema {{ Schema.{lower_first(o['name'])} }}",
+                "    /// The result as one JSON object with Telegram's field names, in Telegram's order.",
+                "    public var jsonString: String { json() }"]
+        if o.get("extras") and not o.get("json"):
+            body += ["    /// Fields this library version does not know (they were checked), in key order.",
+                     "    public var extras: [ExtraField] { storage.extras(isKnown: Self.schema.isKnown) }"]
+    else:
+        body = [f"public struct {o['name']}: NestedView {{",
+                "    nonisolated(unsafe) package let storage: FieldStorage",
+                "    package let slot: Int",
+                f"    package static var schema: ObjectSchema {{ Schema.{lower_first(o['name'])} }}",
+                "    /// The object as JSON with Telegram's field names, in Telegram's order.",
+                "    public var jsonString: String { json() }"]
+    return doc + body + ["}", ""]
 
 
 def swift(objects, by_name):
@@ -154,6 +182,7 @@ def swift(objects, by_name):
         ]
     out[-1:] = ["}", ""]
     for o in objects:
+        out += swift_view(o)
         out.append(f"extension {o['name']} {{")
         for i, f in enumerate(o["fields"]):
             if f["type"] in SWIFT_TYPES:
@@ -181,6 +210,24 @@ def c_declarations(objects, by_name):
     for o in objects:
         header = headers.setdefault(o.get("header", "verify"), [])
         c, handle = o["c"], f"tgauth_{o['c']}"
+        if o.get("top"):
+            header.append(f"/** {o['doc']} A result: free it with {handle}_free; its strings live as long as it does. */")
+            header.append(f"typedef struct {handle} {handle};")
+            header.append("/** Frees a result. Accepts NULL. */")
+            header.append(f"TGAUTH_API void {handle}_free({handle} *data);")
+            exports.append(f"@c @implementation public func {handle}_free(_ data: OpaquePointer?) {{ releaseResult(data) }}")
+            if o.get("extras") and not o.get("json"):
+                header.append("/** Returns: the number of top-level fields this library version does not know (they were checked). */")
+                header.append(f"TGAUTH_API size_t {handle}_extra_count(const {handle} *data);")
+                header.append(f"/** Out: *field = the index-th unknown field, in key order; its strings are owned by `data`.")
+                header.append(" *  Returns: TGAUTH_OK, or TGAUTH_E_INVALID_ARGUMENT for NULL or an index out of range. */")
+                header.append(f"TGAUTH_API int {handle}_extra(const {handle} *data, tgauth_field *field, size_t index);")
+                exports.append(f"@c @implementation public func {handle}_extra_count(_ data: OpaquePointer?) -> Int {{ extraCount(data) }}")
+                exports.append(f"@c @implementation public func {handle}_extra(_ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, "
+                               f"_ index: Int) -> Int32 {{ extra(data, field, index, Schema.{lower_first(o['name'])}) }}")
+        else:
+            header.append(f"/** A borrowed view of {o['name']}: {o['doc']} */")
+            header.append(f"typedef struct {handle} {handle};")
         for i, f in enumerate(o["fields"]):
             fn = f"tgauth_{c}_{f['name']}"
             arg = "data" if o.get("top") else c
@@ -206,6 +253,12 @@ def c_declarations(objects, by_name):
                 exports.append(
                     f"@c @implementation public func {fn}(_ {arg}: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {{ "
                     f"stringOut({reader}({arg}), {i}, len) }}")
+            elif f["type"] == "number":
+                header.append(f"/** `{f['name']}`: {f['doc']} Out: *value. Returns: 1 when present, 0 when absent or a pointer is NULL. */")
+                header.append(f"TGAUTH_API int {fn}(const {handle} *{arg}, double *value);")
+                exports.append(
+                    f"@c @implementation public func {fn}(_ {arg}: OpaquePointer?, _ value: UnsafeMutablePointer<Double>?) -> Int32 {{ "
+                    f"numberOut({reader}({arg}), {i}, value) }}")
             elif f["type"] == "bool":
                 header.append(f"/** `{f['name']}`: {f['doc']} Returns: 1 true, 0 false, -1 absent (or `{arg}` NULL). */")
                 header.append(f"TGAUTH_API int {fn}(const {handle} *{arg});")
@@ -239,7 +292,7 @@ RECORD_END = "/* ---- End of generated record layout ---- */"
 
 def record_objects(objects):
     """The objects records carry: the top-level results that are not JSON, and what they hold."""
-    return [o for o in objects if not o.get("json")]
+    return [o for o in objects if o.get("record", True)]
 
 
 def record_layout(objects, by_name):
@@ -284,7 +337,7 @@ def record_header(objects, by_name):
 
 # ---- Python: dataclasses and record readers ------------------------------------------------------------
 
-PY_TYPES = {"int": "int", "string": "str", "bool": "bool"}
+PY_TYPES = {"int": "int", "string": "str", "bool": "bool", "number": "float"}
 
 
 def py_fields(o, by_name):
@@ -313,7 +366,7 @@ def python(objects, by_name):
         out += ["", "@dataclass(frozen=True)", f"class {o['name']}:", f'    """{o["doc"]}"""', ""]
         for name, ann, required in sorted(fields, key=lambda x: not x[2]):
             out.append(f"    {name}: {ann}" if required else f"    {name}: Optional[{ann}] = None")
-        if o.get("top"):
+        if o.get("extras"):
             out.append("    #: fields this library version does not know (they were checked), in key order")
             out.append(f"    extras: Dict[str, {'Any' if o.get('json') else 'str'}] = field(default_factory=dict, hash=False)")
     out += ["", ""]

@@ -93,7 +93,6 @@ private func checkOptions(_ check: UnsafePointer<tgauth_check>?) -> ValidationOp
     check == nil ? ValidationOptions(maxAge: nil) : options(check)
 }
 
-@c @implementation public func tgauth_id_token_free(_ token: OpaquePointer?) { releaseResult(token) }
 
 @c @implementation public func tgauth_id_token_claims(_ token: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? {
     len?.pointee = 0

@@ -18,6 +18,9 @@ import TelegramAuth
 @c @implementation public func tgauth_chat_title(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(chat), 2, len) }
 @c @implementation public func tgauth_chat_username(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(chat), 3, len) }
 @c @implementation public func tgauth_chat_photo_url(_ chat: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(chat), 4, len) }
+@c @implementation public func tgauth_init_data_free(_ data: OpaquePointer?) { releaseResult(data) }
+@c @implementation public func tgauth_init_data_extra_count(_ data: OpaquePointer?) -> Int { extraCount(data) }
+@c @implementation public func tgauth_init_data_extra(_ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int) -> Int32 { extra(data, field, index, Schema.initData) }
 @c @implementation public func tgauth_init_data_auth_date(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(0) ?? 0 }
 @c @implementation public func tgauth_init_data_query_id(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 1, len) }
 @c @implementation public func tgauth_init_data_chat_type(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 2, len) }
@@ -29,8 +32,12 @@ import TelegramAuth
 @c @implementation public func tgauth_init_data_user(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 0) }
 @c @implementation public func tgauth_init_data_receiver(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 1) }
 @c @implementation public func tgauth_init_data_chat(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 2) }
+@c @implementation public func tgauth_widget_data_free(_ data: OpaquePointer?) { releaseResult(data) }
+@c @implementation public func tgauth_widget_data_extra_count(_ data: OpaquePointer?) -> Int { extraCount(data) }
+@c @implementation public func tgauth_widget_data_extra(_ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int) -> Int32 { extra(data, field, index, Schema.widgetUser) }
 @c @implementation public func tgauth_widget_data_auth_date(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(0) ?? 0 }
 @c @implementation public func tgauth_widget_data_user(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 0) }
+@c @implementation public func tgauth_id_token_free(_ data: OpaquePointer?) { releaseResult(data) }
 @c @implementation public func tgauth_id_token_sub(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 0, len) }
 @c @implementation public func tgauth_id_token_iat(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(1) ?? 0 }
 @c @implementation public func tgauth_id_token_exp(_ data: OpaquePointer?) -> Int64 { topRecord(data)?.int(2) ?? 0 }
@@ -40,3 +47,17 @@ import TelegramAuth
 @c @implementation public func tgauth_id_token_picture(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 6, len) }
 @c @implementation public func tgauth_id_token_phone_number(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 7, len) }
 @c @implementation public func tgauth_id_token_nonce(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 8, len) }
+@c @implementation public func tgauth_delivery_status_status(_ delivery_status: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(delivery_status), 0, len) }
+@c @implementation public func tgauth_delivery_status_updated_at(_ delivery_status: OpaquePointer?) -> Int64 { viewRecord(delivery_status)?.int(1) ?? 0 }
+@c @implementation public func tgauth_verification_status_status(_ verification_status: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(verification_status), 0, len) }
+@c @implementation public func tgauth_verification_status_updated_at(_ verification_status: OpaquePointer?) -> Int64 { viewRecord(verification_status)?.int(1) ?? 0 }
+@c @implementation public func tgauth_verification_status_code_entered(_ verification_status: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(viewRecord(verification_status), 2, len) }
+@c @implementation public func tgauth_gateway_report_free(_ data: OpaquePointer?) { releaseResult(data) }
+@c @implementation public func tgauth_gateway_report_request_id(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 0, len) }
+@c @implementation public func tgauth_gateway_report_phone_number(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 1, len) }
+@c @implementation public func tgauth_gateway_report_request_cost(_ data: OpaquePointer?, _ value: UnsafeMutablePointer<Double>?) -> Int32 { numberOut(topRecord(data), 2, value) }
+@c @implementation public func tgauth_gateway_report_is_refunded(_ data: OpaquePointer?) -> Int32 { flagOut(topRecord(data)?.bool(3)) }
+@c @implementation public func tgauth_gateway_report_remaining_balance(_ data: OpaquePointer?, _ value: UnsafeMutablePointer<Double>?) -> Int32 { numberOut(topRecord(data), 4, value) }
+@c @implementation public func tgauth_gateway_report_delivery_status(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 0) }
+@c @implementation public func tgauth_gateway_report_verification_status(_ data: OpaquePointer?) -> OpaquePointer? { objectView(data, slot: 1) }
+@c @implementation public func tgauth_gateway_report_payload(_ data: OpaquePointer?, _ len: UnsafeMutablePointer<Int>?) -> UnsafePointer<CChar>? { stringOut(topRecord(data), 7, len) }

@@ -7,9 +7,7 @@ import TelegramAuth
 // about one field.
 
 /// Retains the storage of a result and returns it as an opaque handle.
-func retainResult(_ data: InitData) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
-func retainResult(_ data: WidgetUser) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
-func retainResult(_ data: IDToken) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
+func retainResult(_ data: some VerifiedResult) -> OpaquePointer { OpaquePointer(Unmanaged.passRetained(data.storage).toOpaque()) }
 
 func releaseResult(_ handle: OpaquePointer?) {
     guard let handle else { return }
@@ -50,7 +48,18 @@ func intOut(_ value: Int64?, _ out: UnsafeMutablePointer<Int64>?) -> Int32 {
     return 1
 }
 
+func numberOut(_ record: UnsafePointer<ObjectRecord>?, _ member: Int, _ out: UnsafeMutablePointer<Double>?) -> Int32 {
+    var n = 0
+    guard let out, let text = stringOut(record, member, &n),
+          let value = Double(String(decoding: UnsafeRawBufferPointer(start: text, count: n), as: UTF8.self))
+    else { return 0 }
+    out.pointee = value
+    return 1
+}
+
 func flagOut(_ value: Bool?) -> Int32 { value.map { $0 ? 1 : 0 } ?? -1 }
+
+func extraCount(_ handle: OpaquePointer?) -> Int { handle.map { header($0).pointee.extraCount } ?? 0 }
 
 /// The index-th unknown field of a result, in key order.
 func extra(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<tgauth_field>?, _ index: Int, _ schema: ObjectSchema) -> Int32 {
@@ -70,28 +79,4 @@ func extra(_ handle: OpaquePointer?, _ out: UnsafeMutablePointer<tgauth_field>?,
         key: (base + Int(e.key.start)).assumingMemoryBound(to: CChar.self), key_len: Int(e.key.count),
         value: (base + Int(e.value.start)).assumingMemoryBound(to: CChar.self), value_len: Int(e.value.count))
     return TGAUTH_OK
-}
-
-@c @implementation public func tgauth_init_data_free(_ data: OpaquePointer?) { releaseResult(data) }
-
-@c @implementation public func tgauth_init_data_extra_count(_ data: OpaquePointer?) -> Int {
-    data.map { header($0).pointee.extraCount } ?? 0
-}
-
-@c @implementation public func tgauth_init_data_extra(
-    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
-) -> Int32 {
-    extra(data, field, index, Schema.initData)
-}
-
-@c @implementation public func tgauth_widget_data_free(_ data: OpaquePointer?) { releaseResult(data) }
-
-@c @implementation public func tgauth_widget_data_extra_count(_ data: OpaquePointer?) -> Int {
-    data.map { header($0).pointee.extraCount } ?? 0
-}
-
-@c @implementation public func tgauth_widget_data_extra(
-    _ data: OpaquePointer?, _ field: UnsafeMutablePointer<tgauth_field>?, _ index: Int
-) -> Int32 {
-    extra(data, field, index, Schema.widgetUser)
 }

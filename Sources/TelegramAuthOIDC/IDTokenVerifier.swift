@@ -84,7 +84,7 @@ public struct IDTokenVerifier: Sendable {
         // the schema's typed view (its declared claims of the wrong type are malformed)
         return VerifiedIDToken(
             algorithm: key.algorithm, keyID: kid, claims: claims, claimsJSON: payloadJSON,
-            token: try IDToken.decode(claims: payloadJSON))
+            token: try payloadJSON.withUnsafeBufferPointer { (b) throws(TelegramAuthError) in try IDToken(json: b, context: "claims") })
     }
 
     func check(_ token: VerifiedIDToken, nonce: String?, options: ValidationOptions) throws(TelegramAuthError) {
@@ -166,4 +166,9 @@ public struct VerifiedIDToken: Sendable {
     public var issuedAt: Int64? { claims["iat"]?.int64Value }
     public var expiresAt: Int64? { claims["exp"]?.int64Value }
     public var nonce: String? { claims["nonce"]?.stringValue }
+}
+
+extension IDToken {
+    /// Every claim, the JSON object as the token carried it.
+    public var claimsJSON: String { storage.string(storage.headerPointer.pointee.source) ?? "{}" }
 }

@@ -88,8 +88,9 @@ struct TokenOption: ParsableArguments {
     }
 }
 
-/// Reads INPUT, or standard input for `-` or no INPUT, without the line ending a shell adds.
-func readInput(_ argument: String?) throws -> [UInt8] {
+/// Reads INPUT, or standard input for `-` or no INPUT, without the line ending a shell adds (or, with
+/// `exact`, byte for byte).
+func readInput(_ argument: String?, exact: Bool = false) throws -> [UInt8] {
     var bytes: [UInt8]
     if let argument, argument != "-" {
         bytes = Array(argument.utf8)
@@ -103,14 +104,15 @@ func readInput(_ argument: String?) throws -> [UInt8] {
             if bytes.count > 64 << 20 { throw UsageError(message: "standard input is larger than 64 MiB") }
         }
     }
-    while let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
+    while !exact, let last = bytes.last, last == UInt8(ascii: "\n") || last == UInt8(ascii: "\r") { bytes.removeLast() }
     return bytes
 }
 
 struct Verify: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Verify data and print it as one JSON object.",
-        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self, VerifyIDToken.self, VerifyWebhookSecret.self]
+        subcommands: [VerifyInitData.self, VerifyThirdParty.self, VerifyWidget.self, VerifyIDToken.self, VerifyWebhookSecret.self,
+                      VerifyGatewayReport.self]
     )
 }
 
@@ -229,6 +231,32 @@ struct VerifyWebhookSecret: ParsableCommand {
         while let last = given.last, last == 0x0A || last == 0x0D { given.removeLast() }
         try token.check(header: given.isEmpty ? nil : given)
         print("ok")
+    }
+}
+
+struct VerifyGatewayReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway-report",
+        abstract: "Verify a Telegram Gateway delivery report (the body Telegram posts to a callback_url); print it as JSON.")
+
+    @Option(help: "A file holding the Gateway API token (a trailing newline is ignored).")
+    var tokenFile: String
+    @Option(help: "The X-Request-Timestamp header.")
+    var timestamp: String
+    @Option(help: "The X-Request-Signature header.")
+    var signature: String
+    @Option(help: "The seconds the timestamp may lie before or after now.")
+    var maxSkew: Int64 = GatewayReportVerifier.defaultMaxSkew
+    @Option(help: "Unix time to check against instead of the system clock.")
+    var now: Int64?
+    @Argument(help: "The body; '-' or nothing reads standard input, byte for byte.")
+    var body: String?
+
+    func run() throws {
+        var token = try readFile(tokenFile)
+        while let last = token.last, last == 0x0A || last == 0x0D { token.removeLast() }
+        let verifier = try GatewayReportVerifier(apiToken: token, maxSkew: maxSkew)
+        print(try verifier.verify(body: readInput(body, exact: true), timestamp: timestamp, signature: signature, now: now).jsonString)
     }
 }
 

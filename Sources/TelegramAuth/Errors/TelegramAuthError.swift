@@ -15,11 +15,11 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case missingField = "missing_field"
         /// The HMAC-SHA256 `hash` does not match.
         case badHash = "bad_hash"
-        /// The Ed25519 `signature` does not verify.
+        /// A signature does not verify: the Ed25519 `signature`, an id_token's, a Gateway report's.
         case badSignature = "bad_signature"
-        /// `auth_date` is older than the allowed maximum age.
+        /// `auth_date` (or a Gateway report's timestamp) is older than the allowed maximum age.
         case expired
-        /// `auth_date` lies further in the future than the allowed clock skew.
+        /// `auth_date` (or a Gateway report's timestamp) lies further ahead than the allowed clock skew.
         case futureAuthDate = "future_auth_date"
         /// The input is longer than the configured limit.
         case tooLarge = "too_large"

@@ -32,8 +32,25 @@ extension FieldParser {
                     throw .malformed("\(context).\(name) must be a boolean", field: "\(context).\(name)")
                 }
                 record.set(m, try r.readBool() ? 1 : 0)
-            case .object:
-                try r.skipValue(depth: 1)  // objects nest one level: only top-level results hold them
+            case .number:
+                if r.skipNull() { return }
+                let c = r.peek()
+                guard c == UInt8(ascii: "-") || (c >= UInt8(ascii: "0") && c <= UInt8(ascii: "9")) else {
+                    throw .malformed("\(context).\(name) must be a number", field: "\(context).\(name)")
+                }
+                let text = try r.skipNumber()
+                record.set(m, p.copyRaw(r.base + text.lowerBound, text.count))
+            case .object(let slot):
+                // objects nest one level: only a top-level result read from JSON holds them
+                if r.skipNull() { return }
+                guard r.peek() == UInt8(ascii: "{") else {
+                    throw .malformed("\(context).\(name) must be an object", field: "\(context).\(name)")
+                }
+                let start = r.position
+                try r.skipValue(depth: 1)
+                let header = p.storage.headerPointer
+                header.pointee.objects[slot] = try p.parseObject((r.base + start, r.position - start), schema.nested(slot), context: name)
+                record.has |= 1 << UInt32(m)
             }
         }
         reader.skipWhitespace()
@@ -71,6 +88,7 @@ extension FieldParser {
                 case .int: header.pointee.top.set(m, try unsignedInteger(i, name: member.name))
                 case .string: header.pointee.top.set(m, value(i))
                 case .bool: header.pointee.top.set(m, try flag(i, name: member.name))
+                case .number: break  // generate.py keeps numbers to objects read from JSON
                 case .object(let slot):
                     header.pointee.objects[slot] = try parseObject(valuePointer(i), schema.nested(slot), context: member.name)
                     header.pointee.top.has |= 1 << UInt32(m)
@@ -81,7 +99,7 @@ extension FieldParser {
                 case .int: header.pointee.objects[slot].set(m, try unsignedInteger(i, name: member.name))
                 case .string: header.pointee.objects[slot].set(m, value(i))
                 case .bool: header.pointee.objects[slot].set(m, try flag(i, name: member.name))
-                case .object: break
+                case .number, .object: break
                 }
             }
         }
@@ -114,5 +132,24 @@ extension FieldParser {
         if Bytes.equal(p, n, "true") { return 1 }
         if Bytes.equal(p, n, "false") { return 0 }
         throw .malformed("'\(name)' must be true or false", field: "\(name)")
+    }
+}
+
+extension VerifiedResult {
+    /// Decodes a result read from one JSON object (`"json": true` in the schema): the JSON is kept as
+    /// received (``StorageHeader/source``), then its members decoded after it.
+    /// - Throws: `malformed` for JSON that is not an object, or a declared member of the wrong type;
+    ///   `missing_field` for a required member that is absent.
+    package init(json: UnsafeBufferPointer<UInt8>, context: StaticString) throws(TelegramAuthError) {
+        let storage = FieldStorage.make(fields: 0, byteCount: 3 * json.count + 32)
+        var parser = FieldParser(storage: storage)
+        if let base = json.baseAddress { parser.bytes.update(from: base, count: json.count) }
+        parser.bytes[json.count] = 0
+        parser.cursor = json.count + 1
+        let header = storage.headerPointer
+        header.pointee.source = Slice32(start: 0, count: UInt32(json.count))
+        header.pointee.top = try parser.parseObject((UnsafePointer(parser.bytes), json.count), Self.schema, context: context)
+        header.pointee.used = parser.cursor
+        self.init(storage: storage)
     }
 }

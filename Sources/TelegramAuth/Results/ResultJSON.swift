@@ -42,45 +42,20 @@ extension JSONWriter {
         switch member.type {
         case .int: integer("\(member.name)", record.int(m))
         case .string: string("\(member.name)", storage.string(record.slice(m)))
+        case .number: if let text = storage.string(record.slice(m)) { raw("\(member.name)", text) }
         case .bool: bool("\(member.name)", record.bool(m))
         case .object: break
         }
     }
 }
 
-extension InitData {
-    /// The verified data as one JSON object with Telegram's field names, nested `user`, `receiver` and
-    /// `chat` objects, exact integers, and unknown top-level fields as strings.
-    public var jsonString: String {
+extension ResultView {
+    /// The JSON object of this view's record (the generated `jsonString`s call it); a result with unknown
+    /// fields writes them, as strings, where its schema's JSON order says.
+    func json() -> String {
         var w = JSONWriter()
-        w.members(of: record, Schema.initData, in: storage, extras: extras)
-        return w.finished()
-    }
-}
-
-extension WebAppUser {
-    /// The user as a JSON object with Telegram's field names.
-    public var jsonString: String {
-        var w = JSONWriter()
-        w.members(of: record, Schema.webAppUser, in: storage)
-        return w.finished()
-    }
-}
-
-extension WebAppChat {
-    /// The chat as a JSON object with Telegram's field names.
-    public var jsonString: String {
-        var w = JSONWriter()
-        w.members(of: record, Schema.webAppChat, in: storage)
-        return w.finished()
-    }
-}
-
-extension WidgetUser {
-    /// The user as a JSON object with the widget's field names; unknown fields as strings.
-    public var jsonString: String {
-        var w = JSONWriter()
-        w.members(of: record, Schema.widgetUser, in: storage, extras: extras)
+        let extras = Self.self is any VerifiedResult.Type ? storage.extras(isKnown: Self.schema.isKnown) : []
+        w.members(of: record, Self.schema, in: storage, extras: extras)
         return w.finished()
     }
 }

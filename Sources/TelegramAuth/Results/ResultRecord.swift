@@ -12,14 +12,9 @@
 package enum ResultRecord {
     /// Writes the record of `data` into `out` when it fits in `capacity` bytes.
     /// - Returns: the record's size in bytes; nothing is written when it exceeds `capacity`.
-    package static func write(_ data: InitData, into out: UnsafeMutablePointer<UInt8>?, capacity: Int) -> Int {
+    package static func write<R: VerifiedResult>(_ data: R, into out: UnsafeMutablePointer<UInt8>?, capacity: Int) -> Int {
         var w = RecordWriter(out: out, capacity: capacity, storage: data.storage)
-        return w.result(Schema.initData)
-    }
-
-    package static func write(_ data: WidgetUser, into out: UnsafeMutablePointer<UInt8>?, capacity: Int) -> Int {
-        var w = RecordWriter(out: out, capacity: capacity, storage: data.storage)
-        return w.result(Schema.widgetUser)
+        return w.result(R.schema)
     }
 }
 
@@ -88,7 +83,7 @@ struct RecordWriter {
             switch member.type {
             case .bool:
                 byte(record.bool(m).map { $0 ? UInt8(ascii: "1") : UInt8(ascii: "0") } ?? UInt8(ascii: "-"))
-            case .int, .string:
+            case .int, .string, .number:
                 if !member.required { byte(record.isPresent(m) ? UInt8(ascii: "1") : UInt8(ascii: "0")) }
             case .object(let slot):
                 let object = UnsafePointer(StorageHeader.object(header, slot))
@@ -109,7 +104,7 @@ struct RecordWriter {
             switch member.type {
             case .bool: break
             case .int: if let v = record.int(m) { integer(v) }
-            case .string: if record.isPresent(m) { string(record.slice(m)) }
+            case .string, .number: if record.isPresent(m) { string(record.slice(m)) }
             case .object(let slot):
                 let object = UnsafePointer(StorageHeader.object(header, slot))
                 if object.pointee.present { values(of: object, schema.nested(slot)) }

@@ -197,6 +197,93 @@ package enum Schema {
             }
             return -1
         })
+
+    /// How far a Gateway message got (`DeliveryStatus`).
+    package static let deliveryStatus = ObjectSchema(
+        "DeliveryStatus", mark: "d",
+        members: [
+            Member("status", .string, required: true),
+            Member("updated_at", .int, required: true),
+        ],
+        jsonOrder: [0, 1],
+        classifyMember: { p, n in
+            switch n {
+            case 6:
+                if Bytes.equal(p, n, "status") { return 0 }
+            case 10:
+                if Bytes.equal(p, n, "updated_at") { return 1 }
+            default: break
+            }
+            return -1
+        })
+
+    /// What became of a Gateway verification code (`VerificationStatus`).
+    package static let verificationStatus = ObjectSchema(
+        "VerificationStatus", mark: "v",
+        members: [
+            Member("status", .string, required: true),
+            Member("updated_at", .int, required: true),
+            Member("code_entered", .string),
+        ],
+        jsonOrder: [0, 1, 2],
+        classifyMember: { p, n in
+            switch n {
+            case 6:
+                if Bytes.equal(p, n, "status") { return 0 }
+            case 10:
+                if Bytes.equal(p, n, "updated_at") { return 1 }
+            case 12:
+                if Bytes.equal(p, n, "code_entered") { return 2 }
+            default: break
+            }
+            return -1
+        })
+
+    /// A verified Telegram Gateway delivery report (`RequestStatus`), as Telegram posts it to the `callback_url`.
+    package static let gatewayReport = ObjectSchema(
+        "GatewayReport", mark: "G",
+        members: [
+            Member("request_id", .string, required: true),
+            Member("phone_number", .string, required: true),
+            Member("request_cost", .number, required: true),
+            Member("is_refunded", .bool),
+            Member("remaining_balance", .number),
+            Member("delivery_status", .object(slot: 0)),
+            Member("verification_status", .object(slot: 1)),
+            Member("payload", .string),
+        ],
+        jsonOrder: [0, 1, 2, 3, 4, 5, 6, 7],
+        nested: [Schema.deliveryStatus, Schema.verificationStatus],
+        classifyMember: { p, n in
+            switch n {
+            case 7:
+                if Bytes.equal(p, n, "payload") { return 7 }
+            case 10:
+                if Bytes.equal(p, n, "request_id") { return 0 }
+            case 11:
+                if Bytes.equal(p, n, "is_refunded") { return 3 }
+            case 12:
+                if Bytes.equal(p, n, "phone_number") { return 1 }
+                if Bytes.equal(p, n, "request_cost") { return 2 }
+            case 15:
+                if Bytes.equal(p, n, "delivery_status") { return 5 }
+            case 17:
+                if Bytes.equal(p, n, "remaining_balance") { return 4 }
+            case 19:
+                if Bytes.equal(p, n, "verification_status") { return 6 }
+            default: break
+            }
+            return -1
+        })
+}
+
+/// A Telegram user as a Mini App sees it (`WebAppUser`; also the shape of the Login Widget user).
+public struct WebAppUser: NestedView {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package let slot: Int
+    package static var schema: ObjectSchema { Schema.webAppUser }
+    /// The object as JSON with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
 }
 
 extension WebAppUser {
@@ -222,6 +309,15 @@ extension WebAppUser {
     public var allowsWriteToPM: Bool? { record.bool(9) }
 }
 
+/// The chat a Mini App was opened from (`WebAppChat`).
+public struct WebAppChat: NestedView {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package let slot: Int
+    package static var schema: ObjectSchema { Schema.webAppChat }
+    /// The object as JSON with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+}
+
 extension WebAppChat {
     /// The chat's id (negative for groups).
     public var id: Int64 { record.int(0) ?? 0 }
@@ -233,6 +329,17 @@ extension WebAppChat {
     public var username: String? { string(3) }
     /// A URL of the chat's photo.
     public var photoURL: String? { string(4) }
+}
+
+/// Verified Mini App launch data (`WebAppInitData`).
+public struct InitData: VerifiedResult {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package init(storage: FieldStorage) { self.storage = storage }
+    package static var schema: ObjectSchema { Schema.initData }
+    /// The result as one JSON object with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+    /// Fields this library version does not know (they were checked), in key order.
+    public var extras: [ExtraField] { storage.extras(isKnown: Self.schema.isKnown) }
 }
 
 extension InitData {
@@ -260,6 +367,17 @@ extension InitData {
     public var chat: WebAppChat? { nested(2).present ? WebAppChat(storage: storage, slot: 2) : nil }
 }
 
+/// A user verified from Login Widget data.
+public struct WidgetUser: VerifiedResult {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package init(storage: FieldStorage) { self.storage = storage }
+    package static var schema: ObjectSchema { Schema.widgetUser }
+    /// The result as one JSON object with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+    /// Fields this library version does not know (they were checked), in key order.
+    public var extras: [ExtraField] { storage.extras(isKnown: Self.schema.isKnown) }
+}
+
 extension WidgetUser {
     /// `auth_date`, Unix time.
     public var authDate: Int64 { record.int(0) ?? 0 }
@@ -273,6 +391,16 @@ extension WidgetUser {
     public var username: String? { nestedString(0, 3) }
     /// A URL of the user's profile photo.
     public var photoURL: String? { nestedString(0, 5) }
+}
+
+/// A verified OpenID Connect id_token of Log In With Telegram: its standard claims (every claim, unknown ones too,
+/// stays readable as JSON).
+public struct IDToken: VerifiedResult {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package init(storage: FieldStorage) { self.storage = storage }
+    package static var schema: ObjectSchema { Schema.idToken }
+    /// The result as one JSON object with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
 }
 
 extension IDToken {
@@ -294,4 +422,66 @@ extension IDToken {
     public var phoneNumber: String? { string(7) }
     /// `nonce`, as the authorization request carried it.
     public var nonce: String? { string(8) }
+}
+
+/// How far a Gateway message got (`DeliveryStatus`).
+public struct DeliveryStatus: NestedView {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package let slot: Int
+    package static var schema: ObjectSchema { Schema.deliveryStatus }
+    /// The object as JSON with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+}
+
+extension DeliveryStatus {
+    /// `sent`, `delivered`, `read`, `expired` or `revoked`.
+    public var status: String { string(0) ?? "" }
+    /// When the status last changed, Unix time.
+    public var updatedAt: Int64 { record.int(1) ?? 0 }
+}
+
+/// What became of a Gateway verification code (`VerificationStatus`).
+public struct VerificationStatus: NestedView {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package let slot: Int
+    package static var schema: ObjectSchema { Schema.verificationStatus }
+    /// The object as JSON with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+}
+
+extension VerificationStatus {
+    /// `code_valid`, `code_invalid`, `code_max_attempts_exceeded` or `expired`.
+    public var status: String { string(0) ?? "" }
+    /// When the status last changed, Unix time.
+    public var updatedAt: Int64 { record.int(1) ?? 0 }
+    /// The code the user entered.
+    public var codeEntered: String? { string(2) }
+}
+
+/// A verified Telegram Gateway delivery report (`RequestStatus`), as Telegram posts it to the `callback_url`.
+public struct GatewayReport: VerifiedResult {
+    nonisolated(unsafe) package let storage: FieldStorage
+    package init(storage: FieldStorage) { self.storage = storage }
+    package static var schema: ObjectSchema { Schema.gatewayReport }
+    /// The result as one JSON object with Telegram's field names, in Telegram's order.
+    public var jsonString: String { json() }
+}
+
+extension GatewayReport {
+    /// The id of the verification request.
+    public var requestId: String { string(0) ?? "" }
+    /// The phone number, in E.164 format.
+    public var phoneNumber: String { string(1) ?? "" }
+    /// What the request cost.
+    public var requestCost: Double { number(2) ?? 0 }
+    /// Whether the request's fee was refunded.
+    public var isRefunded: Bool? { record.bool(3) }
+    /// The account's balance after the request.
+    public var remainingBalance: Double? { number(4) }
+    /// How far the message got.
+    public var deliveryStatus: DeliveryStatus? { nested(0).present ? DeliveryStatus(storage: storage, slot: 0) : nil }
+    /// What became of the code.
+    public var verificationStatus: VerificationStatus? { nested(1).present ? VerificationStatus(storage: storage, slot: 1) : nil }
+    /// The `payload` given to `sendVerificationMessage`.
+    public var payload: String? { string(7) }
 }

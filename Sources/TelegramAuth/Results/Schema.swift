@@ -8,6 +8,8 @@ package enum MemberType: Sendable {
     /// An integer within 64 bits (in a query string, a non-negative decimal).
     case int
     case string
+    /// A JSON number (Telegram's prices and balances), kept as its exact text; only in objects read from JSON.
+    case number
     /// Tri-state: absent, false or true.
     case bool
     /// A nested object, kept in `StorageHeader.objects[slot]`, of schema `ObjectSchema.nested[slot]`.

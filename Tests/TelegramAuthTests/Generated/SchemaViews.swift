@@ -68,4 +68,32 @@ enum SchemaViews {
         d["nonce"] = v.nonce
         return d
     }
+
+    static func values(_ v: DeliveryStatus) -> [String: Any?] {
+        var d: [String: Any?] = [:]
+        d["status"] = v.status
+        d["updated_at"] = v.updatedAt
+        return d
+    }
+
+    static func values(_ v: VerificationStatus) -> [String: Any?] {
+        var d: [String: Any?] = [:]
+        d["status"] = v.status
+        d["updated_at"] = v.updatedAt
+        d["code_entered"] = v.codeEntered
+        return d
+    }
+
+    static func values(_ v: GatewayReport) -> [String: Any?] {
+        var d: [String: Any?] = [:]
+        d["request_id"] = v.requestId
+        d["phone_number"] = v.phoneNumber
+        d["request_cost"] = v.requestCost
+        d["is_refunded"] = v.isRefunded
+        d["remaining_balance"] = v.remainingBalance
+        d["delivery_status"] = v.deliveryStatus.map { values($0) }
+        d["verification_status"] = v.verificationStatus.map { values($0) }
+        d["payload"] = v.payload
+        return d
+    }
 }

@@ -3,7 +3,7 @@ the bot deep-link login.
 
 Every check runs in libtgauth's Swift core; this package only converts arguments and results. The modules:
 `_ffi` declares the C functions, `_call` runs them (handles, buffers, errors), `_verify` holds the verifiers
-and signing, `deeplink` the deep-link login, `_results` the result types (generated from the schema) and
+and signing, `deeplink` the deep-link login, `gateway` the Gateway's delivery reports, `_results` the result types (generated from the schema) and
 `_errors` the exceptions.
 """
 from __future__ import annotations
@@ -44,6 +44,7 @@ from ._verify import (
 )
 from ._version import __version__
 from .deeplink import DeepLinkLogin, LoginStart, PollResult, TelegramUser, WebhookResult
+from .gateway import DeliveryStatus, GatewayReport, GatewayReportVerifier, VerificationStatus
 
 __all__ = [
     "AuthError", "MalformedError", "MissingFieldError", "BadHashError", "BadSignatureError", "ExpiredError",
@@ -52,7 +53,7 @@ __all__ = [
     "sign_init_data", "sign_widget", "check_webhook_secret", "library_version", "DEFAULT_MAX_AGE", "DEFAULT_MAX_BYTES", "DEFAULT_CACHE_SIZE", "CacheStats",
     "DeepLinkLogin", "LoginStart", "WebhookResult", "PollResult", "TelegramUser", "BadWebhookSecretError",
     "StoreError", "StoreFullError", "StoreUnavailableError", "UnknownKeyError", "BadClaimError", "OAuthError", "NetworkError", "INT64_MAX",
-    "__version__",
+    "GatewayReportVerifier", "GatewayReport", "DeliveryStatus", "VerificationStatus", "__version__",
 ]
 
 

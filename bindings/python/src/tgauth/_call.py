@@ -98,10 +98,11 @@ def scratch() -> Scratch:
     return s
 
 
-def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Limits, *extra: Any) -> str:
+def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, *tail: Any) -> str:
     """Runs one verification that writes its output into this thread's buffer (a `_record` function, or
-    tgauth_oidc_verify): `fn(handle, out, out_len, err, data, data_len, *extra, check)`, again with the size
-    the library asks for when the buffer is short. Returns the output without its last NUL."""
+    tgauth_oidc_verify): `fn(handle, out, out_len, err, data, data_len, *tail)`, `tail` being the arguments
+    that follow (a `Limits.ref` last, for most), again with the size the library asks for when the buffer is
+    short. Returns the output without its last NUL."""
     try:
         s: Scratch = _local.scratch
     except AttributeError:
@@ -109,7 +110,7 @@ def verify_record(fn: Callable[..., int], handle: Handle, data: bytes, check: Li
     s.input_len.value = len(data)
     while True:
         s.length.value = s.size
-        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, *extra, check.ref)
+        code = fn(handle.ptr, s.buffer, s.length_ref, s.err_ref, data, s.input_len, *tail)
         if code == _ffi.OK:
             return s.data[: s.length.value - 1].decode()
         if code != _ffi.BUFFER_TOO_SMALL:

@@ -148,6 +148,13 @@ third_party_validate_record = _undeclared("tgauth_third_party_validate_record")
 widget_verify_record = _undeclared("tgauth_widget_verify_record")
 widget_verify_pairs_record = _undeclared("tgauth_widget_verify_pairs_record")
 
+# ---- Telegram Gateway delivery reports (tgauth_verify.h, tgauth_record.h) --------------------------------
+gateway_new = _declare("tgauth_gateway_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_int64])
+gateway_free = _declare("tgauth_gateway_free", None, [c_void_p])
+gateway_max_skew = _declare("tgauth_gateway_max_skew", c_int64, [c_void_p])
+# (gateway, out, out_len, err, body, body_len, timestamp, timestamp_len, signature, signature_len, now)
+gateway_report_verify_record = _undeclared("tgauth_gateway_report_verify_record")
+
 # ---- signing (tgauth_verify.h) ---------------------------------------------------------------------------
 sign_init_data = _declare(
     "tgauth_sign_init_data", c_int,

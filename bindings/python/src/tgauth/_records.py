@@ -29,13 +29,13 @@ def _walk(name: str, target: str, shape: str, s: int, at: int, lines: List[str],
             if shape[s] != "-" and stored:  # absent: the dataclass's default None answers
                 lines.append(f"    {target}[{field!r}] = {_FLAG[shape[s]]}")
             s += 1
-        elif kind in ("int", "string"):
+        elif kind in ("int", "string", "number"):
             present = required or shape[s] == "1"
             if not required:
                 s += 1
             if present:
                 if stored:
-                    value = f"int(p[{at}])" if kind == "int" else f"p[{at}]"
+                    value = {"int": f"int(p[{at}])", "number": f"float(p[{at}])"}.get(kind, f"p[{at}]")
                     lines.append(f"    {target}[{field!r}] = {value}")
                 at += 1
         elif flatten is not None:  # the widget's user: its fields are the result's own
@@ -59,7 +59,9 @@ def describe(shape: str) -> str:
     lines = [f"def read(p, new=new, int=int{names}):  # records of shape {shape!r}", f"    result = new({top})",
              "    d = result.__dict__"]
     _, at = _walk(top, "d", shape, 1, 1, lines)
-    lines += [f"    d['extras'] = dict(zip(p[{at}::2], p[{at + 1}::2])) if len(p) > {at} else {{}}", "    return result"]
+    if "extras" in CLASSES[top].__dataclass_fields__:
+        lines.append(f"    d['extras'] = dict(zip(p[{at}::2], p[{at + 1}::2])) if len(p) > {at} else {{}}")
+    lines.append("    return result")
     return "\n".join(lines) + "\n"
 
 

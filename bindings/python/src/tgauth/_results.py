@@ -81,6 +81,34 @@ class IDToken:
     #: fields this library version does not know (they were checked), in key order
     extras: Dict[str, Any] = field(default_factory=dict, hash=False)
 
+@dataclass(frozen=True)
+class DeliveryStatus:
+    """How far a Gateway message got (`DeliveryStatus`)."""
+
+    status: str
+    updated_at: int
+
+@dataclass(frozen=True)
+class VerificationStatus:
+    """What became of a Gateway verification code (`VerificationStatus`)."""
+
+    status: str
+    updated_at: int
+    code_entered: Optional[str] = None
+
+@dataclass(frozen=True)
+class GatewayReport:
+    """A verified Telegram Gateway delivery report (`RequestStatus`), as Telegram posts it to the `callback_url`."""
+
+    request_id: str
+    phone_number: str
+    request_cost: float
+    is_refunded: Optional[bool] = None
+    remaining_balance: Optional[float] = None
+    delivery_status: Optional[DeliveryStatus] = None
+    verification_status: Optional[VerificationStatus] = None
+    payload: Optional[str] = None
+
 
 
 #: Each object's fields in record order: (name, type, required, the fields a flattened object carries).
@@ -132,9 +160,28 @@ FIELDS = {
         ('phone_number', 'string', False, None),
         ('nonce', 'string', False, None),
     ),
+    'DeliveryStatus': (
+        ('status', 'string', True, None),
+        ('updated_at', 'int', True, None),
+    ),
+    'VerificationStatus': (
+        ('status', 'string', True, None),
+        ('updated_at', 'int', True, None),
+        ('code_entered', 'string', False, None),
+    ),
+    'GatewayReport': (
+        ('request_id', 'string', True, None),
+        ('phone_number', 'string', True, None),
+        ('request_cost', 'number', True, None),
+        ('is_refunded', 'bool', False, None),
+        ('remaining_balance', 'number', False, None),
+        ('delivery_status', 'DeliveryStatus', False, None),
+        ('verification_status', 'VerificationStatus', False, None),
+        ('payload', 'string', False, None),
+    ),
 }
 #: The class of each object, by name and by record mark.
-CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken}
-MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken'}
+CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken, 'DeliveryStatus': DeliveryStatus, 'VerificationStatus': VerificationStatus, 'GatewayReport': GatewayReport}
+MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken', 'd': 'DeliveryStatus', 'v': 'VerificationStatus', 'G': 'GatewayReport'}
 #: The fingerprint of the record layout these readers follow (TGAUTH_RECORD_FINGERPRINT).
-RECORD_FINGERPRINT = '588283c09aa95c9e'
+RECORD_FINGERPRINT = '149011d388d697fd'

@@ -115,7 +115,7 @@ class MiniAppValidator:
             raise _not_utf8("init_data", error) from None
         defaults = max_age is DEFAULT_MAX_AGE and now is None and max_bytes is DEFAULT_MAX_BYTES
         check = _DEFAULT_LIMITS if defaults else _limits(max_age, now, max_bytes)
-        return cast(InitData, read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check)))
+        return cast(InitData, read(_call.verify_record(_ffi.mini_app_validate_record, self._handle, raw, check.ref)))
 
 
 def _sized(data: bytes) -> Tuple[bytes, int]:
@@ -205,7 +205,7 @@ class ThirdPartyValidator:
         """Checks initData by its Ed25519 `signature` and returns it typed (see MiniAppValidator.validate)."""
         raw = _data(init_data, "init_data")
         record = _call.verify_record(
-            _ffi.third_party_validate_record, self._handle, raw, _limits(max_age, now, max_bytes))
+            _ffi.third_party_validate_record, self._handle, raw, _limits(max_age, now, max_bytes).ref)
         return cast(InitData, read(record))
 
 
@@ -283,9 +283,9 @@ class LoginWidgetVerifier:
         if isinstance(data, Mapping):
             # the pairs as "key\0value\0key\0value", which the library splits again
             joined = _data("\0".join(_widget_parts(data)), "data")
-            record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, check, ctypes.c_size_t(len(data)))
+            record = _call.verify_record(_ffi.widget_verify_pairs_record, self._handle, joined, ctypes.c_size_t(len(data)), check.ref)
         else:
-            record = _call.verify_record(_ffi.widget_verify_record, self._handle, _data(data, "data"), check)
+            record = _call.verify_record(_ffi.widget_verify_record, self._handle, _data(data, "data"), check.ref)
         return cast(WidgetUser, read(record))
 
 

@@ -149,9 +149,9 @@ class TelegramOIDC:
             raise _not_utf8("token", error) from None
         check = _limits(max_age, now, DEFAULT_MAX_BYTES)  # max_bytes is not read: a token has its own 16 KiB limit
         if nonce is None:
-            return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, check, None, _NO_LENGTH))
+            return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, None, _NO_LENGTH, check.ref))
         wanted = _data(nonce, "nonce")
-        return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, check, wanted, ctypes.c_size_t(len(wanted))))
+        return _id_token(_call.verify_record(_ffi.oidc_verify, self._handle, raw, wanted, ctypes.c_size_t(len(wanted)), check.ref))
 
 
 def _id_token(claims_json: str) -> IDToken:

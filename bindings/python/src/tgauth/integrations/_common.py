@@ -1,11 +1,13 @@
-"""What the framework modules share: the validator made once, the Authorization header read, the 401."""
+"""What the framework modules share: the validator made once, the Authorization header read, the Gateway
+report's headers read, the 401."""
 from __future__ import annotations
 
-from typing import Dict, Optional, Union
+from typing import Callable, Dict, Optional, Union
 
 from .._errors import AuthError
-from .._results import InitData
+from .._results import GatewayReport, InitData
 from .._verify import DEFAULT_MAX_AGE, MiniAppValidator, ThirdPartyValidator
+from ..gateway import DEFAULT_MAX_SKEW, SIGNATURE_HEADER, TIMESTAMP_HEADER, GatewayReportVerifier
 
 #: the Authorization scheme of Mini App data (`Authorization: tma <initData>`)
 SCHEME = "tma"
@@ -16,9 +18,9 @@ class Rejected(Exception):
 
     status = 401
 
-    def __init__(self, kind: str, detail: str, field: str = "") -> None:
+    def __init__(self, kind: str, detail: str, field: str = "", scheme: Optional[str] = SCHEME) -> None:
         super().__init__(f"{kind}: {detail}")
-        self.kind, self.detail, self.field = kind, detail, field
+        self.kind, self.detail, self.field, self.scheme = kind, detail, field, scheme
 
     @property
     def body(self) -> Dict[str, str]:
@@ -26,7 +28,7 @@ class Rejected(Exception):
 
     @property
     def headers(self) -> Dict[str, str]:
-        return {"WWW-Authenticate": SCHEME}
+        return {"WWW-Authenticate": self.scheme} if self.scheme else {}
 
 
 class InitDataAuth:
@@ -64,3 +66,19 @@ class Protector:
     def __init__(self, bot_token: Optional[str] = None, *, bot_id: Optional[int] = None,
                  environment: str = "production", max_age: Optional[int] = DEFAULT_MAX_AGE) -> None:
         self.auth = InitDataAuth(bot_token, bot_id=bot_id, environment=environment, max_age=max_age)
+
+
+class GatewayReports:
+    """What each framework's GatewayReports is made from: checks the delivery reports the Telegram Gateway
+    posts to a callback_url (the body, `X-Request-Timestamp`, `X-Request-Signature`) for one API token.
+    A report that does not verify is Rejected (401, no WWW-Authenticate). Safe to share between threads."""
+
+    def __init__(self, api_token: str, max_skew: int = DEFAULT_MAX_SKEW) -> None:
+        self.verifier = GatewayReportVerifier(api_token, max_skew)
+
+    def check(self, body: bytes, header: Callable[[str], Optional[str]]) -> GatewayReport:
+        """The report in `body`, verified with the headers `header(name)` gives. Raises Rejected."""
+        try:
+            return self.verifier.verify(body, timestamp=header(TIMESTAMP_HEADER), signature=header(SIGNATURE_HEADER))
+        except AuthError as error:
+            raise Rejected(error.kind, error.message, error.field, scheme=None) from None

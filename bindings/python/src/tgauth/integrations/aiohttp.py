@@ -10,6 +10,15 @@
         data = request["init_data"]               # the validated InitData
         return web.json_response({"id": data.user.id})
 
+Telegram Gateway delivery reports, at the callback_url given to sendVerificationMessage:
+
+    reports = GatewayReports(gateway_api_token)
+
+    @reports
+    async def report(request: web.Request) -> web.Response:
+        save(request["gateway_report"])           # the verified GatewayReport
+        return web.Response()
+
 A rejection answers 401 `{"error": kind, "detail": message}` with `WWW-Authenticate: tma`.
 """
 from __future__ import annotations
@@ -19,12 +28,15 @@ from typing import Awaitable, Callable
 
 from aiohttp import web
 
+from ._common import GatewayReports as _Reports
 from ._common import Protector, Rejected
 
-__all__ = ["TelegramInitData", "INIT_DATA"]
+__all__ = ["TelegramInitData", "INIT_DATA", "GatewayReports", "GATEWAY_REPORT"]
 
 #: where the decorated handler finds the validated InitData: request[INIT_DATA]
 INIT_DATA = "init_data"
+#: where the decorated handler finds the verified GatewayReport: request[GATEWAY_REPORT]
+GATEWAY_REPORT = "gateway_report"
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
@@ -37,6 +49,21 @@ class TelegramInitData(Protector):
         async def checked(request: web.Request) -> web.StreamResponse:
             try:
                 request[INIT_DATA] = self.auth(request.headers.get("Authorization"))
+            except Rejected as r:
+                return web.json_response(r.body, status=r.status, headers=r.headers)
+            return await handler(request)
+
+        return checked
+
+
+class GatewayReports(_Reports):
+    """A decorator for the handler at a Gateway callback_url; a report that does not verify is answered 401."""
+
+    def __call__(self, handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def checked(request: web.Request) -> web.StreamResponse:
+            try:
+                request[GATEWAY_REPORT] = self.check(await request.read(), request.headers.get)
             except Rejected as r:
                 return web.json_response(r.body, status=r.status, headers=r.headers)
             return await handler(request)

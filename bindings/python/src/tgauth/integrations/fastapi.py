@@ -12,6 +12,15 @@
     def me(data: InitData = Depends(telegram)):
         return {"id": data.user.id}
 
+Telegram Gateway delivery reports, at the callback_url given to sendVerificationMessage:
+
+    reports = GatewayReports(gateway_api_token)
+
+    @app.post("/gateway/report")
+    def report(report: GatewayReport = Depends(reports)):
+        save(report)                              # the verified report; a bad one was answered 401
+        return {}
+
 Without `install`, a rejection is still a 401 with `WWW-Authenticate: tma`, but with FastAPI's default body
 `{"detail": message}`.
 """
@@ -22,10 +31,11 @@ from typing import Any
 from fastapi import FastAPI, HTTPException, Request
 from fastapi.responses import JSONResponse
 
-from .._results import InitData
+from .._results import GatewayReport, InitData
+from ._common import GatewayReports as _Reports
 from ._common import Protector, Rejected
 
-__all__ = ["TelegramInitData", "TelegramAuthRejected", "install"]
+__all__ = ["TelegramInitData", "TelegramAuthRejected", "GatewayReports", "install"]
 
 
 class TelegramAuthRejected(HTTPException):
@@ -42,6 +52,16 @@ class TelegramInitData(Protector):
     async def __call__(self, request: Request) -> InitData:
         try:
             return self.auth(request.headers.get("authorization"))
+        except Rejected as rejected:
+            raise TelegramAuthRejected(rejected) from None
+
+
+class GatewayReports(_Reports):
+    """The dependency for the endpoint at a Gateway callback_url: returns the verified `GatewayReport`."""
+
+    async def __call__(self, request: Request) -> GatewayReport:
+        try:
+            return self.check(await request.body(), request.headers.get)
         except Rejected as rejected:
             raise TelegramAuthRejected(rejected) from None
 

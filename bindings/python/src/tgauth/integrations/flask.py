@@ -17,6 +17,14 @@
         user = widget.user()                      # the WidgetUser of this request's query, or a 401 is sent
         ...
 
+    reports = GatewayReports(gateway_api_token)   # Telegram Gateway delivery reports
+
+    @app.post("/gateway/report")                  # the callback_url given to sendVerificationMessage
+    @reports
+    def report():
+        save(g.gateway_report)                    # the verified GatewayReport; a bad one was answered 401
+        return "", 200
+
 Rejections answer 401 `{"error": kind, "detail": message}` with `WWW-Authenticate: tma`.
 """
 from __future__ import annotations
@@ -29,9 +37,10 @@ from flask import abort, g, jsonify, request
 from .._errors import AuthError
 from .._results import WidgetUser
 from .._verify import DEFAULT_MAX_AGE, LoginWidgetVerifier
+from ._common import GatewayReports as _Reports
 from ._common import Protector, Rejected
 
-__all__ = ["TelegramInitData", "LoginWidgetCallback"]
+__all__ = ["TelegramInitData", "LoginWidgetCallback", "GatewayReports"]
 
 View = TypeVar("View", bound=Callable[..., Any])
 
@@ -71,3 +80,19 @@ class LoginWidgetCallback:
             return self.verifier.verify(request.query_string.decode("utf-8", "replace"), max_age=self.max_age)
         except AuthError as error:
             abort(_answer(Rejected(error.kind, error.message, error.field)))
+
+
+class GatewayReports(_Reports):
+    """A decorator for the view at a Gateway callback_url: the verified GatewayReport is
+    `flask.g.gateway_report`; a report that does not verify is answered 401 and never reaches the view."""
+
+    def __call__(self, view: View) -> View:
+        @functools.wraps(view)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                g.gateway_report = self.check(request.get_data(cache=True), request.headers.get)
+            except Rejected as r:
+                return _answer(r)
+            return view(*args, **kwargs)
+
+        return checked  # type: ignore[return-value]
