@@ -26,13 +26,14 @@ import Testing
         return out
     }()
 
-    /// The value every suite gives a field: ints 100 + its index, strings naming the field (with a space and
-    /// a non-ASCII letter), flags true, objects every field of theirs.
+    /// The value every suite gives a field: ints 100 + its index, numbers the index + 0.25, strings
+    /// naming the field (with a space and a non-ASCII letter), flags true, objects every field of theirs.
     static func value(_ object: String, _ index: Int, _ field: Field) -> Any {
         switch field.type {
         case "int": 100 + index
         case "string": "\(object).\(field.name) ü"
         case "bool": true
+        case "number": Double(index) + 0.25
         default: fullObject(field.type)
         }
     }
@@ -79,6 +80,8 @@ import Testing
                 if let gd { expectSame(gd, wd, "\(path).\(k)") }
             } else if let b = w as? Bool {
                 #expect(g as? Bool == b, "\(path).\(k): \(String(describing: g))")
+            } else if let d = w as? Double {
+                #expect(g as? Double == d, "\(path).\(k): \(String(describing: g))")
             } else if let i = w as? Int {
                 #expect(g as? Int64 == Int64(i), "\(path).\(k): \(String(describing: g))")
             } else {

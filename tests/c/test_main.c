@@ -13,6 +13,7 @@ int main(void) {
     run_bad_input_tests();
     run_argument_tests();
     run_oidc_tests();
+    run_gateway_tests();
     free_vectors();
     printf("%d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

@@ -469,7 +469,7 @@ public struct GatewayReport: VerifiedResult {
 
 extension GatewayReport {
     /// The id of the verification request.
-    public var requestId: String { string(0) ?? "" }
+    public var requestID: String { string(0) ?? "" }
     /// The phone number, in E.164 format.
     public var phoneNumber: String { string(1) ?? "" }
     /// What the request cost.

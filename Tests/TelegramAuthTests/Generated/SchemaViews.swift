@@ -86,7 +86,7 @@ enum SchemaViews {
 
     static func values(_ v: GatewayReport) -> [String: Any?] {
         var d: [String: Any?] = [:]
-        d["request_id"] = v.requestId
+        d["request_id"] = v.requestID
         d["phone_number"] = v.phoneNumber
         d["request_cost"] = v.requestCost
         d["is_refunded"] = v.isRefunded

@@ -15,6 +15,7 @@ import pytest
 import tgauth
 
 TOKEN = "123456:integration-test-token"
+GATEWAY_TOKEN = "gw-integration-test-token"
 USER = '{"id":279058397,"first_name":"Vladislav","username":"vdkfrost"}'
 
 
@@ -49,11 +50,16 @@ def fastapi_server(third_party_bot):
     import uvicorn
     from fastapi import Depends, FastAPI
 
-    from tgauth.integrations.fastapi import TelegramInitData, install
+    from tgauth.integrations.fastapi import GatewayReports, TelegramInitData, install
 
     app = FastAPI()
     install(app)
     own, third = TelegramInitData(TOKEN), TelegramInitData(bot_id=third_party_bot, max_age=None)
+    reports = GatewayReports(GATEWAY_TOKEN)
+
+    @app.post("/gateway")
+    def gateway(report: tgauth.GatewayReport = Depends(reports)):
+        return {"request_id": report.request_id, "status": report.delivery_status.status}
 
     @app.get("/me")
     def me(data: tgauth.InitData = Depends(own)):
@@ -79,7 +85,7 @@ def fastapi_server(third_party_bot):
 def aiohttp_server(third_party_bot):
     from aiohttp import web
 
-    from tgauth.integrations.aiohttp import INIT_DATA, TelegramInitData
+    from tgauth.integrations.aiohttp import GATEWAY_REPORT, INIT_DATA, GatewayReports, TelegramInitData
 
     own, third = TelegramInitData(TOKEN), TelegramInitData(bot_id=third_party_bot, max_age=None)
 
@@ -87,7 +93,13 @@ def aiohttp_server(third_party_bot):
         data = request[INIT_DATA]
         return web.json_response({"id": data.user.id, "name": data.user.first_name})
 
+    @GatewayReports(GATEWAY_TOKEN)
+    async def gateway(request):
+        report = request[GATEWAY_REPORT]
+        return web.json_response({"request_id": report.request_id, "status": report.delivery_status.status})
+
     app = web.Application()
+    app.router.add_post("/gateway", gateway)
     app.router.add_get("/me", own(view))
     app.router.add_get("/third", third(view))
     port, loop = free_port(), asyncio.new_event_loop()
@@ -109,11 +121,17 @@ def flask_server(third_party_bot):
     from flask import Flask, g
     from werkzeug.serving import make_server
 
-    from tgauth.integrations.flask import LoginWidgetCallback, TelegramInitData
+    from tgauth.integrations.flask import GatewayReports, LoginWidgetCallback, TelegramInitData
 
     app = Flask(__name__)
     own, third = TelegramInitData(TOKEN), TelegramInitData(bot_id=third_party_bot, max_age=None)
     widget = LoginWidgetCallback(TOKEN)
+
+    @app.post("/gateway")
+    @GatewayReports(GATEWAY_TOKEN)
+    def gateway():
+        report = g.gateway_report
+        return {"request_id": report.request_id, "status": report.delivery_status.status}
 
     @app.get("/me")
     @own
@@ -179,6 +197,53 @@ def test_each_bad_request_is_a_401_with_its_kind(served, case, kind):
     assert status == 401 and body["error"] == kind and body["detail"], body
     assert headers.get("www-authenticate") == "tma"
     assert TOKEN not in json.dumps(body) and TOKEN.split(":")[1] not in json.dumps(body)
+
+
+def report(timestamp=None, body=None, token=GATEWAY_TOKEN):
+    """A Gateway report signed by Telegram's formula with Python's own hmac: (body, headers)."""
+    import hashlib
+    import hmac
+
+    body = body or json.dumps({"request_id": "eAAA", "phone_number": "+1555", "request_cost": 0.03,
+                               "delivery_status": {"status": "delivered", "updated_at": 1733200050}}).encode()
+    stamp = str(timestamp or int(time.time()))
+    mac = hmac.new(hashlib.sha256(token.encode()).digest(), stamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+    return body, {"X-Request-Timestamp": stamp, "X-Request-Signature": mac}
+
+
+def post(url, body, headers):
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json", **headers}, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as r:
+            return r.status, {k.lower(): v for k, v in r.headers.items()}, json.loads(r.read())
+    except urllib.error.HTTPError as e:
+        return e.code, {k.lower(): v for k, v in e.headers.items()}, json.loads(e.read())
+
+
+def test_a_verified_gateway_report_reaches_the_handler(served):
+    url, _ = served
+    body, headers = report()
+    assert post(url + "/gateway", body, headers)[::2] == (200, {"request_id": "eAAA", "status": "delivered"})
+
+
+@pytest.mark.parametrize("case, kind", [
+    ("tampered", "bad_signature"), ("other token", "bad_signature"), ("old", "expired"), ("ahead", "future_auth_date"),
+    ("no signature", "missing_field"), ("no timestamp", "missing_field"), ("upper-case hex", "malformed"),
+])
+def test_each_bad_gateway_report_is_a_401(served, case, kind):
+    url, _ = served
+    body, headers = {
+        "tampered": lambda: (report()[0].replace(b"0.03", b"0.00"), report()[1]),
+        "other token": lambda: report(token="another"),
+        "old": lambda: report(timestamp=int(time.time()) - 400),
+        "ahead": lambda: report(timestamp=int(time.time()) + 400),
+        "no signature": lambda: (report()[0], {"X-Request-Timestamp": report()[1]["X-Request-Timestamp"]}),
+        "no timestamp": lambda: (report()[0], {"X-Request-Signature": report()[1]["X-Request-Signature"]}),
+        "upper-case hex": lambda: (report()[0], {**report()[1], "X-Request-Signature": report()[1]["X-Request-Signature"].upper()}),
+    }[case]()
+    status, answer_headers, answer = post(url + "/gateway", body, headers)
+    assert status == 401 and answer["error"] == kind and answer["detail"], answer
+    assert "www-authenticate" not in answer_headers and GATEWAY_TOKEN not in json.dumps(answer)
 
 
 def test_third_party_mode_checks_telegrams_signature_by_bot_id(served):

@@ -2,7 +2,7 @@
 record and the Python dataclasses (validate), each C accessor (called by its derived name through ctypes),
 and the CLI's JSON. The Swift suite's SchemaTests does the same for the Swift views and JSON output.
 
-Every suite gives a field the same value: ints 100 + its index, strings naming the field (with a space and a
+Every suite gives a field the same value: ints 100 + its index, numbers the index + 0.25, strings naming the field (with a space and a
 non-ASCII letter), flags true, objects every field of theirs.
 """
 import ctypes
@@ -27,6 +27,8 @@ def value(obj, index, field):
         return f"{obj}.{field['name']} ü"
     if field["type"] == "bool":
         return True
+    if field["type"] == "number":
+        return index + 0.25
     return full(field["type"])
 
 
@@ -99,8 +101,10 @@ def c_accessor(obj, field):
     fn.argtypes = [ctypes.c_void_p] + ([ctypes.POINTER(ctypes.c_size_t)] if field["type"] == "string" else [])
     if field["type"] == "int" and not field.get("required"):
         fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64)]
+    if field["type"] == "number":
+        fn.argtypes = [ctypes.c_void_p, ctypes.POINTER(ctypes.c_double)]
     fn.restype = {"int": ctypes.c_int64 if field.get("required") else ctypes.c_int, "string": ctypes.c_void_p,
-                  "bool": ctypes.c_int}.get(field["type"], ctypes.c_void_p)
+                  "bool": ctypes.c_int, "number": ctypes.c_int}.get(field["type"], ctypes.c_void_p)
     return fn
 
 
@@ -118,6 +122,9 @@ def read_c(obj, handle):
             out[f["name"]] = v.value if fn(handle, ctypes.byref(v)) == 1 else None
         elif f["type"] == "int":
             out[f["name"]] = fn(handle)
+        elif f["type"] == "number":
+            d = ctypes.c_double()
+            out[f["name"]] = d.value if fn(handle, ctypes.byref(d)) == 1 else None
         elif f["type"] == "bool":
             out[f["name"]] = {1: True, 0: False, -1: None}[fn(handle)]
         else:
@@ -228,3 +235,38 @@ def test_every_id_token_claim_reaches_python_the_c_accessors_and_the_cli(tmp_pat
                          input=signed, capture_output=True, text=True)
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout) == id_token_claims()
+
+
+def test_every_gateway_report_field_reaches_python_the_c_accessors_and_the_cli(tmp_path):
+    import hashlib
+    import hmac
+
+    token, stamp = "gw-schema-test-token", "1733200100"
+    body = json.dumps(full("GatewayReport")).encode()
+    mac = hmac.new(hashlib.sha256(token.encode()).digest(), stamp.encode() + b"\n" + body, hashlib.sha256).hexdigest()
+    report = tgauth.GatewayReportVerifier(token).verify(body, timestamp=stamp, signature=mac, now=1733200100)
+    assert as_dict(report) == full("GatewayReport")
+
+    gateway, handle, err = ctypes.c_void_p(), ctypes.c_void_p(), _ffi.Error()
+    lib.tgauth_gateway_new.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_int64]
+    assert lib.tgauth_gateway_new(ctypes.byref(gateway), None, token.encode(), len(token), -1) == 0
+    lib.tgauth_gateway_report_verify.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_char_p,
+                                                 ctypes.c_size_t, ctypes.c_char_p, ctypes.c_size_t, ctypes.c_char_p,
+                                                 ctypes.c_size_t, ctypes.c_int64]
+    code = lib.tgauth_gateway_report_verify(gateway, ctypes.byref(handle), ctypes.byref(err), body, len(body),
+                                            stamp.encode(), len(stamp), mac.encode(), len(mac), 1733200100)
+    assert code == 0, err.message
+    try:
+        assert read_c("GatewayReport", handle) == full("GatewayReport")
+    finally:
+        lib.tgauth_gateway_report_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_gateway_report_free(handle)
+        lib.tgauth_gateway_free.argtypes = [ctypes.c_void_p]
+        lib.tgauth_gateway_free(gateway)
+
+    token_file = tmp_path / "token"
+    token_file.write_text(token + "\n")
+    run = subprocess.run([CLI, "verify", "gateway-report", "--token-file", str(token_file), "--timestamp", stamp,
+                          "--signature", mac, "--now", "1733200100"], input=body, capture_output=True)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout) == full("GatewayReport")

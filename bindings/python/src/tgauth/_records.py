@@ -11,6 +11,7 @@ shape is one call, with no test per field. `describe(shape)` shows the source of
 """
 from __future__ import annotations
 
+from dataclasses import fields
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 from ._results import CLASSES, FIELDS, MARKS
@@ -59,7 +60,7 @@ def describe(shape: str) -> str:
     lines = [f"def read(p, new=new, int=int{names}):  # records of shape {shape!r}", f"    result = new({top})",
              "    d = result.__dict__"]
     _, at = _walk(top, "d", shape, 1, 1, lines)
-    if "extras" in CLASSES[top].__dataclass_fields__:
+    if any(f.name == "extras" for f in fields(CLASSES[top])):
         lines.append(f"    d['extras'] = dict(zip(p[{at}::2], p[{at + 1}::2])) if len(p) > {at} else {{}}")
     lines.append("    return result")
     return "\n".join(lines) + "\n"
