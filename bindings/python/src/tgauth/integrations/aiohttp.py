@@ -16,7 +16,7 @@ Telegram Gateway delivery reports, at the callback_url given to sendVerification
 
     @reports
     async def report(request: web.Request) -> web.Response:
-        save(request["gateway_report"])           # the verified GatewayReport
+        save(request[GATEWAY_REPORT])             # the verified GatewayReport
         return web.Response()
 
 A rejection answers 401 `{"error": kind, "detail": message}` with `WWW-Authenticate: tma`.
@@ -24,10 +24,11 @@ A rejection answers 401 `{"error": kind, "detail": message}` with `WWW-Authentic
 from __future__ import annotations
 
 import functools
-from typing import Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
 
+from .._results import GatewayReport
 from ._common import GatewayReports as _Reports
 from ._common import Protector, Rejected
 
@@ -35,8 +36,10 @@ __all__ = ["TelegramInitData", "INIT_DATA", "GatewayReports", "GATEWAY_REPORT"]
 
 #: where the decorated handler finds the validated InitData: request[INIT_DATA]
 INIT_DATA = "init_data"
-#: where the decorated handler finds the verified GatewayReport: request[GATEWAY_REPORT]
-GATEWAY_REPORT = "gateway_report"
+#: where the decorated handler finds the verified GatewayReport: request[GATEWAY_REPORT], a web.RequestKey
+#: where aiohttp has them (the string "gateway_report" on older aiohttp)
+GATEWAY_REPORT: Any = (web.RequestKey("gateway_report", GatewayReport) if hasattr(web, "RequestKey")
+                       else "gateway_report")
 
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 
