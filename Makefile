@@ -123,6 +123,11 @@ demo: all serve venv $(BUILD)/examples/example_c $(BUILD)/examples/example_cpp
 	  CLAIMS="{\"iss\":\"https://oauth.telegram.org\",\"aud\":\"7342037359\",\"sub\":\"demo\",\"id\":279058397,\"iat\":$$NOW,\"exp\":$$((NOW + 3600))}"; \
 	  $(BUILD)/bin/tgauth sign id-token --alg ES256K --kid demo-1 --seed $$SEED "$$CLAIMS" | \
 	    $(BUILD)/bin/tgauth verify id-token --client-id 7342037359 --jwks $(BUILD)/demo-jwks.json
+	@echo "== CLI: a Telegram Gateway delivery report, signed as Telegram signs it, then verified"
+	@printf 'example-gateway-api-token\n' > $(BUILD)/demo-gateway-token; NOW=$$(date +%s); \
+	  BODY='{"request_id":"eAAAAAAAAAA","phone_number":"+15551234567","request_cost":0.03,"payload":"demo"}'; \
+	  SIG=$$($(BUILD)/bin/tgauth sign gateway-report --token-file $(BUILD)/demo-gateway-token --timestamp $$NOW "$$BODY"); \
+	  $(BUILD)/bin/tgauth verify gateway-report --token-file $(BUILD)/demo-gateway-token --timestamp $$NOW --signature $$SIG "$$BODY"
 	@echo "== Python (examples/python/demo.py, the tgauth package from the venv)"
 	$(VENV)/bin/python examples/python/demo.py
 	@echo "== Python deep-link login server (examples/python/login_server.py), Telegram simulated"

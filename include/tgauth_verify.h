@@ -400,6 +400,14 @@ TGAUTH_API TGAUTH_WARN_UNUSED_RESULT int tgauth_gateway_report_verify(
     size_t body_len, const char *timestamp, size_t timestamp_len, const char *signature, size_t signature_len,
     int64_t now);
 
+/** Writes the X-Request-Signature Telegram sends with `body` at `timestamp` (for tests and fixtures): 64
+ *  lowercase hex digits and a NUL. Returns: TGAUTH_OK; TGAUTH_E_BUFFER_TOO_SMALL (the output-buffer rule of
+ *  tgauth.h); TGAUTH_E_TOO_LARGE for a body over 16384 bytes; TGAUTH_E_INVALID_ARGUMENT for NULL.
+ *  In/Out: *out_len: the capacity of `out` on entry, 65 on return. */
+TGAUTH_API int tgauth_gateway_sign(
+    const tgauth_gateway *gateway, char *out, size_t *out_len, const char *timestamp, size_t timestamp_len,
+    const char *body, size_t body_len);
+
 /* ---- Secrets and signing (for tests and fixtures) ---------------------------------------------- */
 
 /** Out: secret = HMAC-SHA256(key "WebAppData", bot token), 32 bytes.

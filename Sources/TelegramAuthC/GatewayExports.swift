@@ -55,3 +55,18 @@ func verifyReport(
         ResultRecord.write(try verifyReport(v, body, bodyLen, timestamp, timestampLen, signature, signatureLen, now), into: o, capacity: c)
     }
 }
+
+@c @implementation public func tgauth_gateway_sign(
+    _ gateway: OpaquePointer?, _ out: UnsafeMutablePointer<CChar>?, _ outLen: UnsafeMutablePointer<Int>?,
+    _ timestamp: UnsafePointer<CChar>?, _ timestampLen: Int, _ body: UnsafePointer<CChar>?, _ bodyLen: Int
+) -> Int32 {
+    guard let gateway else { return TGAUTH_E_INVALID_ARGUMENT }
+    do {
+        let stamp = try argumentText(timestamp, timestampLen, GatewayReportVerifier.timestampHeader)
+        let signed = unboxed(gateway, as: GatewayReportVerifier.self)
+            .signature(timestamp: stamp, body: try inputBytes(body, bodyLen, limit: GatewayReportVerifier.maxBodyBytes))
+        return writeOutput(Array(signed.utf8) + [0], out, outLen, nil)
+    } catch {
+        return statusCode(error.kind)
+    }
+}

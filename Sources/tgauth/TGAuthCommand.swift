@@ -329,8 +329,27 @@ struct VerifyIDToken: ParsableCommand {
 struct Sign: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Sign data the way Telegram does, for tests and fixtures.",
-        subcommands: [SignInitData.self, SignWidget.self, SignIDToken.self]
+        subcommands: [SignInitData.self, SignWidget.self, SignIDToken.self, SignGatewayReport.self]
     )
+}
+
+struct SignGatewayReport: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gateway-report", abstract: "Print the X-Request-Signature Telegram sends with a Gateway report.")
+
+    @Option(help: "A file holding the Gateway API token (a trailing newline is ignored).")
+    var tokenFile: String
+    @Option(help: "The X-Request-Timestamp header (default: now).")
+    var timestamp: String?
+    @Argument(help: "The body; '-' or nothing reads standard input, byte for byte.")
+    var body: String?
+
+    func run() throws {
+        var token = try readFile(tokenFile)
+        while let last = token.last, last == 0x0A || last == 0x0D { token.removeLast() }
+        let stamp = timestamp ?? String(SystemClock.unixTime())
+        print(try GatewayReportVerifier(apiToken: token).signature(timestamp: stamp, body: readInput(body, exact: true)))
+    }
 }
 
 func parsePairs(_ arguments: [String]) throws -> [(String, String)] {

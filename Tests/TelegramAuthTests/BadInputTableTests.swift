@@ -39,6 +39,13 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         return (Array(input[..<nul]), Array(input[(nul + 1)...]))
     }
 
+    /// A `gateway` row: the timestamp, the signature (nil when empty: an absent header) and the body.
+    func splitReportRow() -> (timestamp: String?, signature: String?, body: [UInt8]) {
+        let parts = input.split(separator: 0, maxSplits: 2, omittingEmptySubsequences: false).map { Array($0) }
+        func header(_ b: [UInt8]) -> String? { b.isEmpty ? nil : String(decoding: b, as: UTF8.self) }
+        return (header(parts[0]), header(parts[1]), parts[2])
+    }
+
     /// What the core says: an error kind, "ignored:<reason>" for a webhook update, or "accepted".
     func verdict() -> String {
         do throws(TelegramAuthError) {
@@ -65,6 +72,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 let signer = Self.claimsSigner
                 let keys = try JSONWebKeySet(json: Array(#"{"keys":[\#(signer.publicJWK)]}"#.utf8))
                 _ = try IDTokenVerifier(clientID: "7342037359", keys: keys).verify(try signer.sign(claims: String(decoding: input, as: UTF8.self)), options: options)
+            case "gateway":
+                let (timestamp, signature, body) = splitReportRow()
+                _ = try GatewayReportVerifier(apiToken: Self.token).verify(body: body, timestamp: timestamp, signature: signature, now: now)
             default: Issue.record("unknown target \(target)")
             }
             return "accepted"
@@ -87,6 +97,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             "an id_token with alg none", "an id_token with an unknown kid", "an id_token with padding",
             "an RSA key with e = 1", "a key for encryption", "a key set of 101 keys", "an id_token with an empty sub",
             "an id_token not valid before a time ahead", "an id_token for another audience too, without azp",
+            "a Gateway report with another signature", "a Gateway report 301 s old", "a Gateway report whose cost is a string",
         ] {
             #expect(classes.contains(required), "no row for \(required)")
         }
@@ -115,6 +126,14 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 try Data(set).write(to: URL(fileURLWithPath: jwks))
             }
             args = ["verify", "id-token", "--client-id", "7342037359", "--jwks", jwks, "--now", String(row.now)]
+        } else if row.target == "gateway" {
+            let (timestamp, signature, body) = row.splitReportRow()
+            guard let timestamp, let signature else { return }  // the CLI's headers are required options
+            let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-input-\(UUID().uuidString)")
+            try Data(BadInput.token.utf8).write(to: file)
+            args = ["verify", "gateway-report", "--token-file", file.path, "--timestamp", timestamp, "--signature", signature,
+                    "--now", String(row.now)]
+            input = body
         } else {
             args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
             args += ["--now", String(row.now), "--max-bytes", String(row.maxBytes)]

@@ -55,6 +55,11 @@ import Testing
         #expect(!report.jsonString.contains("added_later"))
     }
 
+    @Test func theSignerForFixturesAgreesWithTheFormula() {
+        #expect(Self.verifier.signature(timestamp: "1733200100", body: Self.body) == Self.signature("1733200100", Self.body))
+        #expect(Self.verifier.signature(timestamp: "1", body: []) == Self.signature("1", []))
+    }
+
     @Test func onlyTheRequiredMembersAreNeeded() throws {
         let body = Array(#"{"request_id":"r","phone_number":"+1","request_cost":1e-2}"#.utf8)
         let report = try Self.verify(body)
@@ -166,6 +171,8 @@ import Testing
         #expect(newline.status == 1 && newline.err.hasPrefix("error: bad_signature: ") && !newline.err.contains(Self.token))
         let late = try CLITests().run(args.dropLast(2) + ["--now", String(Self.now + 301)], raw: Self.body)
         #expect(late.status == 1 && late.err.hasPrefix("error: expired: "))
+        let signed = try CLITests().run(["sign", "gateway-report", "--token-file", file.path, "--timestamp", "1733200100"], raw: Self.body)
+        #expect(signed.status == 0 && signed.out == Self.signature("1733200100", Self.body) + "\n")
     }
 }
 

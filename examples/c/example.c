@@ -187,5 +187,37 @@ int main(void) {
         tgauth_deeplink_free(flow);
         if (rc != TGAUTH_OK || strcmp(nth(rec, 0), "unknown") != 0) return 1;
     }
+
+    /* 5. A Telegram Gateway delivery report: the body Telegram posts to the callback_url, with its headers */
+    {
+        static const char api_token[] = "example-gateway-api-token";
+        char body[512], timestamp[24], signature[65];
+        tgauth_gateway *gateway = NULL;
+        tgauth_gateway_report *report = NULL;
+        double cost = 0;
+        rc = tgauth_gateway_new(&gateway, &err, api_token, strlen(api_token), -1);
+        if (rc != TGAUTH_OK) return fail("gateway", rc, &err);
+        snprintf(timestamp, sizeof timestamp, "%lld", now);
+        snprintf(body, sizeof body,
+                 "{\"request_id\":\"eAAAAAAAAAA\",\"phone_number\":\"+15551234567\",\"request_cost\":0.03,"
+                 "\"delivery_status\":{\"status\":\"read\",\"updated_at\":%lld},\"payload\":\"order-77\"}", now);
+        len = sizeof signature; /* what Telegram would send: a test helper */
+        rc = tgauth_gateway_sign(gateway, signature, &len, timestamp, strlen(timestamp), body, strlen(body));
+        if (rc != TGAUTH_OK) return fail("gateway sign", rc, &err);
+        rc = tgauth_gateway_report_verify(gateway, &report, &err, body, strlen(body), timestamp, strlen(timestamp),
+                                          signature, strlen(signature), 0);
+        if (rc != TGAUTH_OK) return fail("gateway report", rc, &err);
+        tgauth_gateway_report_request_cost(report, &cost);
+        printf("Gateway report: request %s to %s, %s, cost %.2f\n", tgauth_gateway_report_request_id(report, NULL),
+               tgauth_gateway_report_phone_number(report, NULL),
+               tgauth_delivery_status_status(tgauth_gateway_report_delivery_status(report), NULL), cost);
+        tgauth_gateway_report_free(report);
+        body[strlen(body) - 3] = '8'; /* payload order-78: not what Telegram signed */
+        rc = tgauth_gateway_report_verify(gateway, &report, &err, body, strlen(body), timestamp, strlen(timestamp),
+                                          signature, strlen(signature), 0);
+        printf("  a changed report: %s: %s\n", tgauth_error_kind(rc), err.message);
+        tgauth_gateway_free(gateway);
+        if (rc != TGAUTH_E_BAD_SIGNATURE) return 1;
+    }
     return 0;
 }

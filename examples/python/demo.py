@@ -36,4 +36,16 @@ try:
     tgauth.validate_third_party(real["init_data"], real["bot_id"], environment="test", max_age=None)
 except tgauth.BadSignatureError as e:
     print(f"  same data against the test key: {e.kind}")
+
+gateway = tgauth.GatewayReportVerifier("example-gateway-api-token")
+body = json.dumps({"request_id": "eAAAAAAAAAA", "phone_number": "+15551234567", "request_cost": 0.03,
+                   "verification_status": {"status": "code_valid", "updated_at": now, "code_entered": "8817"}}).encode()
+signature = gateway.sign(body, str(now))  # what Telegram sends in X-Request-Signature (a test helper)
+report = gateway.verify(body, timestamp=str(now), signature=signature)
+assert report.verification_status is not None
+print(f"Gateway report: request {report.request_id}, code {report.verification_status.status}, cost {report.request_cost}")
+try:
+    gateway.verify(body, timestamp=str(now - 600), signature=gateway.sign(body, str(now - 600)))
+except tgauth.ExpiredError as e:
+    print(f"  a report ten minutes old: {e.kind}: {e}")
 sys.exit(0)

@@ -12,7 +12,9 @@ Columns: class, target, now, max_bytes, expect, input (hex)
           | jwks (the input is a key set, a NUL, then an id_token: load the set for client 7342037359 and,
           when it loads, verify the token with it) | claims (the input is an id_token's claims: sign them
           with the Ed25519 key of seed 2a2a…2a, kid "claims-1", alg EdDSA, and verify the token with that
-          key alone for client 7342037359)
+          key alone for client 7342037359) | gateway (a Gateway report: the X-Request-Timestamp, a NUL, the
+          X-Request-Signature, a NUL, the body, an empty header standing for an absent one; API token: the bot
+          token above; the window the default)
   expect: an error kind, or "ignored:<reason>" for a webhook update that is not an error
 """
 import base64
@@ -215,6 +217,37 @@ rows += [
      claims(aud=["7342037359", "evil"], azp="evil")),
     ("an id_token for another audience only", "claims", NOW, DEFAULT, "bad_claim", claims(aud="evil")),
     ("an id_token expired", "claims", NOW, DEFAULT, "expired", claims(exp=NOW - 3600)),
+]
+
+
+# Telegram Gateway delivery reports, signed here: hex HMAC-SHA256(SHA256(token), timestamp "\n" body)
+REPORT = {"request_id": "r1", "phone_number": "+15551234567", "request_cost": 0.03}
+
+
+def report(body, timestamp=str(NOW), signature=None):
+    mac = hmac.new(hashlib.sha256(TOKEN.encode()).digest(), f"{timestamp}\n{body}".encode("utf-8", "surrogateescape"),
+                   hashlib.sha256).hexdigest()
+    return f"{timestamp}\0{mac if signature is None else signature(mac)}\0{body}"
+
+
+rows += [
+    ("a Gateway report with another signature", "gateway", NOW, DEFAULT, "bad_signature",
+     report(json.dumps(REPORT), signature=lambda m: m[:-1] + ("0" if m[-1] != "0" else "1"))),
+    ("a Gateway report signed in uppercase hex", "gateway", NOW, DEFAULT, "malformed", report(json.dumps(REPORT), signature=str.upper)),
+    ("a Gateway report without a signature", "gateway", NOW, DEFAULT, "missing_field", report(json.dumps(REPORT), signature=lambda m: "")),
+    ("a Gateway report 301 s old", "gateway", NOW + 301, DEFAULT, "expired", report(json.dumps(REPORT))),
+    ("a Gateway report 301 s ahead", "gateway", NOW - 301, DEFAULT, "future_auth_date", report(json.dumps(REPORT))),
+    ("a Gateway report with a timestamp that is not digits", "gateway", NOW, DEFAULT, "malformed",
+     report(json.dumps(REPORT), timestamp="1.7e9")),
+    ("a Gateway report whose cost is a string", "gateway", NOW, DEFAULT, "malformed",
+     report(json.dumps(dict(REPORT, request_cost="0.03")))),
+    ("a Gateway report without request_id", "gateway", NOW, DEFAULT, "missing_field",
+     report(json.dumps({k: v for k, v in REPORT.items() if k != "request_id"}))),
+    ("a Gateway report that is not an object", "gateway", NOW, DEFAULT, "malformed", report("[1]")),
+    ("a Gateway report in invalid UTF-8", "gateway", NOW, DEFAULT, "malformed", report('{"request_id":"\udcff"}')),
+    ("a Gateway report with a member given twice", "gateway", NOW, DEFAULT, "malformed",
+     report('{"request_id":"a","request_id":"b","phone_number":"+1","request_cost":1}')),
+    ("a Gateway report nested 100 deep", "gateway", NOW, DEFAULT, "malformed", report('{"payload":' + "[" * 100 + "]" * 100 + "}")),
 ]
 
 

@@ -90,6 +90,17 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) == TGAUTH_OK)
             rc = tgauth_oidc_verify(v, rec, &len, &err, token, strlen(token), NULL, 0, check);
         tgauth_oidc_free(v);
+    } else if (!strcmp(target, "gateway")) {
+        /* the timestamp, a NUL, the signature, a NUL, the body; an empty header is an absent one */
+        size_t t_len = strlen(in), s_len = strlen(in + t_len + 1);
+        const char *sig = in + t_len + 1, *body = sig + s_len + 1;
+        tgauth_gateway *g = NULL;
+        tgauth_gateway_report *report = NULL;
+        if (tgauth_gateway_new(&g, &err, TOKEN, strlen(TOKEN), -1) == TGAUTH_OK)
+            rc = tgauth_gateway_report_verify(g, &report, &err, body, n - t_len - s_len - 2, t_len ? in : NULL, t_len,
+                                              s_len ? sig : NULL, s_len, check->now);
+        tgauth_gateway_report_free(report);
+        tgauth_gateway_free(g);
     } else if (!strcmp(target, "webhook")) {
         tgauth_deeplink *flow = NULL;
         size_t len = sizeof rec;

@@ -39,6 +39,11 @@ static void test_a_signed_report(void) {
     sign_report(sig, GATEWAY_TOKEN, REPORT_TIME, REPORT, strlen(REPORT));
     CHECK(tgauth_gateway_new(&g, &err, GATEWAY_TOKEN, strlen(GATEWAY_TOKEN), -1) == TGAUTH_OK);
     CHECK(tgauth_gateway_max_skew(g) == 300);
+    char mine[65];
+    size_t mine_len = 64;
+    CHECK(tgauth_gateway_sign(g, mine, &mine_len, REPORT_TIME, 10, REPORT, strlen(REPORT)) == TGAUTH_E_BUFFER_TOO_SMALL && mine_len == 65);
+    CHECK(tgauth_gateway_sign(g, mine, &mine_len, REPORT_TIME, 10, REPORT, strlen(REPORT)) == TGAUTH_OK && STREQ(mine, sig));
+    CHECK(tgauth_gateway_sign(NULL, mine, &mine_len, REPORT_TIME, 10, REPORT, strlen(REPORT)) == TGAUTH_E_INVALID_ARGUMENT);
     CHECK(verify(g, &r, &err, REPORT, REPORT_TIME, sig, REPORT_NOW) == TGAUTH_OK && r != NULL);
     size_t len = 0;
     double cost = 0, balance = 0;

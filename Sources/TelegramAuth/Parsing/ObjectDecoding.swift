@@ -139,8 +139,12 @@ extension VerifiedResult {
     /// Decodes a result read from one JSON object (`"json": true` in the schema): the JSON is kept as
     /// received (``StorageHeader/source``), then its members decoded after it.
     /// - Throws: `malformed` for JSON that is not an object, or a declared member of the wrong type;
-    ///   `missing_field` for a required member that is absent.
+    ///   `missing_field` for a required member that is absent; `malformed` for bytes that are not UTF-8.
     package init(json: UnsafeBufferPointer<UInt8>, context: StaticString) throws(TelegramAuthError) {
+        // the reader checks the grammar, not the encoding: a string's bytes are kept as they come
+        guard json.isEmpty || Bytes.isValidUTF8(json.baseAddress!, json.count) else {
+            throw .malformed("the \(context) is not valid UTF-8", field: "\(context)")
+        }
         let storage = FieldStorage.make(fields: 0, byteCount: 3 * json.count + 32)
         var parser = FieldParser(storage: storage)
         if let base = json.baseAddress { parser.bytes.update(from: base, count: json.count) }

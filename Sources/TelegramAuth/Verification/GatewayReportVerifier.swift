@@ -65,12 +65,7 @@ public struct GatewayReportVerifier: Sendable {
         guard Hex.decodeDigest(signature, into: &given) else {
             throw .malformed("\(Self.signatureHeader) must be 64 lowercase hex digits", field: Self.signatureHeader)
         }
-        // the data-check-string: the timestamp, a line feed, the body
-        var checked = [UInt8](timestamp)
-        checked.append(0x0A)
-        checked.append(contentsOf: body)
-        let expected = checked.withUnsafeBytes { key.authenticate($0) }
-        guard CRYPTO_memcmp(expected, given, 32) == 0 else {
+        guard CRYPTO_memcmp(mac(timestamp: timestamp, body: body), given, 32) == 0 else {
             throw TelegramAuthError(.badSignature, field: Self.signatureHeader, "\(Self.signatureHeader) does not match the report")
         }
         let ahead = Int128(time) - Int128(now ?? SystemClock.unixTime())
@@ -83,6 +78,19 @@ public struct GatewayReportVerifier: Sendable {
                                     "the report's timestamp is \(-ahead) s old; at most \(maxSkew) s is allowed")
         }
         return try GatewayReport(json: body, context: "report")
+    }
+
+    /// HMAC-SHA256 of the data-check-string: the timestamp, a line feed, the body.
+    func mac(timestamp: some Collection<UInt8>, body: some Collection<UInt8>) -> [UInt8] {
+        var checked = [UInt8](timestamp)
+        checked.append(0x0A)
+        checked.append(contentsOf: body)
+        return key.authenticate(checked)
+    }
+
+    /// The `X-Request-Signature` Telegram sends with `body` at `timestamp`, for tests and fixtures.
+    public func signature(timestamp: String, body: some Collection<UInt8>) -> String {
+        Hex.encode(mac(timestamp: Array(timestamp.utf8), body: body))
     }
 
     /// Verifies one report given as bytes or strings.

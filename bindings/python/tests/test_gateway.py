@@ -39,6 +39,7 @@ def test_a_report_signed_by_telegrams_formula_is_returned_typed():
         verification_status=tgauth.VerificationStatus(status="code_valid", updated_at=1733200090, code_entered="8817"),
         payload="order-77")
     assert VERIFIER.max_skew == DEFAULT_MAX_SKEW == 300
+    assert VERIFIER.sign(BODY, str(NOW)) == sign()
 
 
 def test_the_system_clock_is_the_default():

@@ -152,6 +152,7 @@ widget_verify_pairs_record = _undeclared("tgauth_widget_verify_pairs_record")
 gateway_new = _declare("tgauth_gateway_new", c_int, [P(c_void_p), P(Error), c_char_p, c_size_t, c_int64])
 gateway_free = _declare("tgauth_gateway_free", None, [c_void_p])
 gateway_max_skew = _declare("tgauth_gateway_max_skew", c_int64, [c_void_p])
+gateway_sign = _declare("tgauth_gateway_sign", c_int, [c_void_p, c_char_p, P(c_size_t), c_char_p, c_size_t, c_char_p, c_size_t])
 # (gateway, out, out_len, err, body, body_len, timestamp, timestamp_len, signature, signature_len, now)
 gateway_report_verify_record = _undeclared("tgauth_gateway_report_verify_record")
 
