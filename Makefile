@@ -275,8 +275,9 @@ test-serve: cli venv
 	TGAUTH_SERVE=$(CURDIR)/serve/.build/debug/tgauth-serve TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests/serve)
 
 # ---- fuzzing ------------------------------------------------------------------------------------
-# libFuzzer + AddressSanitizer, one binary, TGAUTH_FUZZ_TARGET picks the target (fuzz/Package.swift).
-FUZZ_TARGETS := query json widget miniapp thirdparty webhook oidc
+# libFuzzer + AddressSanitizer, one binary, TGAUTH_FUZZ_TARGET picks the target (fuzz/Package.swift); a
+# target per folder of fuzz/corpus, its seeds.
+FUZZ_TARGETS := $(notdir $(wildcard fuzz/corpus/*))
 FUZZ_SECONDS ?= 100
 FUZZ_BIN     := fuzz/.build/debug/tgauth-fuzz
 FUZZ_RUN      = SWIFT_BACKTRACE=enable=no TGAUTH_FUZZ_TARGET=$(1) $(FUZZ_BIN)

@@ -43,40 +43,42 @@ TGAUTH_API const char *tgauth_version_string(void);
 
 /* ---- Status codes (append-only) ---------------------------------------------------------------- */
 
+/* ---- Generated status codes (scripts/generate.py from TelegramAuthError.Kind; do not edit) ---- */
 #define TGAUTH_OK 0
 /** The input does not follow the expected syntax (query string, JSON, hex, base64url, UTF-8). */
 #define TGAUTH_E_MALFORMED 1
-/** A required field is absent. */
+/** A field that must be present is absent. */
 #define TGAUTH_E_MISSING_FIELD 2
 /** The HMAC-SHA256 `hash` does not match. */
 #define TGAUTH_E_BAD_HASH 3
-/** The Ed25519 `signature` does not verify. */
+/** A signature does not verify: the Ed25519 `signature`, an id_token's, a Gateway report's. */
 #define TGAUTH_E_BAD_SIGNATURE 4
-/** `auth_date` is older than the allowed maximum age. */
+/** `auth_date` (or a Gateway report's timestamp) is older than the allowed maximum age. */
 #define TGAUTH_E_EXPIRED 5
-/** `auth_date` (or an id_token's `iat` or `nbf`) lies further ahead of now than the allowed skew. */
+/** `auth_date` (or a Gateway report's timestamp) lies further ahead than the allowed clock skew. */
 #define TGAUTH_E_FUTURE_AUTH_DATE 6
 /** The input is longer than the configured limit. */
 #define TGAUTH_E_TOO_LARGE 7
-/** A NULL pointer, a bad length, a bot token not of the form <bot id>:<secret>, a 31-byte key, an index out of range... */
+/** The caller passed an unusable argument, such as an empty bot token or a 31-byte key. */
 #define TGAUTH_E_INVALID_ARGUMENT 8
-/** An output buffer is too small; the required length was stored. */
+/** The caller's output buffer is too small; the size needed is reported (C ABI only). */
 #define TGAUTH_E_BUFFER_TOO_SMALL 9
-/** A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong (deep-link login). */
+/** A webhook request's `X-Telegram-Bot-Api-Secret-Token` header is missing or wrong. */
 #define TGAUTH_E_BAD_WEBHOOK_SECRET 10
 /** The in-memory login store holds its maximum of pending logins. */
 #define TGAUTH_E_STORE_FULL 11
 /** The login store (Redis) cannot be reached or answered with an error. */
 #define TGAUTH_E_STORE_UNAVAILABLE 12
-/** An id_token names a key the key set lacks (fetch the key set again). */
+/** An id_token names a key (`kid`) the key set lacks: fetch the key set again. */
 #define TGAUTH_E_UNKNOWN_KEY 13
-/** An id_token's claims are not for this client (iss, aud, sub, nonce, or a missing time). */
+/** An id_token's claims are not for this client (`iss`, `aud`, `azp`, `sub`, `nonce`, or a missing time). */
 #define TGAUTH_E_BAD_CLAIM 14
-/** The OAuth token endpoint refused (its error and description are in the message). */
+/** The OAuth token endpoint refused (its `error`, and `error_description` when given, are in the detail). */
 #define TGAUTH_E_OAUTH_ERROR 15
-/** An HTTPS request (the key set, the token request) got no usable answer: no connection, TLS, a timeout,
- *  an HTTP error status or an oversized answer. */
+/** An HTTPS request (the key set, the token request) got no usable answer: no connection, a TLS failure, a
+ *  timeout, an HTTP error status or an oversized answer. */
 #define TGAUTH_E_NETWORK 16
+/* ---- End of generated status codes ---- */
 
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);

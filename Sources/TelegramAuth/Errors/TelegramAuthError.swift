@@ -35,7 +35,7 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         case storeUnavailable = "store_unavailable"
         /// An id_token names a key (`kid`) the key set lacks: fetch the key set again.
         case unknownKey = "unknown_key"
-        /// An id_token's claims are not for this client (`iss`, `aud`, `sub`, `nonce`, or a missing time).
+        /// An id_token's claims are not for this client (`iss`, `aud`, `azp`, `sub`, `nonce`, or a missing time).
         case badClaim = "bad_claim"
         /// The OAuth token endpoint refused (its `error`, and `error_description` when given, are in the detail).
         case oauthError = "oauth_error"

@@ -15,7 +15,8 @@ func say(_ line: String) {
     _ = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
 }
 
-enum Target: String, CaseIterable { case query, json, widget, miniapp, thirdparty, webhook, oidc }
+/// One per folder of `fuzz/corpus` (the Makefile runs each folder's target).
+enum Target: String, CaseIterable { case query, json, widget, miniapp, thirdparty, webhook, oidc, gateway }
 
 let target: Target = {
     guard let name = getenv("TGAUTH_FUZZ_TARGET").map({ String(cString: $0) }), let t = Target(rawValue: name) else {
@@ -36,6 +37,26 @@ let deepLink = try! DeepLinkLogin(configuration: .init(botUsername: "FuzzBot"), 
 let oidcKeys = try! JSONWebKeySet(json: Array(
     #"{"keys":[{"kty":"OKP","crv":"Ed25519","alg":"EdDSA","kid":"ed","x":"\#(Base64URL.encode(signingKey.publicKey.rawRepresentation))"}]}"#.utf8))
 let oidc = try! IDTokenVerifier(clientID: "42", keys: oidcKeys)
+let gateway = try! GatewayReportVerifier(apiToken: token)
+
+/// The gateway target: any bytes as a report with any signature are refused or read; the input signed here
+/// as a body is read, and a report read once reads the same again from its own JSON; no changed byte of a
+/// signed body verifies.
+func gatewayHolds(_ input: UnsafeBufferPointer<UInt8>) {
+    let stamp = "1700000000"
+    let guessed = text(input, 0..<min(64, input.count))
+    _ = try? gateway.verify(body: input, timestamp: stamp, signature: guessed, now: 1_700_000_000)
+    let body = Array(input)
+    guard let report = try? gateway.verify(body: body, timestamp: stamp, signature: gateway.signature(timestamp: stamp, body: body), now: 1_700_000_000) else { return }
+    let json = Array(report.jsonString.utf8)
+    let again = try? gateway.verify(body: json, timestamp: stamp, signature: gateway.signature(timestamp: stamp, body: json), now: 1_700_000_000)
+    check(again?.jsonString == report.jsonString, "a report does not read back from its JSON: \(report.jsonString)")
+    var changed = body
+    let at = body.isEmpty ? 0 : Int(body.reduce(UInt64(7)) { $0 &* 31 &+ UInt64($1) } % UInt64(body.count))
+    if !changed.isEmpty { changed[at] ^= 0x01 } else { changed = [0x20] }
+    check((try? gateway.verify(body: changed, timestamp: stamp, signature: gateway.signature(timestamp: stamp, body: body), now: 1_700_000_000)) == nil,
+          "a body with byte \(at) changed still verifies")
+}
 
 /// The oidc target: the key-set and token readers take any bytes; a token signed here from the input's
 /// claims verifies, with those claims (unless its sub is empty); and no single changed byte of it verifies.
@@ -161,6 +182,9 @@ public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     switch target {
     case .oidc:
         oidcHolds(input)
+
+    case .gateway:
+        gatewayHolds(input)
 
     case .query:
         quickPassesAgree(input)
