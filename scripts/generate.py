@@ -139,9 +139,19 @@ def swift_view(o):
     return doc + body + ["}", ""]
 
 
-def swift(objects, by_name):
-    out = [f"// {NOTICE}", "", "/// The schema of every result, in record order (see `schema/results.json`).", "package enum Schema {"]
-    for o in objects:
+CORE = "TelegramAuth"
+
+
+def swift(objects, by_name, module=CORE):
+    """The schema table, view types and properties of the objects of `module` (`"module"` in the schema; the
+    core by default): the core's in `enum Schema`, another module's in an extension of it."""
+    mine = [o for o in objects if o.get("module", CORE) == module]
+    head = "package enum Schema {" if module == CORE else "extension Schema {"
+    out = [f"// {NOTICE}", ""]
+    if module != CORE:
+        out += ["import TelegramAuth", ""]
+    out += ["/// The schema of every result, in record order (see `schema/results.json`).", head]
+    for o in mine:
         members = []
         for f in o["fields"]:
             extra = ", required: true" if f["required"] else ""
@@ -182,7 +192,7 @@ def swift(objects, by_name):
             "",
         ]
     out[-1:] = ["}", ""]
-    for o in objects:
+    for o in mine:
         out += swift_view(o)
         out.append(f"extension {o['name']} {{")
         for i, f in enumerate(o["fields"]):
@@ -200,6 +210,15 @@ def swift(objects, by_name):
                         f"{f['type']}(storage: storage, slot: {f['slot']}) : nil }}"]
         out += ["}", ""]
     return "\n".join(out)
+
+
+def swift_files(objects, by_name):
+    """Each module's generated Swift: the core's in Results/, another's beside its sources."""
+    files = {}
+    for module in dict.fromkeys(o.get("module", CORE) for o in objects):
+        path = "Sources/TelegramAuth/Results/Results+Schema.swift" if module == CORE else f"Sources/{module}/Results+Schema.swift"
+        files[path] = swift(objects, by_name, module)
+    return files
 
 
 # ---- C: declarations and the Swift exports behind them ---------------------------------------------
@@ -268,9 +287,9 @@ def c_declarations(objects, by_name):
     return headers, exports
 
 
-def swift_exports(exports):
-    return "\n".join([f"// {NOTICE}", "// The field accessors of tgauth_verify.h, one per schema field (helpers in ResultHandles.swift).",
-                      "import CTGAuth", "import TelegramAuth", "", *exports, ""])
+def swift_exports(exports, modules):
+    return "\n".join([f"// {NOTICE}", "// The result types' exports: _free, _extra and one accessor per schema field (helpers in ResultHandles.swift).",
+                      "import CTGAuth", *[f"import {m}" for m in modules], "", *exports, ""])
 
 
 BEGIN = "/* ---- Generated field accessors (scripts/generate.py from schema/results.json; do not edit) ---- */"
@@ -395,7 +414,8 @@ def python(objects, by_name):
 def swift_test_views(objects, by_name):
     """For the schema test: each view's properties as a dictionary keyed by Telegram name, read through the
     generated properties (so a property the generator or a hand drops fails that test)."""
-    out = [f"// {NOTICE}", "@testable import TelegramAuth", "", "/// Every property of each result view, by Telegram field name.",
+    modules = dict.fromkeys(o.get("module", CORE) for o in objects)
+    out = [f"// {NOTICE}", *[f"@testable import {m}" for m in modules], "", "/// Every property of each result view, by Telegram field name.",
            "enum SchemaViews {"]
     for o in objects:
         out.append(f"    static func values(_ v: {o['name']}) -> [String: Any?] {{")
@@ -473,8 +493,8 @@ def outputs():
     objects, by_name = load()
     headers, exports = c_declarations(objects, by_name)
     return {
-        "Sources/TelegramAuth/Results/Results+Schema.swift": swift(objects, by_name),
-        "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports),
+        **swift_files(objects, by_name),
+        "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports, dict.fromkeys(o.get("module", CORE) for o in objects)),
         **{f"include/tgauth_{module}.h": header_with(module, lines) for module, lines in headers.items()},
         "README.md": readme_with_kinds(),
         "include/tgauth_record.h": record_header(objects, by_name),

@@ -1,4 +1,5 @@
 import TelegramAuth
+import TelegramAuthOIDC
 
 /// Who a verified login says the user is, whichever way they came in: what a session keeps, what the
 /// gateway's identity headers carry, and what a Hummingbird route reads from its context.

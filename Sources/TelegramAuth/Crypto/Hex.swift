@@ -1,5 +1,5 @@
 /// Hexadecimal encoding, lowercase.
-public enum Hex {
+package enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
     /// Value of a hex digit (either case); 0xFF for any other byte. Branch-light, no table.
@@ -12,7 +12,7 @@ public enum Hex {
     }
 
     /// Lowercase hex of `bytes`.
-    public static func encode(_ bytes: some Sequence<UInt8>) -> String {
+    package static func encode(_ bytes: some Sequence<UInt8>) -> String {
         var out: [UInt8] = []
         for b in bytes {
             out.append(digits[Int(b >> 4)])
@@ -22,7 +22,7 @@ public enum Hex {
     }
 
     /// Decodes hex in either case; `nil` for an odd length or a non-hex digit.
-    public static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
+    package static func decode(_ text: some Collection<UInt8>) -> [UInt8]? {
         guard text.count % 2 == 0 else { return nil }
         var out: [UInt8] = []
         out.reserveCapacity(text.count / 2)

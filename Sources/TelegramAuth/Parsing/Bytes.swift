@@ -22,7 +22,7 @@ package enum Bytes {
     }
 
     @inline(__always)
-    static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
+    package static func equal(_ p: UnsafePointer<UInt8>, _ count: Int, _ literal: StaticString) -> Bool {
         count == literal.utf8CodeUnitCount && memcmpEqual(p, literal.utf8Start, count)
     }
 

@@ -52,7 +52,7 @@ extension JSONWriter {
 extension ResultView {
     /// The JSON object of this view's record (the generated `jsonString`s call it); a result with unknown
     /// fields writes them, as strings, where its schema's JSON order says.
-    func json() -> String {
+    package func json() -> String {
         var w = JSONWriter()
         let extras = Self.self is any VerifiedResult.Type ? storage.extras(isKnown: Self.schema.isKnown) : []
         w.members(of: record, Self.schema, in: storage, extras: extras)

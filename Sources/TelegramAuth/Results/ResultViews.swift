@@ -39,15 +39,15 @@ extension NestedView {
 }
 
 extension ResultView {
-    func string(_ member: Int) -> String? { storage.string(record.slice(member)) }
+    package func string(_ member: Int) -> String? { storage.string(record.slice(member)) }
 
     /// A number member, as Swift reads its JSON text.
-    func number(_ member: Int) -> Double? { string(member).flatMap(Double.init) }
+    package func number(_ member: Int) -> Double? { string(member).flatMap(Double.init) }
 
     /// The record of the nested object in `objects[slot]` (the widget's user, whose members are flattened).
-    func nested(_ slot: Int) -> ObjectRecord { storage.headerPointer.pointee.objects[slot] }
+    package func nested(_ slot: Int) -> ObjectRecord { storage.headerPointer.pointee.objects[slot] }
 
-    func nestedString(_ slot: Int, _ member: Int) -> String? { storage.string(nested(slot).slice(member)) }
+    package func nestedString(_ slot: Int, _ member: Int) -> String? { storage.string(nested(slot).slice(member)) }
 }
 
 extension FieldStorage {

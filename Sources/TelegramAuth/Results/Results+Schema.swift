@@ -160,44 +160,6 @@ package enum Schema {
             return -1
         })
 
-    /// A verified OpenID Connect id_token of Log In With Telegram: its standard claims (every claim, unknown ones too, stays readable as JSON).
-    package static let idToken = ObjectSchema(
-        "IDToken", mark: "T",
-        members: [
-            Member("sub", .string, required: true),
-            Member("iat", .int, required: true),
-            Member("exp", .int, required: true),
-            Member("id", .int),
-            Member("name", .string),
-            Member("preferred_username", .string),
-            Member("picture", .string),
-            Member("phone_number", .string),
-            Member("nonce", .string),
-        ],
-        jsonOrder: [0, 1, 2, 3, 4, 5, 6, 7, 8],
-        classifyMember: { p, n in
-            switch n {
-            case 2:
-                if Bytes.equal(p, n, "id") { return 3 }
-            case 3:
-                if Bytes.equal(p, n, "sub") { return 0 }
-                if Bytes.equal(p, n, "iat") { return 1 }
-                if Bytes.equal(p, n, "exp") { return 2 }
-            case 4:
-                if Bytes.equal(p, n, "name") { return 4 }
-            case 5:
-                if Bytes.equal(p, n, "nonce") { return 8 }
-            case 7:
-                if Bytes.equal(p, n, "picture") { return 6 }
-            case 12:
-                if Bytes.equal(p, n, "phone_number") { return 7 }
-            case 18:
-                if Bytes.equal(p, n, "preferred_username") { return 5 }
-            default: break
-            }
-            return -1
-        })
-
     /// How far a Gateway message got (`DeliveryStatus`).
     package static let deliveryStatus = ObjectSchema(
         "DeliveryStatus", mark: "d",
@@ -391,37 +353,6 @@ extension WidgetUser {
     public var username: String? { nestedString(0, 3) }
     /// A URL of the user's profile photo.
     public var photoURL: String? { nestedString(0, 5) }
-}
-
-/// A verified OpenID Connect id_token of Log In With Telegram: its standard claims (every claim, unknown ones too,
-/// stays readable as JSON).
-public struct IDToken: VerifiedResult {
-    nonisolated(unsafe) package let storage: FieldStorage
-    package init(storage: FieldStorage) { self.storage = storage }
-    package static var schema: ObjectSchema { Schema.idToken }
-    /// The result as one JSON object with Telegram's field names, in Telegram's order.
-    public var jsonString: String { json() }
-}
-
-extension IDToken {
-    /// `sub`: an opaque id of the user for this client (not the Telegram id).
-    public var sub: String { string(0) ?? "" }
-    /// `iat`: when the token was issued, Unix time.
-    public var iat: Int64 { record.int(1) ?? 0 }
-    /// `exp`: when the token expires, Unix time.
-    public var exp: Int64 { record.int(2) ?? 0 }
-    /// `id`: the Telegram user id.
-    public var telegramID: Int64? { record.int(3) }
-    /// `name` (scope profile).
-    public var name: String? { string(4) }
-    /// `preferred_username`: the Telegram username (scope profile).
-    public var preferredUsername: String? { string(5) }
-    /// `picture`: a URL of the profile photo (scope profile).
-    public var picture: String? { string(6) }
-    /// `phone_number` (scope phone).
-    public var phoneNumber: String? { string(7) }
-    /// `nonce`, as the authorization request carried it.
-    public var nonce: String? { string(8) }
 }
 
 /// How far a Gateway message got (`DeliveryStatus`).

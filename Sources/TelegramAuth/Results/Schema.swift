@@ -24,7 +24,7 @@ package struct Member: Sendable {
     /// For an object: its members come at the top level of the query string (the widget's user).
     package let flattened: Bool
 
-    init(_ name: StaticString, _ type: MemberType, required: Bool = false, flattened: Bool = false) {
+    package init(_ name: StaticString, _ type: MemberType, required: Bool = false, flattened: Bool = false) {
         self.name = name
         self.type = type
         self.required = required
@@ -64,13 +64,13 @@ package final class ObjectSchema: @unchecked Sendable {
     }
 
     /// A name's index, or -1 (generated: a switch on the length, then byte comparisons).
-    typealias Classifier = @convention(c) (UnsafePointer<UInt8>, Int) -> Int
+    package typealias Classifier = @convention(c) (UnsafePointer<UInt8>, Int) -> Int
     /// The index of a member by name. A plain function pointer: calling it counts no references.
     let classifyMember: Classifier
     /// The index in ``keys`` of a query-string key, likewise.
     let classifyKey: Classifier
 
-    init(
+    package init(
         _ name: StaticString, mark: Character, members: [Member], jsonOrder: [Int], nested: [ObjectSchema] = [],
         keys: [(name: StaticString, target: KeyTarget)] = [],
         classifyMember: Classifier, classifyKey: Classifier? = nil
