@@ -224,9 +224,7 @@ struct VerifyWebhookSecret: ParsableCommand {
     var header: String?
 
     func run() throws {
-        var secret = try readFile(secretFile)
-        while let last = secret.last, last == 0x0A || last == 0x0D { secret.removeLast() }
-        let token = try WebhookSecretToken(secret)
+        let token = try WebhookSecretToken(try readSecret(secretFile))
         var given = try readInput(header)
         while let last = given.last, last == 0x0A || last == 0x0D { given.removeLast() }
         try token.check(header: given.isEmpty ? nil : given)
@@ -253,11 +251,16 @@ struct VerifyGatewayReport: ParsableCommand {
     var body: String?
 
     func run() throws {
-        var token = try readFile(tokenFile)
-        while let last = token.last, last == 0x0A || last == 0x0D { token.removeLast() }
-        let verifier = try GatewayReportVerifier(apiToken: token, maxSkew: maxSkew)
+        let verifier = try GatewayReportVerifier(apiToken: try readSecret(tokenFile), maxSkew: maxSkew)
         print(try verifier.verify(body: readInput(body, exact: true), timestamp: timestamp, signature: signature, now: now).jsonString)
     }
+}
+
+/// Reads a secret from a file, without the line ending an editor leaves.
+func readSecret(_ path: String) throws -> [UInt8] {
+    var secret = try readFile(path)
+    while let last = secret.last, last == 0x0A || last == 0x0D { secret.removeLast() }
+    return secret
 }
 
 /// Reads a whole file (at most 1 MiB).
@@ -345,10 +348,8 @@ struct SignGatewayReport: ParsableCommand {
     var body: String?
 
     func run() throws {
-        var token = try readFile(tokenFile)
-        while let last = token.last, last == 0x0A || last == 0x0D { token.removeLast() }
         let stamp = timestamp ?? String(SystemClock.unixTime())
-        print(try GatewayReportVerifier(apiToken: token).signature(timestamp: stamp, body: readInput(body, exact: true)))
+        print(try GatewayReportVerifier(apiToken: try readSecret(tokenFile)).signature(timestamp: stamp, body: readInput(body, exact: true)))
     }
 }
 
