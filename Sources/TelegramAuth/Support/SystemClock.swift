@@ -8,12 +8,8 @@ import Darwin
 
 /// The system's wall clock: the default `now` of every check, and the default clock of the deep-link login.
 public enum SystemClock {
-    /// Unix time in seconds.
-    public static func unixTime() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_REALTIME, &ts)
-        return Int64(ts.tv_sec)
-    }
+    /// Unix time in seconds (`time()`: on Linux a read of the kernel's seconds, without the nanoseconds).
+    public static func unixTime() -> Int64 { Int64(time(nil)) }
 
     /// Unix time in milliseconds.
     public static func milliseconds() -> Int64 {
