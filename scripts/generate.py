@@ -228,6 +228,8 @@ def c_declarations(objects, by_name):
     the header of its module (`"header"`, tgauth_verify.h by default)."""
     headers, exports = {}, []
     for o in objects:
+        if "c" not in o:
+            continue
         header = headers.setdefault(o.get("header", "verify"), [])
         c, handle = o["c"], f"tgauth_{o['c']}"
         if o.get("top"):
@@ -494,7 +496,7 @@ def outputs():
     headers, exports = c_declarations(objects, by_name)
     return {
         **swift_files(objects, by_name),
-        "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports, dict.fromkeys(o.get("module", CORE) for o in objects)),
+        "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports, dict.fromkeys(o.get("module", CORE) for o in objects if "c" in o)),
         **{f"include/tgauth_{module}.h": header_with(module, lines) for module, lines in headers.items()},
         "README.md": readme_with_kinds(),
         "include/tgauth_record.h": record_header(objects, by_name),

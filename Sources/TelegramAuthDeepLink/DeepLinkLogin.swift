@@ -235,7 +235,7 @@ public final class DeepLinkLogin: Sendable {
             return DeepLinkWebhookResult(
                 outcome: .refused, reason: "group_chat", responseBody: sendMessage(chatID, text), additionalCalls: [], user: user)
         }
-        guard let user, !user.isBot else { return ignored("not_a_login", user: user) }
+        guard let user, user.isBot != true else { return ignored("not_a_login", user: user) }
         let expiredReply = sendMessage(chatID, "This login link has expired or was already used. Start the login again in \(app).")
         guard let pollKey = try store.pollKey(forToken: key("t:", token)) else {
             return ignored("unknown_or_expired", user: user, reply: expiredReply)

@@ -1,46 +1,23 @@
 import TelegramAuth
 
-/// A Telegram user as the Bot API describes them in `message.from` or `callback_query.from`.
-public struct TelegramUser: Sendable, Hashable {
-    public var id: Int64
-    public var isBot: Bool
-    public var firstName: String
-    public var lastName: String?
-    public var username: String?
-    public var languageCode: String?
-    public var isPremium: Bool?
+// `TelegramUser`, the Bot API's `User`, is declared in schema/results.json; its view type and properties are
+// generated (Results+Schema.swift beside this file). What the deep-link login adds to it is here.
 
-    public init(
-        id: Int64, isBot: Bool = false, firstName: String, lastName: String? = nil, username: String? = nil,
-        languageCode: String? = nil, isPremium: Bool? = nil
-    ) {
-        self.id = id
-        self.isBot = isBot
-        self.firstName = firstName
-        self.lastName = lastName
-        self.username = username
-        self.languageCode = languageCode
-        self.isPremium = isPremium
+extension TelegramUser: Hashable {
+    /// Reads a Bot API `User` object (`message.from`, `callback_query.from`, a stored login); nil when `id`
+    /// or `first_name` is missing or a declared member has the wrong type.
+    init?(json: JSONValue) {
+        let text = Array(JSONValue.serialize(json).utf8)
+        let user = try? text.withUnsafeBufferPointer { (b) throws(TelegramAuthError) in try TelegramUser(json: b, context: "from") }
+        guard let user else { return nil }
+        self = user
     }
 
-    /// Reads a Bot API `User` object; nil when `id` or `first_name` is missing or mistyped.
-    public init?(json: JSONValue) {
-        guard let id = json["id"]?.int64Value, let first = json["first_name"]?.stringValue else { return nil }
-        self.init(
-            id: id, isBot: json["is_bot"]?.boolValue ?? false, firstName: first,
-            lastName: json["last_name"]?.stringValue, username: json["username"]?.stringValue,
-            languageCode: json["language_code"]?.stringValue, isPremium: json["is_premium"]?.boolValue)
-    }
+    /// The user as the login's stored record keeps it.
+    var json: JSONValue { (try? JSONValue.parse(jsonString)) ?? .object([]) }
 
-    /// The Bot API `User` object, with exact integers.
-    public var json: JSONValue {
-        var members: [(String, JSONValue)] = [("id", .number(String(id))), ("is_bot", .bool(isBot)), ("first_name", .string(firstName))]
-        if let lastName { members.append(("last_name", .string(lastName))) }
-        if let username { members.append(("username", .string(username))) }
-        if let languageCode { members.append(("language_code", .string(languageCode))) }
-        if let isPremium { members.append(("is_premium", .bool(isPremium))) }
-        return .object(members)
-    }
+    /// Two users are the same when they carry the same members with the same values.
+    public static func == (a: TelegramUser, b: TelegramUser) -> Bool { a.jsonString == b.jsonString }
 
-    public var jsonString: String { JSONValue.serialize(json) }
+    public func hash(into hasher: inout Hasher) { hasher.combine(jsonString) }
 }

@@ -64,7 +64,9 @@ func makeFlow(confirm: Bool = true, clock: TestClock = TestClock(), interval: In
         clock.advance(seconds: 2)
         let p = try flow.poll(pollSecret: s.pollSecret)
         #expect(p.status == .approved)
-        #expect(p.user == TelegramUser(id: 111, firstName: "Alice", lastName: "L", username: "alice", languageCode: "en", isPremium: true))
+        let u = try #require(p.user)
+        #expect(u.id == 111 && u.isBot == false && u.firstName == "Alice" && u.lastName == "L" && u.username == "alice")
+        #expect(u.languageCode == "en" && u.isPremium == true && u == r.user)
         clock.advance(seconds: 2)
         #expect(try flow.poll(pollSecret: s.pollSecret).status == .unknown)
         // the token cannot be used again

@@ -40,7 +40,7 @@ def test_confirmed_login_in_memory():
     done = flow.handle_webhook(callback_update(ok).encode(), SECRET)
     assert done.outcome == "approved" and json.loads(done.additional_calls[0])["method"] == "answerCallbackQuery"
     p = flow.wait(s.poll_secret, timeout=5)
-    assert p.status == "approved" and p.user == tgauth.TelegramUser(111, "Alice", username="alice", is_premium=True)
+    assert p.status == "approved" and p.user == tgauth.TelegramUser(111, "Alice", is_bot=False, username="alice", is_premium=True)
     assert flow.poll(s.poll_secret).status == "unknown"
 
 

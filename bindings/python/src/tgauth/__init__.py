@@ -27,7 +27,7 @@ from ._errors import (
     NetworkError,
     UnknownKeyError,
 )
-from ._results import InitData, WebAppChat, WebAppUser, WidgetUser
+from ._results import InitData, TelegramUser, WebAppChat, WebAppUser, WidgetUser
 from ._verify import (
     DEFAULT_CACHE_SIZE,
     DEFAULT_MAX_AGE,
@@ -43,7 +43,7 @@ from ._verify import (
     validate_third_party,
 )
 from ._version import __version__
-from .deeplink import DeepLinkLogin, LoginStart, PollResult, TelegramUser, WebhookResult
+from .deeplink import DeepLinkLogin, LoginStart, PollResult, WebhookResult
 from .gateway import DeliveryStatus, GatewayReport, GatewayReportVerifier, VerificationStatus
 
 __all__ = [

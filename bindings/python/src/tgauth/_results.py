@@ -109,6 +109,18 @@ class GatewayReport:
     verification_status: Optional[VerificationStatus] = None
     payload: Optional[str] = None
 
+@dataclass(frozen=True)
+class TelegramUser:
+    """The Telegram user who logged in through the bot: the Bot API's `User`, from the webhook update."""
+
+    id: int
+    first_name: str
+    is_bot: Optional[bool] = None
+    last_name: Optional[str] = None
+    username: Optional[str] = None
+    language_code: Optional[str] = None
+    is_premium: Optional[bool] = None
+
 
 
 #: Each object's fields in record order: (name, type, required, the fields a flattened object carries).
@@ -179,9 +191,18 @@ FIELDS = {
         ('verification_status', 'VerificationStatus', False, None),
         ('payload', 'string', False, None),
     ),
+    'TelegramUser': (
+        ('id', 'int', True, None),
+        ('is_bot', 'bool', False, None),
+        ('first_name', 'string', True, None),
+        ('last_name', 'string', False, None),
+        ('username', 'string', False, None),
+        ('language_code', 'string', False, None),
+        ('is_premium', 'bool', False, None),
+    ),
 }
 #: The class of each object, by name and by record mark.
-CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken, 'DeliveryStatus': DeliveryStatus, 'VerificationStatus': VerificationStatus, 'GatewayReport': GatewayReport}
-MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken', 'd': 'DeliveryStatus', 'v': 'VerificationStatus', 'G': 'GatewayReport'}
+CLASSES = {'WebAppUser': WebAppUser, 'WebAppChat': WebAppChat, 'InitData': InitData, 'WidgetUser': WidgetUser, 'IDToken': IDToken, 'DeliveryStatus': DeliveryStatus, 'VerificationStatus': VerificationStatus, 'GatewayReport': GatewayReport, 'TelegramUser': TelegramUser}
+MARKS = {'u': 'WebAppUser', 'c': 'WebAppChat', 'I': 'InitData', 'W': 'WidgetUser', 'T': 'IDToken', 'd': 'DeliveryStatus', 'v': 'VerificationStatus', 'G': 'GatewayReport', 'B': 'TelegramUser'}
 #: The fingerprint of the record layout these readers follow (TGAUTH_RECORD_FINGERPRINT).
 RECORD_FINGERPRINT = '149011d388d697fd'

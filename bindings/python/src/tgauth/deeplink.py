@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Callable, List, Optional, Tuple, Union
 
 from . import _call, _ffi
+from ._results import FIELDS, TelegramUser
 from ._verify import INT64_MAX, _data, _in_int64
 
 def _library_defaults() -> _ffi.DeepLinkOptions:
@@ -25,19 +26,6 @@ def _run(fn: Callable[..., int], handle: _call.Handle, *args: object) -> List[st
     err = _ffi.Error()
     text = _call.write_output(lambda out, size: fn(handle.ptr, out, ctypes.byref(size), ctypes.byref(err), *args), err=err)
     return text.decode().split("\0")
-
-
-@dataclass(frozen=True)
-class TelegramUser:
-    """The Telegram user who logged in through the bot (the Bot API's `User`)."""
-
-    id: int
-    first_name: str
-    last_name: Optional[str] = None
-    username: Optional[str] = None
-    language_code: Optional[str] = None
-    is_premium: Optional[bool] = None
-    is_bot: bool = False
 
 
 @dataclass(frozen=True)
@@ -71,13 +59,16 @@ class PollResult:
     user: Optional[TelegramUser] = None
 
 
+#: the members of the Bot API `User` the schema declares (TelegramUser, generated)
+_USER_FIELDS = tuple(name for name, *_ in FIELDS["TelegramUser"])
+
+
 def _user(text: str) -> Optional[TelegramUser]:
+    """The user of a record: the library's JSON of a TelegramUser, or "" when there is none."""
     if not text:
         return None
     u = json.loads(text)
-    return TelegramUser(id=u["id"], first_name=u["first_name"], last_name=u.get("last_name"),
-                        username=u.get("username"), language_code=u.get("language_code"),
-                        is_premium=u.get("is_premium"), is_bot=u.get("is_bot", False))
+    return TelegramUser(**{name: u[name] for name in _USER_FIELDS if name in u})
 
 
 def _poll(record: List[str]) -> PollResult:
