@@ -83,9 +83,9 @@ TGAUTH_API const char *tgauth_version_string(void);
 /** Returns: a static English description of `code` ("unknown status" for an unknown code). */
 TGAUTH_API const char *tgauth_strerror(int code);
 
-/** Returns: the stable identifier of `code` ("ok", or the kind each TGAUTH_E_* above names: "malformed",
- *  "missing_field", …, "network"), the same the CLI prints and the Python exceptions carry; "unknown" for an
- *  unknown code. */
+/** Returns: the stable identifier of `code` ("ok", or the kind the TGAUTH_E_* above names, in lower case:
+ *  TGAUTH_E_MISSING_FIELD is "missing_field"), the same the CLI prints and the Python exceptions carry;
+ *  "unknown" for an unknown code. */
 TGAUTH_API const char *tgauth_error_kind(int code);
 
 /** Detail of a failure. Filled by any function that takes a `tgauth_error *`, when it is not NULL. */
