@@ -133,6 +133,14 @@ def read_c(obj, handle):
     return out
 
 
+def free(*objects):
+    """Frees library objects, each given as (the name of its _free function, its pointer)."""
+    for name, ptr in objects:
+        fn = getattr(lib, name)
+        fn.argtypes = [ctypes.c_void_p]
+        fn(ptr)
+
+
 def test_every_init_data_field_reaches_its_c_accessor():
     raw = signed_init_data().encode()
     validator, data, err = ctypes.c_void_p(), ctypes.c_void_p(), _ffi.Error()
@@ -149,10 +157,7 @@ def test_every_init_data_field_reaches_its_c_accessor():
         assert len(got["hash"]) == 64
         assert got == want
     finally:
-        lib.tgauth_init_data_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_init_data_free(data)
-        lib.tgauth_mini_app_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_mini_app_free(validator)
+        free(("tgauth_init_data_free", data), ("tgauth_mini_app_free", validator))
 
 
 # ---- the CLI -----------------------------------------------------------------------------------------
@@ -224,10 +229,7 @@ def test_every_id_token_claim_reaches_python_the_c_accessors_and_the_cli(tmp_pat
         lib.tgauth_id_token_claims.argtypes = [ctypes.c_void_p, ctypes.c_void_p]
         assert json.loads(lib.tgauth_id_token_claims(handle, None)) == id_token_claims()
     finally:
-        lib.tgauth_id_token_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_id_token_free(handle)
-        lib.tgauth_oidc_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_oidc_free(verifier)
+        free(("tgauth_id_token_free", handle), ("tgauth_oidc_free", verifier))
 
     keys = tmp_path / "jwks.json"
     keys.write_text(JWKS)
@@ -259,10 +261,7 @@ def test_every_gateway_report_field_reaches_python_the_c_accessors_and_the_cli(t
     try:
         assert read_c("GatewayReport", handle) == full("GatewayReport")
     finally:
-        lib.tgauth_gateway_report_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_gateway_report_free(handle)
-        lib.tgauth_gateway_free.argtypes = [ctypes.c_void_p]
-        lib.tgauth_gateway_free(gateway)
+        free(("tgauth_gateway_report_free", handle), ("tgauth_gateway_free", gateway))
 
     token_file = tmp_path / "token"
     token_file.write_text(token + "\n")
