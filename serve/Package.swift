@@ -34,6 +34,8 @@ let package = Package(
                 .product(name: "TelegramAuthSession", package: root),
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "HummingbirdAuth", package: "hummingbird-auth"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
             ]),
         // the gateway's routes, configuration and pages, as a library its tests import
         .target(
@@ -41,7 +43,7 @@ let package = Package(
             dependencies: [
                 "TelegramAuthHummingbird", .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdAuth", package: "hummingbird-auth"), .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         .executableTarget(
             name: "tgauth-serve",

@@ -18,6 +18,18 @@ package final class RedisClient: Sendable {
         case status(String)
         case error(String)
         case null
+
+        /// The reply's RESP type, for a message (never its contents).
+        package var typeName: String {
+            switch self {
+            case .string: "bulk string"
+            case .integer: "integer"
+            case .array: "array"
+            case .status: "status"
+            case .error: "error"
+            case .null: "null"
+            }
+        }
     }
 
     package final class Connection: @unchecked Sendable {
@@ -36,15 +48,16 @@ package final class RedisClient: Sendable {
 
     /// - Parameters:
     ///   - url: `redis://[:password@]host[:port][/db]`.
+    ///   - password: the password, when it is not in the URL (a URL's shows in `ps`); it wins over the URL's.
     ///   - timeout: seconds for connecting and for each command.
     /// - Throws: `invalid_argument` for a URL that is not of that form. Connecting happens on first use.
-    package init(url: String, timeout: Double = 2) throws(TelegramAuthError) {
+    package init(url: String, password: String? = nil, timeout: Double = 2) throws(TelegramAuthError) {
         guard url.hasPrefix("redis://") else { throw .invalidArgument("a Redis URL starts with redis://") }
         var rest = Substring(url.dropFirst(8))
-        var password: String?
+        var urlPassword: String?
         if let at = rest.lastIndex(of: "@") {
             let auth = rest[..<at]
-            password = auth.hasPrefix(":") ? String(auth.dropFirst()) : String(auth)
+            urlPassword = auth.hasPrefix(":") ? String(auth.dropFirst()) : String(auth)
             rest = rest[rest.index(after: at)...]
         }
         var database = 0
@@ -69,7 +82,7 @@ package final class RedisClient: Sendable {
         self.host = String(rest)
         self.port = port
         self.database = database
-        self.password = password
+        self.password = password ?? urlPassword
         self.timeout = timeout
     }
 

@@ -39,3 +39,12 @@ func constantTimeEquals(_ a: UnsafeRawPointer, _ b: UnsafeRawPointer, count: Int
     }
     return difference == 0
 }
+
+/// Whether two secrets (states, tokens, MACs) are equal, in time that depends only on their lengths (OpenSSL's
+/// `CRYPTO_memcmp` after a length check): for servers built on the library, so none writes its own.
+public func constantTimeEquals(_ a: some Collection<UInt8>, _ b: some Collection<UInt8>) -> Bool {
+    let a = Array(a), b = Array(b)
+    guard a.count == b.count else { return false }
+    guard !a.isEmpty else { return true }
+    return a.withUnsafeBytes { x in b.withUnsafeBytes { y in CRYPTO_memcmp(x.baseAddress, y.baseAddress, a.count) == 0 } }
+}

@@ -10,7 +10,8 @@ import TelegramAuthSession
 ///
 /// Without credentials it attaches no identity and lets the request go on, so a guard decides (for example
 /// hummingbird-auth's `IsAuthenticatedMiddleware`). Credentials that do not verify end the request with 401
-/// (`WWW-Authenticate: tma`); a session store that cannot be read ends it with 503.
+/// (`WWW-Authenticate: tma`) naming the error's kind only, the detail going to the request's logger; a
+/// session store that cannot be read, or blocking calls that are full or late, end it with 503.
 ///
 /// ```swift
 /// let router = Router(context: BasicAuthRequestContext<TelegramIdentity>.self)
@@ -29,13 +30,17 @@ public struct TelegramAuthenticator<Context: AuthRequestContext<TelegramIdentity
         switch await credentials.identify(request) {
         case .none: return nil
         case .identity(let identity): return identity
-        case .refused(let error): throw Self.unauthorized(error)
-        case .unavailable: throw HTTPError(.serviceUnavailable, message: "the session store is unavailable")
+        case .refused(let error):
+            context.logger.info("credentials refused: \(error.kind.rawValue): \(error.detail)")
+            throw Self.unauthorized(error)
+        case .unavailable(let error):
+            context.logger.error("refusing: \(error.detail)")
+            throw HTTPError(.serviceUnavailable, message: "unavailable")
         }
     }
 
-    /// 401 with the challenge and the error's kind and detail.
+    /// 401 with the challenge and the error's kind (its detail is for the server's log, not the client).
     public static func unauthorized(_ error: TelegramAuthError) -> HTTPError {
-        HTTPError(.unauthorized, headers: [.wwwAuthenticate: TelegramCredentials.miniAppScheme], message: "\(error.kind.rawValue): \(error.detail)")
+        HTTPError(.unauthorized, headers: [.wwwAuthenticate: TelegramCredentials.miniAppScheme], message: error.kind.rawValue)
     }
 }

@@ -1,4 +1,3 @@
-import Dispatch
 import HTTPTypes
 import Hummingbird
 import TelegramAuth
@@ -36,6 +35,8 @@ public struct TelegramCredentials: Sendable {
     public let miniApp: MiniAppCheck?
     public let oidc: OIDCClient?
     public let sessions: (any SessionStore)?
+    /// Where blocking calls run: a remote session store, and an id_token check that may fetch Telegram's keys.
+    public let pool: BlockingPool
     public let cookieName: String
     /// The oldest Mini App `auth_date` accepted, in seconds (nil: any).
     public let maxAge: Int64?
@@ -46,13 +47,15 @@ public struct TelegramCredentials: Sendable {
     ///   - sessions: where session cookies are looked up; nil ignores cookies.
     ///   - cookieName: the session cookie's name.
     ///   - maxAge: the oldest Mini App data accepted, in seconds (default a day).
+    ///   - pool: the threads for blocking calls (Redis, fetching Telegram's keys); full or late: 503.
     public init(
         miniApp: MiniAppCheck?, oidc: OIDCClient? = nil, sessions: (any SessionStore)? = nil, cookieName: String = "tgauth",
-        maxAge: Int64? = ValidationOptions.defaultMaxAge
+        maxAge: Int64? = ValidationOptions.defaultMaxAge, pool: BlockingPool = .shared
     ) {
         self.miniApp = miniApp
         self.oidc = oidc
         self.sessions = sessions
+        self.pool = pool
         self.cookieName = cookieName
         self.maxAge = maxAge
     }
@@ -60,15 +63,16 @@ public struct TelegramCredentials: Sendable {
     /// The `Authorization` scheme of Mini App data.
     public static let miniAppScheme = "tma"
 
-    /// What `request` carries: the `Authorization` header first, then the session cookie.
+    /// What `request` carries: the `Authorization` header first (`tma` or `Bearer`), then the session cookie. A
+    /// header of another scheme (`Basic` for the app's own API, say) is not ours, so the cookie still counts.
     public func identify(_ request: Request, now: Int64 = SystemClock.unixTime()) async -> Verdict {
         if let authorization = request.headers[.authorization] {
-            return await identify(authorization: authorization, now: now)
+            let verdict = await identify(authorization: authorization, now: now)
+            guard case .none = verdict else { return verdict }
         }
         guard let sessions, let cookie = Self.cookie(cookieName, in: request.headers[values: .cookie]) else { return .none }
         do throws(TelegramAuthError) {
-            let load = { @Sendable () throws(TelegramAuthError) -> Session? in try sessions.load(Array(cookie.utf8), now: now) }
-            guard let session = sessions.isRemote ? try await Self.offTheEventLoop(load) : try load() else {
+            guard let session = try await AsyncSessionStore(sessions, pool: pool).load(Array(cookie.utf8), now: now) else {
                 return .refused(TelegramAuthError(.expired, field: "cookie", "the session has ended or the cookie is not one of ours"))
             }
             return .identity(session.identity)
@@ -88,14 +92,16 @@ public struct TelegramCredentials: Sendable {
                 return .identity(try TelegramIdentity(miniApp: try miniApp.validate(value.utf8, options: options)))
             case "bearer":
                 guard let oidc else { throw TelegramAuthError(.invalidArgument, "this server takes no id_tokens") }
-                return .identity(try TelegramIdentity(idToken: try await Self.offTheEventLoop { () throws(TelegramAuthError) in
-                    try oidc.verify(String(value), options: ValidationOptions(maxAge: nil, now: now)).token
+                let token = String(value)
+                // the check may first fetch Telegram's keys over HTTPS
+                return .identity(try TelegramIdentity(idToken: try await pool.run { () throws(TelegramAuthError) in
+                    try oidc.verify(token, options: ValidationOptions(maxAge: nil, now: now)).token
                 }))
             default:
                 return .none
             }
         } catch {
-            return .refused(error)
+            return error.kind == .storeUnavailable ? .unavailable(error) : .refused(error)
         }
     }
 
@@ -128,16 +134,5 @@ public struct TelegramCredentials: Sendable {
         var valueEnd = utf8.endIndex
         while valueEnd > valueStart, utf8[utf8.index(before: valueEnd)] == space { valueEnd = utf8.index(before: valueEnd) }
         return (Substring(utf8[start..<schemeEnd]), Substring(utf8[valueStart..<valueEnd]))
-    }
-
-    /// Runs `body` on a thread of its own: an id_token check may first fetch Telegram's keys over HTTPS,
-    /// which must not block the server's event loop.
-    static func offTheEventLoop<R: Sendable>(_ body: @escaping @Sendable () throws(TelegramAuthError) -> R) async throws(TelegramAuthError) -> R {
-        let result: Result<R, TelegramAuthError> = await withCheckedContinuation { done in
-            DispatchQueue.global().async {
-                do throws(TelegramAuthError) { done.resume(returning: .success(try body())) } catch { done.resume(returning: .failure(error)) }
-            }
-        }
-        return try result.get()
     }
 }

@@ -1,4 +1,5 @@
 import TelegramAuth
+import TelegramAuthSession
 
 /// What `tgauth-serve` is told at start (its flags; each also read from a `TGAUTH_…` variable). Secrets come
 /// in as the contents of their files, never as flag values.
@@ -20,13 +21,25 @@ public struct GatewayConfiguration: Sendable {
     /// nil: the session sealed in the cookie; `memory`: kept in this process; `redis://HOST:PORT/DB`: kept in
     /// Redis, shared by replicas.
     public var sessionStore: String?
+    /// The Redis password, read from its file (a password in the URL shows in `/proc/PID/cmdline`).
+    public var sessionStorePassword: String?
     public var sessionTTL: Int64 = 12 * 3600
+    /// Sessions one Telegram user may hold in `memory` or Redis; a new login ends that user's oldest.
+    public var sessionsPerUser = SessionLimits.defaultPerUser
+    /// Threads for the session store's blocking calls, and calls queued or running before 503.
+    public var storeThreads = 16
+    public var storeQueue = 256
+    /// OpenID Connect token exchanges in flight at once; more answer 503 at once.
+    public var maxTokenExchanges = 16
     public var oidcClientID: String?
     public var oidcClientSecret: String?
     public var oidcIssuer: String?
     public var caFile: String?
     /// The oldest Mini App or widget `auth_date` accepted, in seconds.
     public var maxAge: Int64 = 86_400
+    /// The oldest Login Widget `auth_date` a login callback accepts, in seconds: a login is fresh, whatever
+    /// `maxAge` allows the `Authorization` checks.
+    public var loginMaxAge: Int64 = 600
     /// Adds `X-Tgauth-Assertion`, a short-lived EdDSA JWT of the identity, with its key set at
     /// `/.well-known/tgauth/jwks.json`.
     public var assertion = false
@@ -52,7 +65,15 @@ public struct GatewayConfiguration: Sendable {
             throw TelegramAuthError(.invalidArgument, "--public-url must be https://HOST[:PORT][/PATH] without a trailing / (http:// only with --cookie-insecure)")
         }
         guard (botToken == nil) != (botID == nil) else { throw TelegramAuthError(.invalidArgument, "give exactly one of --bot-token-file and --bot-id") }
-        guard sessionTTL > 0, maxAge > 0 else { throw TelegramAuthError(.invalidArgument, "--session-ttl and --max-age must be positive") }
+        guard sessionTTL > 0, maxAge > 0, loginMaxAge > 0 else {
+            throw TelegramAuthError(.invalidArgument, "--session-ttl, --max-age and --login-max-age must be positive")
+        }
+        guard sessionsPerUser > 0, storeThreads > 0, storeQueue > 0, maxTokenExchanges > 0 else {
+            throw TelegramAuthError(.invalidArgument, "--sessions-per-user must be positive")
+        }
+        guard sessionStorePassword == nil || sessionStore?.hasPrefix("redis://") == true else {
+            throw TelegramAuthError(.invalidArgument, "--session-store-password-file goes with --session-store redis://…")
+        }
         if let store = sessionStore, store != "memory", !store.hasPrefix("redis://") {
             throw TelegramAuthError(.invalidArgument, "--session-store takes memory or redis://HOST[:PORT][/DB]")
         }

@@ -26,12 +26,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "A file of allowed ids, one per line.") var allowUsersFile: String?
     @Option(help: "A host rd= may send the browser to besides the gateway's own (exact; repeatable).") var redirectHost: [String] = []
     @Option(help: "memory: sessions kept in this process (logout revokes them); default: sealed in the cookie.") var sessionStore: String?
+    @Option(help: "A file holding the Redis password (instead of putting it in the URL, where ps shows it).")
+    var sessionStorePasswordFile: String?
     @Option(help: "How long a session lasts, e.g. 12h, 30m, 3600 (seconds).") var sessionTtl: String?
+    @Option(help: "Sessions one Telegram user may hold with memory or Redis (default 16); a new login ends the oldest.")
+    var sessionsPerUser: Int?
     @Option(help: "The OpenID Connect client id (the bot id).") var oidcClientId: String?
     @Option(help: "A file holding the OpenID Connect client secret.") var oidcClientSecretFile: String?
     @Option(help: "The OpenID Connect issuer (default https://oauth.telegram.org).") var oidcIssuer: String?
     @Option(help: "PEM certificates to trust for HTTPS to the issuer instead of the system's.") var caFile: String?
-    @Option(help: "The oldest Mini App or widget login accepted, e.g. 1d, 12h.") var maxAge: String?
+    @Option(help: "The oldest Mini App data (Authorization: tma) accepted, e.g. 1d, 12h.") var maxAge: String?
+    @Option(help: "The oldest Login Widget data a login callback accepts (default 10m).") var loginMaxAge: String?
+    @Option(help: "Open connections at most (default: the open-file limit less 64); more wait to be accepted.")
+    var maxConnections: Int?
     @Flag(help: "Add X-Tgauth-Assertion, a short-lived EdDSA JWT of the identity (key set at /.well-known/tgauth/jwks.json).")
     var assertion = false
     @Flag(help: "Cookies without Secure: only for tests on http://localhost.") var cookieInsecure = false
@@ -67,8 +74,13 @@ struct ServeCommand: AsyncParsableCommand {
         c.allowedUsers = allowed
         c.redirectHosts = list(redirectHost, "REDIRECT_HOST")
         c.sessionStore = value(sessionStore, "SESSION_STORE")
+        c.sessionStorePassword = try value(sessionStorePasswordFile, "SESSION_STORE_PASSWORD_FILE").map {
+            String(decoding: try Self.secret($0, trim: true), as: UTF8.self)
+        }
         if let ttl = value(sessionTtl, "SESSION_TTL") { c.sessionTTL = try Self.duration(ttl, "--session-ttl") }
+        if let n = try Self.count(value(sessionsPerUser.map(String.init), "SESSIONS_PER_USER"), "--sessions-per-user") { c.sessionsPerUser = n }
         if let age = value(maxAge, "MAX_AGE") { c.maxAge = try Self.duration(age, "--max-age") }
+        if let age = value(loginMaxAge, "LOGIN_MAX_AGE") { c.loginMaxAge = try Self.duration(age, "--login-max-age") }
         c.oidcClientID = value(oidcClientId, "OIDC_CLIENT_ID")
         c.oidcClientSecret = try value(oidcClientSecretFile, "OIDC_CLIENT_SECRET_FILE").map { String(decoding: try Self.secret($0, trim: true), as: UTF8.self) }
         c.oidcIssuer = value(oidcIssuer, "OIDC_ISSUER")
@@ -79,6 +91,13 @@ struct ServeCommand: AsyncParsableCommand {
         let gateway: Gateway
         do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }
         let (host, port) = try Self.address(value(listen, "LISTEN") ?? "127.0.0.1:4180")
+        // every connection is a file descriptor: take all the hard limit allows (systemd gives a soft 1,024), and
+        // keep 64 for Redis, HTTPS and logs
+        let files = OpenFileLimit.raiseToHard()
+        let connections = try Self.count(value(maxConnections.map(String.init), "MAX_CONNECTIONS"), "--max-connections") ?? max(1, files - 64)
+        guard connections <= files - 16 else {
+            throw ValidationError("--max-connections \(connections) needs more open files than the limit allows (\(files))")
+        }
         LoggingSystem.bootstrap(BufferedLogHandler.standardOutput)
         defer { BufferedLogHandler.flush() }
         var logger = Logger(label: "tgauth-serve")
@@ -92,7 +111,10 @@ struct ServeCommand: AsyncParsableCommand {
             httpDecoderConfiguration: .init(maxHeaderFieldSize: 64 * 1024, maxHeaderListSize: 64 * 1024, maxHeaderFieldCount: 100))
         let app = Application(
             router: gateway.router(logger: logger), server: .http1(configuration: http1),
-            configuration: .init(address: .hostname(host, port: port), serverName: nil), logger: logger)
+            configuration: .init(
+                address: .hostname(host, port: port), serverName: nil,
+                availableConnectionsDelegate: .maximum(connections, logger: logger)),
+            logger: logger)
         try await app.runService()
     }
 
@@ -112,6 +134,13 @@ struct ServeCommand: AsyncParsableCommand {
         let (product, overflow) = n.multipliedReportingOverflow(by: unit ?? 1)
         guard !overflow else { throw ValidationError("\(flag) is too long") }
         return product
+    }
+
+    /// A positive whole number, or nil when not given.
+    static func count(_ text: String?, _ flag: String) throws -> Int? {
+        guard let text else { return nil }
+        guard let n = Int(text), n > 0 else { throw ValidationError("\(flag) takes a positive number") }
+        return n
     }
 
     static func address(_ text: String) throws -> (String, Int) {

@@ -40,6 +40,26 @@ import Testing
             authDate: authDate)
     }
 
+    /// What a browser holds after opening the login page: the flow cookie (a Cookie header value) and the
+    /// state the page put into the widget's `data-auth-url`.
+    static func startWidgetLogin(_ client: some TestClientProtocol, _ gateway: Gateway, rd: String = "/") async throws -> (cookie: String, state: String) {
+        let response = try await client.executeRequest(uri: "/tgauth/login?rd=" + PercentEncoding.encode(rd), method: .get, headers: [:], body: nil)
+        let html = String(buffer: response.body)
+        let cookie = try #require(sessionCookie(response, gateway.flowCookieName))
+        let start = try #require(html.range(of: "callback/widget?state="))
+        return (cookie, String(html[start.upperBound...].prefix { $0.isHexDigit }))
+    }
+
+    /// A Login Widget callback from this browser: the login page first, then Telegram's redirect with `query`.
+    static func widgetLogin(_ client: some TestClientProtocol, _ gateway: Gateway, _ query: String, rd: String = "/", headers: HTTPFields = [:])
+        async throws -> TestResponse
+    {
+        let (flow, state) = try await startWidgetLogin(client, gateway, rd: rd)
+        var headers = headers
+        headers[.cookie] = [headers[.cookie], flow].compactMap { $0 }.joined(separator: "; ")
+        return try await client.executeRequest(uri: "/tgauth/callback/widget?state=\(state)&" + query, method: .get, headers: headers, body: nil)
+    }
+
     /// The session cookie a response sets, as a request's Cookie header value.
     static func sessionCookie(_ response: TestResponse, _ name: String) -> String? {
         response.headers[values: .setCookie].first { $0.hasPrefix(name + "=") && !$0.hasPrefix(name + "=;") }?.split(separator: ";").first.map(String.init)
@@ -74,14 +94,12 @@ import Testing
         let gateway = try Self.gateway()
         try await Application(router: gateway.router()).test(.router) { client in
             let query = try Self.widgetQuery()
-            let cookie = try await client.execute(uri: "/tgauth/callback/widget?rd=https%3A%2F%2Fapp.example.com%2Fadmin&" + query, method: .get) {
-                response in
-                #expect(response.status == .found && response.headers[.location] == "https://app.example.com/admin")
-                let setCookie = response.headers[values: .setCookie].first ?? ""
-                #expect(setCookie.hasPrefix("__Host-tgauth=") && setCookie.contains("HttpOnly") && setCookie.contains("Secure"))
-                #expect(setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
-                return Self.sessionCookie(response, gateway.cookieName)
-            }
+            let response = try await Self.widgetLogin(client, gateway, query, rd: "https://app.example.com/admin")
+            #expect(response.status == .found && response.headers[.location] == "https://app.example.com/admin")
+            let setCookie = response.headers[values: .setCookie].first { $0.hasPrefix("__Host-tgauth=") } ?? ""
+            #expect(setCookie.contains("HttpOnly") && setCookie.contains("Secure") && setCookie.contains("SameSite=Lax") && setCookie.contains("Path=/"))
+            #expect(response.headers[values: .setCookie].contains { $0.hasPrefix("__Host-tgauth-flow=;") && $0.contains("Max-Age=0") })
+            let cookie = Self.sessionCookie(response, gateway.cookieName)
             let session = try #require(cookie)
             #expect(session.utf8.count < 4096)
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: session]) { response in
@@ -97,9 +115,8 @@ import Testing
                 #expect(response.status == .ok && body.contains(#""id":279058397"#) && body.contains(#""method":"widget""#))
             }
             // a tampered widget callback makes no session; a tampered cookie is refused
-            try await client.execute(uri: "/tgauth/callback/widget?" + query.replacingOccurrences(of: "Vlad", with: "Mallory"), method: .get) {
-                #expect($0.status == .unauthorized && $0.headers[values: .setCookie].isEmpty)
-            }
+            let tampered = try await Self.widgetLogin(client, gateway, query.replacingOccurrences(of: "Vlad", with: "Mallory"))
+            #expect(tampered.status == .unauthorized && Self.sessionCookie(tampered, gateway.cookieName) == nil)
             var garbled = Array(session.utf8)
             garbled[garbled.count - 5] ^= 1
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: String(decoding: garbled, as: UTF8.self)]) {
@@ -120,12 +137,8 @@ import Testing
     @Test func theAllowListIsByNumericID() async throws {
         let gateway = try Self.gateway { $0.allowedUsers = [42] }
         try await Application(router: gateway.router()).test(.router) { client in
-            try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery(id: 279058397)), method: .get) {
-                #expect($0.status == .forbidden)
-            }
-            let cookie = try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery(id: 42)), method: .get) {
-                Self.sessionCookie($0, gateway.cookieName)
-            }
+            #expect(try await Self.widgetLogin(client, gateway, try Self.widgetQuery(id: 279058397)).status == .forbidden)
+            let cookie = Self.sessionCookie(try await Self.widgetLogin(client, gateway, try Self.widgetQuery(id: 42)), gateway.cookieName)
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: try #require(cookie)]) { #expect($0.status == .accepted) }
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + (try Self.initData(id: 7))]) {
                 #expect($0.status == .forbidden)
@@ -155,9 +168,7 @@ import Testing
     @Test func logoutClearsTheCookieAndInMemoryModeRevokesTheSession() async throws {
         let gateway = try Self.gateway { $0.sessionStore = "memory" }
         try await Application(router: gateway.router()).test(.router) { client in
-            let cookie = try #require(try await client.execute(uri: "/tgauth/callback/widget?" + (try Self.widgetQuery()), method: .get) {
-                Self.sessionCookie($0, gateway.cookieName)
-            })
+            let cookie = try #require(Self.sessionCookie(try await Self.widgetLogin(client, gateway, try Self.widgetQuery()), gateway.cookieName))
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .accepted) }
             try await client.execute(uri: "/tgauth/logout?rd=%2Fbye", method: .post, headers: [.cookie: cookie]) { response in
                 #expect(response.status == .found && response.headers[.location] == "/bye")
