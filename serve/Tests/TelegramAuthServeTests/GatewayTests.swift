@@ -19,18 +19,18 @@ import Testing
     static let secret = [UInt8](repeating: 0x5A, count: 32)
     static let now: Int64 = 1_800_000_000
 
-    static func gateway(_ change: (inout GatewayConfiguration) -> Void = { _ in }) throws -> Gateway {
+    static func gateway(store: (any SessionStore)? = nil, _ change: (inout GatewayConfiguration) -> Void = { _ in }) throws -> Gateway {
         var c = GatewayConfiguration(publicURL: "https://auth.example.com", cookieSecrets: [secret])
         c.botToken = token
         c.botUsername = "TgAuthBot"
         c.redirectHosts = ["app.example.com"]
         change(&c)
-        return try Gateway(c, clock: { now })
+        return try Gateway(c, store: store, clock: { now })
     }
 
-    static func widgetQuery(id: Int64 = 279058397, name: String = "Vlad") throws -> String {
+    static func widgetQuery(id: Int64 = 279058397, name: String = "Vlad", authDate: Int64 = now - 10) throws -> String {
         let fields = try TelegramSigning.signWidget(
-            botToken: token, fields: [("id", String(id)), ("first_name", name), ("username", "vdkfrost")], authDate: now - 10)
+            botToken: token, fields: [("id", String(id)), ("first_name", name), ("username", "vdkfrost")], authDate: authDate)
         return fields.map { PercentEncoding.encode($0.key) + "=" + PercentEncoding.encode($0.value) }.joined(separator: "&")
     }
 
