@@ -16,7 +16,7 @@ import time
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "examples", "serve"))
-from stack import free_port, wait_listening  # noqa: E402
+from stack import free_port, session_cookie, wait_listening, widget_login  # noqa: E402
 
 SERVE, FLOOR, CLI = sys.argv[1:4]
 TOKEN = "123456:bench-serve-token"
@@ -78,14 +78,7 @@ http {{
             wait_listening(port)
         widget = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(int(time.time())), "id=279058397",
                                  "first_name=Vlad", "username=vdkfrost"], capture_output=True, text=True, check=True).stdout.strip()
-
-        class NoRedirect(urllib.request.HTTPRedirectHandler):
-            def redirect_request(self, *a, **k):
-                return None
-        try:
-            urllib.request.build_opener(NoRedirect).open(f"http://127.0.0.1:{gateway}/tgauth/callback/widget?{widget}")
-        except urllib.error.HTTPError as e:
-            cookie = "Cookie: " + e.headers["Set-Cookie"].split(";")[0]
+        cookie = "Cookie: " + session_cookie(widget_login(f"http://127.0.0.1:{gateway}", widget)[1])
         init_data = subprocess.run([CLI, "sign", "init-data", "--bot-token", TOKEN, "--auth-date", str(int(time.time())),
                                     'user={"id":279058397,"first_name":"Vlad","username":"vdkfrost"}', "query_id=AAH"],
                                    capture_output=True, text=True, check=True).stdout.strip()

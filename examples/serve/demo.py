@@ -16,7 +16,7 @@ import tempfile
 import threading
 import time
 
-from stack import Echo, free_port, nginx_config, request, wait_listening
+from stack import Echo, free_port, nginx_config, request, session_cookie, start_widget_login, wait_listening, widget_login
 
 SERVE, CLI = sys.argv[1:3]
 TOKEN = "123456:demo-token"
@@ -47,14 +47,18 @@ def main() -> None:
         print(f"the login page: {status}, with the Login Widget: {'data-telegram-login=' in page}")
         fields = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(int(time.time())), "id=279058397",
                                  "first_name=Vladislav", "username=vdkfrost"], capture_output=True, text=True, check=True).stdout.strip()
-        status, headers, _ = request(f"{base}/tgauth/callback/widget?rd=%2Freports&{fields}")
-        cookie = headers["Set-Cookie"].split(";")[0]
-        print(f"the widget's callback (signed as Telegram signs it): {status} -> {headers['Location']}, "
-              f"a session cookie of {len(cookie)} bytes")
+        flow, state = start_widget_login(base, "/reports")  # the login page's flow cookie and widget state
+        callback = f"{base}/tgauth/callback/widget?state={state}&{fields}"
+        status, headers, _ = request(callback, flow)
+        cookie = session_cookie(headers)
+        print(f"the widget's callback (signed as Telegram signs it, back in the browser that opened the login page): "
+              f"{status} -> {headers['Location']}, a session cookie of {len(cookie)} bytes")
+        print(f"the same callback replayed: {request(callback, flow)[0]}; opened in another browser (login CSRF): "
+              f"{request(callback)[0]}")
         status, _, body = request(base + "/reports", cookie, "application/json")
         print(f"GET /reports with the session: {status}, the app saw {json.loads(body)}")
         tampered = fields.replace("vdkfrost", "mallory")
-        print(f"a tampered callback: {request(f'{base}/tgauth/callback/widget?{tampered}')[0]}")
+        print(f"a tampered callback: {widget_login(base, tampered)[0]}")
         status, headers, _ = request(base + "/tgauth/logout?rd=/", cookie)
         print(f"logout: {status}, cookie cleared: {headers['Set-Cookie'].startswith('tgauth=;')}; "
               f"GET /reports again: {request(base + '/reports', accept='application/json')[0]}")

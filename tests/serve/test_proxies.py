@@ -4,6 +4,7 @@ and Caddy redirects the browser to the login page; after a Login Widget callback
 the backend sees the user's numeric id; after logout, no session again.
 
 Every server listens on a free loopback port; TGAUTH_SERVE and TGAUTH_CLI name the binaries."""
+import http.client
 import http.server
 import json
 import os
@@ -20,7 +21,9 @@ import urllib.request
 import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "serve"))
-from stack import free_port, nginx_config, request, wait_listening, Echo  # noqa: E402
+from stack import (IDENTITY_HEADERS, Echo, caddy_config, free_port, nginx_config, request, session_cookie,  # noqa: E402
+                   start_widget_login,
+                   wait_listening, widget_login)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 SERVE = os.environ.get("TGAUTH_SERVE") or os.path.join(ROOT, "serve", ".build", "debug", "tgauth-serve")
@@ -38,53 +41,36 @@ def backend():
     server.shutdown()
 
 
-def start_gateway(tmp_path, public_url: str, *extra: str, bot_username: str = "TgAuthBot") -> tuple:
+def start_gateway(tmp_path, public_url: str, *extra: str, bot_username: str = "TgAuthBot", preexec_fn=None) -> tuple:
     token_file, secret_file = tmp_path / "token", tmp_path / "cookie-secret"
     token_file.write_text(TOKEN + "\n")
-    secret_file.write_bytes(os.urandom(32))
+    if not secret_file.exists():  # replicas share one: a login flow sealed by one is opened by another
+        secret_file.write_bytes(os.urandom(32))
     port = free_port()
     log = open(tmp_path / "gateway.log", "w")
     process = subprocess.Popen(
         [SERVE, "--listen", f"127.0.0.1:{port}", "--public-url", public_url, "--bot-token-file", str(token_file),
          *(["--bot-username", bot_username] if bot_username else []), "--cookie-secret-file", str(secret_file),
          "--cookie-insecure", *extra],
-        stdout=log, stderr=subprocess.STDOUT)
+        stdout=log, stderr=subprocess.STDOUT, preexec_fn=preexec_fn)
     wait_listening(port, process)
     return port, process, tmp_path / "gateway.log"
 
 
-def caddy_config(port: int, gateway: int, backend: int) -> str:
-    return f"""{{
-    admin off
-    auto_https off
-}}
-http://127.0.0.1:{port} {{
-    handle /tgauth/* {{
-        reverse_proxy 127.0.0.1:{gateway}
-    }}
-    handle {{
-        forward_auth 127.0.0.1:{gateway} {{
-            uri /tgauth/verify
-            copy_headers X-Auth-Request-User X-Auth-Request-Preferred-Username X-Auth-Request-Name X-Auth-Request-Method
-        }}
-        reverse_proxy 127.0.0.1:{backend}
-    }}
-}}
-"""
-
-
-def signed_widget(user_id: int = 279058397) -> str:
-    run = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(int(time.time())), f"id={user_id}",
-                          "first_name=Vlad", "username=vdkfrost"], capture_output=True, text=True, check=True)
+def signed_widget(user_id: int = 279058397, *fields: str, auth_date: int = 0) -> str:
+    fields = fields or ("first_name=Vlad", "username=vdkfrost")
+    run = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(auth_date or int(time.time())), f"id={user_id}",
+                          *fields], capture_output=True, text=True, check=True)
     return run.stdout.strip()
 
 
-def log_in(base: str, rd: str = "/") -> str:
-    """A Login Widget callback through the proxy; returns the session cookie as a Cookie header value."""
-    status, headers, _ = request(f"{base}/tgauth/callback/widget?rd={urllib.parse.quote(rd, safe='')}&{signed_widget()}")
+def log_in(base: str, rd: str = "/", fields: str = "") -> str:
+    """A Login Widget login through the proxy (the login page, then the callback); returns the session cookie
+    as a Cookie header value."""
+    status, headers, _ = widget_login(base, fields or signed_widget(), rd)
     assert status == 302 and headers["Location"] == rd
-    cookie = headers["Set-Cookie"].split(";")[0]
-    assert cookie.startswith("tgauth=") and "HttpOnly" in headers["Set-Cookie"]
+    cookie = session_cookie(headers)
+    assert cookie and any(c.startswith("tgauth=") and "HttpOnly" in c for c in headers.get_all("Set-Cookie"))
     return cookie
 
 
@@ -105,7 +91,8 @@ def test_nginx_auth_request(tmp_path, backend):
         assert headers["Cross-Origin-Opener-Policy"] == "same-origin-allow-popups"
         cookie = log_in(base, "/admin")
         status, _, body = request(base + "/admin", cookie, "application/json")
-        assert status == 200 and json.loads(body) == {"X-Auth-Request-User": "279058397", "X-Auth-Request-Preferred-Username": "vdkfrost"}
+        assert status == 200 and json.loads(body) == {"X-Auth-Request-User": "279058397", "X-Auth-Request-Preferred-Username": "vdkfrost",
+                                                      "X-Auth-Request-Name": "Vlad", "X-Auth-Request-Method": "widget"}
         assert json.loads(request(base + "/api/data", cookie, "application/json")[2])["X-Auth-Request-User"] == "279058397"
         # an identity header the client forges is replaced by the gateway's, and gets nobody in by itself
         forged = request(base + "/api/data", cookie, "application/json", X_Auth_Request_User="1")[2]
@@ -120,7 +107,8 @@ def test_nginx_auth_request(tmp_path, backend):
         process.terminate()
         process.wait(10)
     text = log.read_text()
-    assert "GET /tgauth/auth 202 user=279058397" in text and TOKEN not in text and "hash=" not in text
+    assert "GET /tgauth/auth 202 user=279058397 peer=127.0.0.1" in text and TOKEN not in text and "hash=" not in text
+    assert "GET /tgauth/callback/widget 302 user=279058397 peer=127.0.0.1" in text  # a login names its user
 
 
 def test_caddy_forward_auth(tmp_path, backend):
@@ -195,7 +183,13 @@ def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend)
             assert request(replica + "/ready")[0] == 503
         assert request(base + "/api/x", cookie, "application/json")[0] == 500
         time.sleep(0.2)
-        assert "refusing: the session store is unavailable: cannot connect to Redis at 127.0.0.1" in replicas[0][2].read_text()
+        # a logout that cannot revoke the session says so, and clears nothing
+        status, headers, _ = request(one + "/tgauth/logout?rd=/", cookie)
+        assert status == 503 and not headers.get_all("Set-Cookie")
+        time.sleep(0.2)
+        text = replicas[0][2].read_text()
+        assert "refusing: cannot connect to Redis at 127.0.0.1" in text
+        assert "logout refused: the session could not be revoked: cannot connect to Redis at 127.0.0.1" in text
         redis = start_redis(redis_port)
         assert request(one + "/ready")[0] == 200 and request(one + "/tgauth/auth", cookie)[0] == 401  # an empty Redis
         cookie = log_in(base, "/")
@@ -218,15 +212,15 @@ def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
     (tmp_path / "allowed").write_text("# the admins\n42\n\n279058397\n")
     port = free_port()
     env = dict(os.environ, TGAUTH_LISTEN=f"127.0.0.1:{port}", TGAUTH_PUBLIC_URL=f"http://127.0.0.1:{port}",
-               TGAUTH_BOT_TOKEN_FILE=str(tmp_path / "token"), TGAUTH_COOKIE_SECRET_FILE=str(tmp_path / "secret"),
+               TGAUTH_BOT_TOKEN_FILE=str(tmp_path / "token"), TGAUTH_BOT_USERNAME="TgAuthBot", TGAUTH_COOKIE_SECRET_FILE=str(tmp_path / "secret"),
                TGAUTH_ALLOW_USERS_FILE=str(tmp_path / "allowed"), TGAUTH_COOKIE_INSECURE="1", TGAUTH_SESSION_TTL="30m")
     process = subprocess.Popen([SERVE], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_listening(port, process)
         base = f"http://127.0.0.1:{port}"
-        status, headers, _ = request(f"{base}/tgauth/callback/widget?{signed_widget(279058397)}")
-        assert status == 302 and "Max-Age=1800" in headers["Set-Cookie"]
-        assert request(f"{base}/tgauth/callback/widget?{signed_widget(7)}")[0] == 403  # not on the list
+        status, headers, _ = widget_login(base, signed_widget(279058397))
+        assert status == 302 and any("Max-Age=1800" in c for c in headers.get_all("Set-Cookie") if c.startswith("tgauth="))
+        assert widget_login(base, signed_widget(7))[0] == 403  # not on the list
     finally:
         process.terminate()
         process.wait(10)
@@ -236,3 +230,92 @@ def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
     del env["TGAUTH_COOKIE_SECRET_FILE"]
     run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "--cookie-secret-file is required" in run.stderr and TOKEN not in run.stderr
+
+
+FORGED = {name: "forged" for name in IDENTITY_HEADERS}
+FORGED.update({name.replace("-", "_"): "forged" for name in IDENTITY_HEADERS})
+FORGED.update({name.lower(): "forged" for name in IDENTITY_HEADERS[:2]})
+
+
+def forged_request(url: str, cookie: str):
+    """A GET carrying a forged value of every identity header, in every spelling (http.client keeps
+    underscores, which urllib's helper would not)."""
+    parsed = urllib.parse.urlsplit(url)
+    connection = http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=10)
+    connection.putrequest("GET", parsed.path or "/", skip_accept_encoding=True)
+    connection.putheader("Accept", "application/json")
+    if cookie:
+        connection.putheader("Cookie", cookie)
+    for name, value in FORGED.items():
+        connection.putheader(name, value)
+    connection.endheaders()
+    response = connection.getresponse()
+    body = response.read().decode()
+    connection.close()
+    return response.status, body
+
+
+@pytest.mark.parametrize("proxy", ["nginx", "caddy"])
+def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
+    """Through each proxy configuration the README gives, a client's forged identity headers (the assertion and
+    underscore spellings included) are replaced or removed: the app sees only the gateway's values, and a user
+    without a username gets no username header (or an empty one), never a placeholder."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    gateway, process, _ = start_gateway(tmp_path, base)
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+    if proxy == "nginx":
+        (tmp_path / "nginx.conf").write_text(nginx_config(tmp_path, port, gateway, backend))
+        server = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
+    else:
+        (tmp_path / "Caddyfile").write_text(caddy_config(port, gateway, backend))
+        server = subprocess.Popen([CADDY, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_listening(port, server)
+        status, _ = forged_request(base + "/admin", "")
+        assert status in (302, 401)  # forged headers alone get nobody in
+        full = log_in(base, "/", signed_widget(279058397, "first_name=Vlad", "last_name=K", "username=vdkfrost"))
+        bare = log_in(base, "/", signed_widget(42, "first_name=Ann"))
+        for cookie, expected in [
+            (full, {"X-Auth-Request-User": "279058397", "X-Auth-Request-Preferred-Username": "vdkfrost", "X-Auth-Request-Name": "Vlad K",
+                    "X-Auth-Request-Method": "widget"}),
+            (bare, {"X-Auth-Request-User": "42", "X-Auth-Request-Name": "Ann", "X-Auth-Request-Method": "widget"}),
+        ]:
+            for path in ("/admin", "/api/data") if proxy == "nginx" else ("/admin",):
+                status, body = forged_request(base + path, cookie)
+                seen = {k: v for k, v in json.loads(body).items() if v != ""}  # an empty header is no value
+                assert status == 200 and "forged" not in body, (proxy, path, body)
+                assert seen == (expected if path == "/admin" else {"X-Auth-Request-User": expected["X-Auth-Request-User"]}), (proxy, path, body)
+    finally:
+        server.terminate()
+        server.wait(10)
+        process.terminate()
+        process.wait(10)
+
+
+def readme_block(language: str) -> list:
+    """The README's configuration for `language` (the first fenced block of it), as stripped lines without comments."""
+    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    block = text.split(f"```{language}\n", 1)[1].split("```", 1)[0]
+    return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
+
+
+def test_the_readmes_proxy_configurations_are_the_ones_tested(tmp_path):
+    """Every line of the README's nginx `location /` and Caddy `handle` is in the configuration the tests run."""
+    ports = {"127.0.0.1:4180": "127.0.0.1:1111", "127.0.0.1:8080": "127.0.0.1:2222"}
+
+    def ported(line: str) -> str:
+        for a, b in ports.items():
+            line = line.replace(a, b)
+        return line.replace("@tgauth_login", "@login")
+
+    tested = [line.strip() for line in nginx_config(tmp_path, 3333, 1111, 2222).replace("{{", "{").splitlines()]
+    readme = readme_block("nginx")
+    start = readme.index("location / {")
+    for line in readme[start:readme.index("}", start)]:
+        assert ported(line) in tested, line
+    tested = [line.strip() for line in caddy_config(3333, 1111, 2222).splitlines()]
+    readme = readme_block("caddy")
+    for line in readme[readme.index("route {"):]:
+        assert ported(line) in tested, line

@@ -11,8 +11,11 @@ def headless_chromium(profile: str, spki: str) -> webdriver.Chrome:
     assert binary and driver_binary, "chromium and chromium-driver are missing (make test installs them)"
     options = webdriver.ChromeOptions()
     options.binary_location = binary
+    # no host name resolves (a page's https://telegram.org script among them): the tests reach loopback
+    # addresses only, by IP
     for argument in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=900,700",
-                     f"--user-data-dir={profile}", f"--ignore-certificate-errors-spki-list={spki}"):
+                     f"--user-data-dir={profile}", f"--ignore-certificate-errors-spki-list={spki}",
+                     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE localhost, EXCLUDE 127.0.0.1"):
         options.add_argument(argument)
     driver = webdriver.Chrome(service=Service(driver_binary), options=options)
     driver.set_page_load_timeout(30)
