@@ -86,26 +86,23 @@ extension Gateway {
     /// flow's; the data at most `loginMaxAge` old; the flow unspent.
     func widgetCallback(_ request: Request, _ context: Context) async -> Response {
         guard let widget else { return refusal(.notFound, "this gateway has no bot token, so no Login Widget") }
-        let flow: LoginFlow
-        switch openFlow(request, .widget) {
-        case .success(let opened): flow = opened
-        case .failure(let refused): return clearFlow(refused.response)
+        return await withFlow(request, .widget) { flow in
+            let query = request.uri.query ?? ""
+            // every field but ours, as sent (percent-encoded), for the library to decode and check
+            let signed = query.split(separator: "&", omittingEmptySubsequences: false).filter { field in
+                !["rd", "state"].contains { field == $0 || field.hasPrefix($0 + "=") }
+            }.joined(separator: "&")
+            let identity: TelegramIdentity
+            do throws(TelegramAuthError) {
+                let options = ValidationOptions(maxAge: configuration.loginMaxAge, now: clock())
+                identity = TelegramIdentity(widget: try widget.verify(bytes: Array(signed.utf8), options: options))
+            } catch {
+                context.logger.info("widget login refused: \(error.kind.rawValue)")
+                return refusal(.unauthorized, "the Telegram login could not be verified (\(error.kind.rawValue))")
+            }
+            if let refused = await spend(flow, context) { return refused }
+            return await startSession(identity, rd: flow.rd, context)
         }
-        let query = request.uri.query ?? ""
-        // every field but ours, as sent (percent-encoded), for the library to decode and check
-        let signed = query.split(separator: "&", omittingEmptySubsequences: false).filter { field in
-            !["rd", "state"].contains { field == $0 || field.hasPrefix($0 + "=") }
-        }.joined(separator: "&")
-        let identity: TelegramIdentity
-        do throws(TelegramAuthError) {
-            let data = try widget.verify(bytes: Array(signed.utf8), options: ValidationOptions(maxAge: configuration.loginMaxAge, now: clock()))
-            identity = TelegramIdentity(widget: data)
-        } catch {
-            context.logger.info("widget login refused: \(error.kind.rawValue)")
-            return clearFlow(refusal(.unauthorized, "the Telegram login could not be verified (\(error.kind.rawValue))"))
-        }
-        if let refused = await spend(flow, context) { return clearFlow(refused) }
-        return clearFlow(await startSession(identity, rd: flow.rd, context))
     }
 
     /// Starts the code flow: state, nonce and PKCE verifier kept in the sealed flow cookie (10 minutes), the
@@ -128,44 +125,49 @@ extension Gateway {
     /// the id_token verified with the flow's nonce.
     func oidcCallback(_ request: Request, _ context: Context) async -> Response {
         guard let oidc else { return refusal(.notFound, "OpenID Connect is not configured") }
-        let flow: LoginFlow
-        switch openFlow(request, .oidc) {
-        case .success(let opened): flow = opened
-        case .failure(let refused): return clearFlow(refused.response)
-        }
-        guard let verifier = flow.verifier else { return clearFlow(refusal(.badRequest, "the login flow is incomplete")) }
-        guard let code = request.uri.queryParameters["code"].map(String.init), !code.isEmpty else {
-            return clearFlow(refusal(.unauthorized, "Telegram did not log you in"))
-        }
-        if let refused = await spend(flow, context) { return clearFlow(refused) }
-        let nonce = flow.nonce
-        do throws(TelegramAuthError) {
-            let token = try await outbound.run { () throws(TelegramAuthError) in
-                try oidc.exchange(code: code, codeVerifier: verifier, nonce: nonce).idToken.token
+        return await withFlow(request, .oidc) { flow in
+            guard let verifier = flow.verifier else { return refusal(.badRequest, "the login flow is incomplete") }
+            guard let code = request.uri.queryParameters["code"].map(String.init), !code.isEmpty else {
+                return refusal(.unauthorized, "Telegram did not log you in")
             }
-            return clearFlow(await startSession(try TelegramIdentity(idToken: token), rd: flow.rd, context))
-        } catch {
-            context.logger.info("OpenID Connect login refused: \(error.kind.rawValue): \(error.detail)")
-            let status: HTTPResponse.Status =
-                switch error.kind {
-                case .storeUnavailable: .serviceUnavailable
-                case .network: .badGateway
-                default: .unauthorized
+            if let refused = await spend(flow, context) { return refused }
+            let nonce = flow.nonce
+            do throws(TelegramAuthError) {
+                let token = try await outbound.run { () throws(TelegramAuthError) in
+                    try oidc.exchange(code: code, codeVerifier: verifier, nonce: nonce).idToken.token
                 }
-            return clearFlow(refusal(status, "the Telegram login could not be completed (\(error.kind.rawValue))"))
+                return await startSession(try TelegramIdentity(idToken: token), rd: flow.rd, context)
+            } catch {
+                context.logger.info("OpenID Connect login refused: \(error.kind.rawValue): \(error.detail)")
+                let status: HTTPResponse.Status =
+                    switch error.kind {
+                    case .storeUnavailable: .serviceUnavailable
+                    case .network: .badGateway
+                    default: .unauthorized
+                    }
+                return refusal(status, "the Telegram login could not be completed (\(error.kind.rawValue))")
+            }
         }
     }
 
-    /// This browser's flow of `kind`, unexpired, whose state the callback's `state` matches (in constant time).
-    func openFlow(_ request: Request, _ kind: LoginFlow.Kind) -> Result<LoginFlow, Refusal> {
-        guard let sealed = request.cookies[flowCookieName]?.value, let plain = sealer.open(Array(sealed.utf8), purpose: Self.flowPurpose),
+    /// Runs a callback for this browser's flow of `kind` (unexpired, its state matching the callback's `state`
+    /// in constant time), then clears the flow cookie, whatever the answer.
+    func withFlow(_ request: Request, _ kind: LoginFlow.Kind, _ callback: (LoginFlow) async -> Response) async -> Response {
+        var response: Response
+        if let sealed = request.cookies[flowCookieName]?.value, let plain = sealer.open(Array(sealed.utf8), purpose: Self.flowPurpose),
             let flow = LoginFlow(json: plain), flow.kind == kind, flow.expiresAt > clock()
-        else { return .failure(Refusal(refusal(.badRequest, "no login was started in this browser, or it took too long"))) }
-        let given = request.uri.queryParameters["state"].map(String.init) ?? ""
-        guard constantTimeEquals(Array(given.utf8), Array(flow.state.utf8)) else {
-            return .failure(Refusal(refusal(.badRequest, "the login came back with a state this browser did not start")))
+        {
+            let given = request.uri.queryParameters["state"].map(String.init) ?? ""
+            if constantTimeEquals(Array(given.utf8), Array(flow.state.utf8)) {
+                response = await callback(flow)
+            } else {
+                response = refusal(.badRequest, "the login came back with a state this browser did not start")
+            }
+        } else {
+            response = refusal(.badRequest, "no login was started in this browser, or it took too long")
         }
-        return .success(flow)
+        response.setCookie(cookie(flowCookieName, "", maxAge: 0))
+        return response
     }
 
     /// Spends the flow; a refusal when it was spent before or the store cannot say.
@@ -185,16 +187,4 @@ extension Gateway {
     func sealedFlowCookie(_ flow: LoginFlow) -> Cookie {
         cookie(flowCookieName, sealer.seal(Array(flow.json.utf8), purpose: Self.flowPurpose), maxAge: Int(Self.flowTTL))
     }
-
-    func clearFlow(_ response: Response) -> Response {
-        var response = response
-        response.setCookie(cookie(flowCookieName, "", maxAge: 0))
-        return response
-    }
-}
-
-/// A response that ends a request early, as an `Error` for `Result`.
-struct Refusal: Error {
-    let response: Response
-    init(_ response: Response) { self.response = response }
 }
