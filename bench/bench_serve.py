@@ -45,7 +45,8 @@ def main() -> None:
     open(secret_file, "wb").write(os.urandom(32))
     gateway, floor, nginx_port = free_port(), free_port(), free_port()
     procs = [subprocess.Popen([SERVE, "--listen", f"127.0.0.1:{gateway}", "--public-url", f"http://127.0.0.1:{nginx_port}",
-                               "--bot-token-file", token_file, "--cookie-secret-file", secret_file, "--cookie-insecure"],
+                               "--bot-token-file", token_file, "--bot-username", "BenchBot", "--cookie-secret-file", secret_file,
+                               "--cookie-insecure"],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL),
              subprocess.Popen([FLOOR, str(floor)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
     os.chmod(work, 0o755)  # nginx's workers (nobody, under a root master) read the static files
