@@ -411,6 +411,55 @@ def python(objects, by_name):
     return "\n".join(out)
 
 
+# ---- Node: the schema as tables for lib/records.js, and the result types for TypeScript ------------------
+
+TS_TYPES = {"int": "number", "string": "string", "bool": "boolean", "number": "number"}
+
+
+def node_tables(objects, by_name):
+    """bindings/node/lib/_results.js: each object's fields in record order, the marks, the fingerprint."""
+    out = [f"// {NOTICE}", "// The schema as tables: lib/records.js reads records (tgauth_record.h) by them.", "'use strict';", "",
+           "// Each object's fields in record order: [name, type, required, the fields a flattened object carries].",
+           "const FIELDS = {"]
+    for o in objects:
+        out.append(f"  {o['name']}: [")
+        for f in o["fields"]:
+            flatten = json.dumps(f["flatten"]) if f.get("flatten") else "null"
+            out.append(f"    [{json.dumps(f['name'])}, {json.dumps(f['type'])}, {str(f['required']).lower()}, {flatten}],")
+        out.append("  ],")
+    out += ["};", "// Which objects keep unknown fields (as `extras`).",
+            "const EXTRAS = new Set([" + ", ".join(json.dumps(o["name"]) for o in objects if o.get("extras")) + "]);",
+            "// Each record mark's object.",
+            "const MARKS = {" + ", ".join(f"{o['record_mark']}: {json.dumps(o['name'])}" for o in objects) + "};",
+            "// The fingerprint of the record layout these tables follow (TGAUTH_RECORD_FINGERPRINT).",
+            f"const RECORD_FINGERPRINT = {json.dumps(record_fingerprint(objects, by_name))};", "",
+            "module.exports = { FIELDS, EXTRAS, MARKS, RECORD_FINGERPRINT };", ""]
+    return "\n".join(out)
+
+
+def node_types(objects, by_name):
+    """bindings/node/results.d.ts: an interface per object, fields named as Telegram names them."""
+    out = [f"// {NOTICE}", "// The verified results, as lib/records.js builds them: absent optional fields are undefined.", ""]
+    for o in objects:
+        out += ["/** " + o["doc"] + " */", f"export interface {o['name']} {{"]
+        for f in o["fields"]:
+            members = []
+            if f.get("flatten"):
+                nested = by_name[f["type"]]
+                members = [next(g for g in nested["fields"] if g["name"] == n) for n in f["flatten"]]
+            else:
+                members = [f]
+            for g in members:
+                optional = "" if g["required"] and g["type"] != "bool" else "?"
+                out.append(f"  /** {g['doc']} */")
+                out.append(f"  readonly {g['name']}{optional}: {TS_TYPES.get(g['type'], g['type'])};")
+        if o.get("extras"):
+            out.append("  /** Fields this library version does not know (they were checked), in key order. */")
+            out.append(f"  readonly extras: Readonly<Record<string, {'unknown' if o.get('json') else 'string'}>>;")
+        out += ["}", ""]
+    return "\n".join(out)
+
+
 # ---- Swift tests: every view property by its Telegram name ---------------------------------------------
 
 def swift_test_views(objects, by_name):
@@ -502,6 +551,8 @@ def outputs():
         "include/tgauth_record.h": record_header(objects, by_name),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),
+        "bindings/node/lib/_results.js": node_tables(objects, by_name),
+        "bindings/node/results.d.ts": node_types(objects, by_name),
     }
 
 
