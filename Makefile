@@ -22,6 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
         test test-swift test-c test-valgrind test-examples test-python test-differential test-serve \
         wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake peers-venv \
         fuzz fuzz-build fuzz-smoke fuzz-minimize sanitize demo \
+        node test-node npm test-npm bench-node \
         bench bench-ab bench-c bench-oidc bench-deeplink bench-python bench-serve
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
@@ -200,10 +201,10 @@ test-wheel: wheel
 # ---- tests ----------------------------------------------------------------------------------------
 
 # the suites that need no root and install nothing once make test has run: before every commit
-check: check-generated test-swift test-c test-examples test-python
+check: check-generated test-swift test-c test-examples test-python test-node
 	@echo "== make check passed (make test is the full contract)"
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-differential test-serve test-wheel test-sdist test-deb test-cmake fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-node test-differential test-serve test-wheel test-sdist test-npm test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale
@@ -264,6 +265,22 @@ test-python: venv cli
 	$(VENV)/bin/python -I -m mypy --strict --no-error-summary bindings/python/src/tgauth examples/python/*.py && echo "mypy --strict: the package and examples/python pass"
 	cd bindings/python && TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests)
 	$(call PYTEST_RUN,examples/python/tests)
+
+# The Node.js binding (bindings/node): its addon, one C file of thin calls, built against libtgauth in build/lib
+# (found there through its rpath, or beside it in the npm package's prebuilds/)
+NODE_ADDON := $(BUILD)/node/tgauth.node
+node: lib
+	@scripts/ensure-deps.sh node
+	@mkdir -p $(BUILD)/node
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -O2 -fPIC -shared -I/usr/include/node -Iinclude bindings/node/src/tgauth_node.c \
+	    -L$(BUILD)/lib -ltgauth -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -o $(NODE_ADDON)
+
+# its declarations checked by Debian's tsc, then its suite (node --test): the vectors, the bad-input table, the
+# API, and the Express guards served over HTTP (Debian's node-express, under /usr/share/nodejs)
+test-node: node
+	@scripts/ensure-deps.sh node-test
+	tsc --noEmit --strict --target es2022 --module commonjs --lib es2022,dom bindings/node/test/types.ts && echo "tsc: index.d.ts checks"
+	NODE_PATH=/usr/share/nodejs node --test bindings/node/test/
 
 # tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
 # Caddy, two replicas sharing Redis, and a headless Chromium logging in through the OIDC simulator (tests/serve)

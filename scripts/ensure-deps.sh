@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake|proxies|bench-serve]
+# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake|proxies|bench-serve|node|node-test]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -31,6 +31,15 @@ if [ "${1:-build}" = proxies ]; then  # tgauth-serve behind real proxies in its 
     command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx-light)
     command -v caddy >/dev/null 2>&1 || need+=(caddy)
     command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+fi
+if [ "${1:-build}" = node ] || [ "${1:-build}" = node-test ]; then  # the Node.js binding: Node and node_api.h
+    command -v node >/dev/null 2>&1 || need+=(nodejs)
+    [ -f /usr/include/node/node_api.h ] || need+=(libnode-dev)
+fi
+if [ "${1:-build}" = node-test ]; then  # its tests: Express and tsc from Debian (npm's registry is not used)
+    [ -f /usr/share/nodejs/express/package.json ] || need+=(node-express)
+    command -v tsc >/dev/null 2>&1 || need+=(node-typescript)
+    command -v npm >/dev/null 2>&1 || need+=(npm)
 fi
 if [ "${1:-build}" = bench-serve ]; then
     command -v wrk >/dev/null 2>&1 || need+=(wrk)

@@ -164,6 +164,9 @@ final class EVPKey: @unchecked Sendable {
     var bits: Int { Int(EVP_PKEY_get_bits(pkey)) }
 
     private init(type: String, kid: String, _ push: (OpaquePointer) -> Bool) throws(TelegramAuthError) {
+        // a refused key leaves OpenSSL's reasons on this thread's error queue: take them off, or the host's next
+        // OpenSSL call (Node's crypto, sharing its OpenSSL with this library) reports them as its own failure
+        defer { ERR_clear_error() }
         guard let builder = OSSL_PARAM_BLD_new() else { throw .invalidArgument("OpenSSL could not allocate") }
         defer { OSSL_PARAM_BLD_free(builder) }
         guard push(builder), let params = OSSL_PARAM_BLD_to_param(builder) else {
@@ -225,7 +228,9 @@ final class EVPKey: @unchecked Sendable {
         guard let md = EVP_MD_CTX_new() else { return false }
         defer { EVP_MD_CTX_free(md) }
         guard EVP_MD_CTX_copy_ex(md, template) == 1 else { return false }
-        return EVP_DigestVerify(md, der, der.count, message, message.count) == 1
+        let verified = EVP_DigestVerify(md, der, der.count, message, message.count) == 1
+        if !verified { ERR_clear_error() }  // as in init: no failure of ours left on the thread's error queue
+        return verified
     }
 
     /// r‖s as a DER ECDSA-Sig-Value.

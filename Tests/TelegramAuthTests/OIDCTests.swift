@@ -166,6 +166,20 @@ enum TestSigner {
         }
     }
 
+    /// A refused signature or key leaves nothing on the thread's OpenSSL error queue: a host that shares its
+    /// OpenSSL with the library (Node.js) would otherwise read the library's failure as its own next one.
+    @Test func aRefusalLeavesNoOpenSSLErrorBehind() throws {
+        ERR_clear_error()
+        for alg in JWSAlgorithm.allCases {
+            let flipped = TestSigner.token(alg, claims: Self.claims) { var s = $0; s[s.count - 1] ^= 1; return s }
+            #expect(Self.verdict(flipped) == .badSignature)
+            #expect(ERR_peek_error() == 0, "\(alg)")
+        }
+        let offCurve = #"{"keys":[{"kty":"EC","crv":"P-256","alg":"ES256","kid":"bad","x":"\#(TestSigner.b64([UInt8](repeating: 1, count: 32)))","y":"\#(TestSigner.b64([UInt8](repeating: 2, count: 32)))"}]}"#
+        #expect(throws: TelegramAuthError.self) { try JSONWebKeySet(json: Array(offCurve.utf8)) }
+        #expect(ERR_peek_error() == 0)
+    }
+
     @Test func es256kAcceptsTheHighSFormAsJWSSignersMayProduceIt() throws {
         let order: [UInt8] = Hex.decode("fffffffffffffffffffffffffffffffebaaedce6af48a03bbfd25e8cd0364141".utf8)!
         let token = TestSigner.token(.es256k, claims: Self.claims) { sig in

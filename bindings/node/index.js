@@ -46,11 +46,16 @@ function seconds(value, name, { zero = false } = {}) {
   return value;
 }
 
-/** (maxAge, now) of an options object; undefined leaves the library's default (a day; the system clock). */
+const DEFAULTS = Object.freeze([undefined, undefined, undefined]);
+
+/** [maxAge, now, maxBytes] of an options object; undefined leaves the library's default (a day, the system
+ *  clock, 16 KiB). */
 function checkOf(options) {
-  if (options === undefined) return [undefined, undefined];
+  if (options === undefined) return DEFAULTS;
   if (options === null || typeof options !== 'object') throw new TypeError('options must be an object');
-  return [seconds(options.maxAge, 'maxAge', { zero: true }), seconds(options.now, 'now')];
+  const maxBytes = options.maxBytes;
+  if (maxBytes !== undefined && (!Number.isSafeInteger(maxBytes) || maxBytes <= 0)) throw new RangeError('maxBytes must be a whole number above 0');
+  return [seconds(options.maxAge, 'maxAge', { zero: true }), seconds(options.now, 'now'), maxBytes];
 }
 
 /** "key\0value\0…" and the pair count, for the library's pair forms. */
@@ -83,15 +88,15 @@ class MiniAppValidator {
 
   /** The verified InitData; throws AuthError (`bad_hash`, `expired`, `future_auth_date`, …). */
   validate(initData, options) {
-    const [maxAge, now] = checkOf(options);
-    const record = native.miniAppValidate(this.#handle, initDataOf(initData), maxAge, now);
+    const c = checkOf(options);
+    const record = native.miniAppValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
     return record === undefined ? fail() : read(record);
   }
 
   /** Whether `initData` verifies (bad arguments still throw). */
   isValid(initData, options) {
-    const [maxAge, now] = checkOf(options);
-    return native.miniAppValidate(this.#handle, initDataOf(initData), maxAge, now) !== undefined;
+    const c = checkOf(options);
+    return native.miniAppValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
   }
 }
 
@@ -113,14 +118,14 @@ class ThirdPartyValidator {
   }
 
   validate(initData, options) {
-    const [maxAge, now] = checkOf(options);
-    const record = native.thirdPartyValidate(this.#handle, initDataOf(initData), maxAge, now);
+    const c = checkOf(options);
+    const record = native.thirdPartyValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
     return record === undefined ? fail() : read(record);
   }
 
   isValid(initData, options) {
-    const [maxAge, now] = checkOf(options);
-    return native.thirdPartyValidate(this.#handle, initDataOf(initData), maxAge, now) !== undefined;
+    const c = checkOf(options);
+    return native.thirdPartyValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
   }
 }
 
@@ -133,13 +138,13 @@ class LoginWidgetVerifier {
   }
 
   verify(data, options) {
-    const [maxAge, now] = checkOf(options);
+    const c = checkOf(options);
     let record;
     if (typeof data === 'string' || data instanceof Uint8Array) {
-      record = native.widgetVerify(this.#handle, data, maxAge, now);
+      record = native.widgetVerify(this.#handle, data, c[0], c[1], c[2]);
     } else if (data instanceof URLSearchParams || (data !== null && typeof data === 'object' && !Array.isArray(data))) {
       const [pairs, count] = pairsOf(data instanceof URLSearchParams ? data : Object.entries(data), 'widget field');
-      record = native.widgetVerifyPairs(this.#handle, pairs, count, maxAge, now);
+      record = native.widgetVerifyPairs(this.#handle, pairs, count, c[0], c[1], c[2]);
     } else {
       throw new TypeError(`widget data must be a query string, an object or URLSearchParams, not ${describe(data)}`);
     }
@@ -172,8 +177,9 @@ class GatewayReportVerifier {
 
   /** The verified report; `timestamp` and `signature` are the X-Request-Timestamp and -Signature headers. */
   verify(body, options = {}) {
-    const record = native.gatewayVerify(this.#handle, text(body, 'body'), timestampOf(options.timestamp),
-      text(options.signature ?? '', 'signature'), seconds(options.now, 'now') ?? 0);
+    const signature = options.signature === undefined || options.signature === null ? null : text(options.signature, 'signature');
+    const record = native.gatewayVerify(this.#handle, text(body, 'body'), timestampOf(options.timestamp), signature,
+      seconds(options.now, 'now') ?? 0);
     return record === undefined ? fail() : read(record);
   }
 
@@ -189,7 +195,7 @@ function timestampOf(value) {
     if (!Number.isSafeInteger(value)) throw new RangeError('timestamp must be a whole number of seconds');
     return String(value);
   }
-  if (value === undefined || value === null) return '';
+  if (value === undefined || value === null) return null;  // absent: missing_field
   return text(value, 'timestamp');
 }
 
@@ -214,9 +220,9 @@ class TelegramOIDC {
 
   /** The verified token: its schema claims as fields (`sub`, `id`, `name`, …), the others in `extras`. */
   verify(idToken, options = {}) {
-    const [maxAge, now] = checkOf({ maxAge: options.maxAge ?? 0, now: options.now });
+    const c = checkOf({ maxAge: options.maxAge ?? 0, now: options.now });  // no age limit unless asked: exp decides
     const nonce = options.nonce === undefined || options.nonce === null ? null : text(options.nonce, 'nonce');
-    const claims = native.oidcVerify(this.#handle, text(idToken, 'idToken'), nonce, maxAge, now);
+    const claims = native.oidcVerify(this.#handle, text(idToken, 'idToken'), nonce, c[0], c[1], c[2]);
     if (claims === undefined) fail();
     const token = { extras: {} };
     for (const [name, value] of Object.entries(JSON.parse(claims))) {
@@ -264,4 +270,6 @@ function signWidget(botToken, fields, options = {}) {
 module.exports = {
   MiniAppValidator, ThirdPartyValidator, LoginWidgetVerifier, GatewayReportVerifier, TelegramOIDC, checkWebhookSecret, AuthError,
   signInitData, signWidget, version: native.versionString(),
+  ...require('./lib/keys'),
+  ...require('./lib/http'),
 };

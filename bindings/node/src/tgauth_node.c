@@ -84,20 +84,35 @@ static int bytes_of(napi_env env, napi_value v, int slot, const char **data, siz
     return 0;
 }
 
+/* As bytes_of, with null and undefined as no value at all (NULL, 0): the library tells absent from empty. */
+static int optional_bytes_of(napi_env env, napi_value v, int slot, const char **data, size_t *len) {
+    napi_valuetype type;
+    napi_typeof(env, v, &type);
+    if (type == napi_null || type == napi_undefined) {
+        *data = NULL;
+        *len = 0;
+        return 1;
+    }
+    return bytes_of(env, v, slot, data, len);
+}
+
 static int64_t int64_of(napi_env env, napi_value v) {
     int64_t n = 0;
     napi_get_value_int64(env, v, &n);
     return n;
 }
 
-/* A tgauth_check from (maxAge, now), each a number or undefined: the library's default where undefined. */
-static tgauth_check check_of(napi_env env, napi_value max_age, napi_value now) {
+/* A tgauth_check from (maxAge, now, maxBytes), each a number or undefined: the library's default where
+ * undefined (lib/args.js has checked the numbers). */
+static tgauth_check check_of(napi_env env, const napi_value *values) {
     tgauth_check check;
     tgauth_check_init(&check);
     napi_valuetype type;
-    napi_typeof(env, max_age, &type);
-    if (type == napi_number) check.max_age = int64_of(env, max_age);
-    check.now = int64_of(env, now);
+    napi_typeof(env, values[0], &type);
+    if (type == napi_number) check.max_age = int64_of(env, values[0]);
+    check.now = int64_of(env, values[1]);
+    napi_typeof(env, values[2], &type);
+    if (type == napi_number) check.max_input_bytes = (size_t)int64_of(env, values[2]);
     return check;
 }
 
@@ -145,22 +160,30 @@ static napi_value string(napi_env env, const char *text, size_t len) {
         }                                                                                   \
     } while (0)
 
-static void finalize(napi_env env, void *data, void *free_fn) {
+/* The library objects a handle may hold, each with its _free. */
+typedef enum { MINI_APP, THIRD_PARTY, WIDGET, GATEWAY, OIDC } object_kind;
+
+static void finalize(napi_env env, void *object, void *hint) {
     (void)env;
-    ((void (*)(void *))free_fn)(data);
+    switch ((object_kind)(intptr_t)hint) {
+    case MINI_APP: tgauth_mini_app_free(object); break;
+    case THIRD_PARTY: tgauth_third_party_free(object); break;
+    case WIDGET: tgauth_widget_free(object); break;
+    case GATEWAY: tgauth_gateway_free(object); break;
+    case OIDC: tgauth_oidc_free(object); break;
+    }
 }
 
-/* A handle made by a constructor that returned `code` and wrote `*object`: an external freed by `free_fn` when
- * collected, or undefined (lastError()). `object` is read here, after the constructor ran (C leaves the order
- * of a call's arguments open). */
-static napi_value handle_made(napi_env env, int code, void **object, void (*free_fn)(void *)) {
+/* A handle made by a constructor that returned `code` and wrote `object`: an external freed when collected, or
+ * undefined (lastError()). */
+static napi_value handle_made(napi_env env, int code, void *object, object_kind kind) {
     if (code != TGAUTH_OK) {
         state *s = get_state(env);
         s->err.code = code;
         return undefined(env);
     }
     napi_value v;
-    napi_create_external(env, *object, finalize, (void *)free_fn, &v);
+    napi_create_external(env, object, finalize, (void *)(intptr_t)kind, &v);
     return v;
 }
 
@@ -203,17 +226,17 @@ static napi_value mini_app_new(napi_env env, napi_callback_info info) {
     if (!bytes_of(env, argv[0], 0, &token, &len)) return type_error(env, "the bot token must be a string");
     tgauth_mini_app *v = NULL;
     int code = tgauth_mini_app_new(&v, &get_state(env)->err, token, len);
-    return handle_made(env, code, (void **)&v, (void (*)(void *))tgauth_mini_app_free);
+    return handle_made(env, code, v, MINI_APP);
 }
 
-/* (handle, data, maxAge, now) */
+/* (handle, data, maxAge, now, maxBytes) */
 static napi_value mini_app_validate(napi_env env, napi_callback_info info) {
-    ARGS(4);
+    ARGS(5);
     const tgauth_mini_app *v = handle_of(env, argv[0]);
     const char *data;
     size_t len;
     if (!bytes_of(env, argv[1], 0, &data, &len)) return type_error(env, "initData must be a string");
-    tgauth_check check = check_of(env, argv[2], argv[3]);
+    tgauth_check check = check_of(env, argv + 2);
     WRITE_OUTPUT(tgauth_mini_app_validate_record(v, out, &out_len, &s_->err, data, len, &check));
 }
 
@@ -226,22 +249,22 @@ static napi_value third_party_new(napi_env env, napi_callback_info info) {
     napi_typeof(env, argv[2], &type);
     if (type == napi_null || type == napi_undefined) {
         int code = tgauth_third_party_new(&v, err, int64_of(env, argv[0]), (int)int64_of(env, argv[1]));
-    return handle_made(env, code, (void **)&v, (void (*)(void *))tgauth_third_party_free);
+    return handle_made(env, code, v, THIRD_PARTY);
     }
     const char *key;
     size_t len;
     if (!bytes_of(env, argv[2], 0, &key, &len)) return type_error(env, "publicKey must be 32 bytes");
     int code = tgauth_third_party_new_with_key(&v, err, int64_of(env, argv[0]), (const uint8_t *)key, len);
-    return handle_made(env, code, (void **)&v, (void (*)(void *))tgauth_third_party_free);
+    return handle_made(env, code, v, THIRD_PARTY);
 }
 
 static napi_value third_party_validate(napi_env env, napi_callback_info info) {
-    ARGS(4);
+    ARGS(5);
     const tgauth_third_party *v = handle_of(env, argv[0]);
     const char *data;
     size_t len;
     if (!bytes_of(env, argv[1], 0, &data, &len)) return type_error(env, "initData must be a string");
-    tgauth_check check = check_of(env, argv[2], argv[3]);
+    tgauth_check check = check_of(env, argv + 2);
     WRITE_OUTPUT(tgauth_third_party_validate_record(v, out, &out_len, &s_->err, data, len, &check));
 }
 
@@ -252,29 +275,29 @@ static napi_value widget_new(napi_env env, napi_callback_info info) {
     if (!bytes_of(env, argv[0], 0, &token, &len)) return type_error(env, "the bot token must be a string");
     tgauth_widget *v = NULL;
     int code = tgauth_widget_new(&v, &get_state(env)->err, token, len);
-    return handle_made(env, code, (void **)&v, (void (*)(void *))tgauth_widget_free);
+    return handle_made(env, code, v, WIDGET);
 }
 
-/* (handle, query string, maxAge, now) */
+/* (handle, query string, maxAge, now, maxBytes) */
 static napi_value widget_verify(napi_env env, napi_callback_info info) {
-    ARGS(4);
+    ARGS(5);
     const tgauth_widget *v = handle_of(env, argv[0]);
     const char *data;
     size_t len;
     if (!bytes_of(env, argv[1], 0, &data, &len)) return type_error(env, "the widget data must be a string");
-    tgauth_check check = check_of(env, argv[2], argv[3]);
+    tgauth_check check = check_of(env, argv + 2);
     WRITE_OUTPUT(tgauth_widget_verify_record(v, out, &out_len, &s_->err, data, len, &check));
 }
 
-/* (handle, "key\0value\0…", pair count, maxAge, now) */
+/* (handle, "key\0value\0…", pair count, maxAge, now, maxBytes) */
 static napi_value widget_verify_pairs(napi_env env, napi_callback_info info) {
-    ARGS(5);
+    ARGS(6);
     const tgauth_widget *v = handle_of(env, argv[0]);
     const char *pairs;
     size_t len;
     if (!bytes_of(env, argv[1], 0, &pairs, &len)) return type_error(env, "the widget fields must be strings");
     size_t count = (size_t)int64_of(env, argv[2]);
-    tgauth_check check = check_of(env, argv[3], argv[4]);
+    tgauth_check check = check_of(env, argv + 3);
     WRITE_OUTPUT(tgauth_widget_verify_pairs_record(v, out, &out_len, &s_->err, pairs, len, count, &check));
 }
 
@@ -286,7 +309,7 @@ static napi_value gateway_new(napi_env env, napi_callback_info info) {
     if (!bytes_of(env, argv[0], 0, &token, &len)) return type_error(env, "the API token must be a string");
     tgauth_gateway *g = NULL;
     int code = tgauth_gateway_new(&g, &get_state(env)->err, token, len, int64_of(env, argv[1]));
-    return handle_made(env, code, (void **)&g, (void (*)(void *))tgauth_gateway_free);
+    return handle_made(env, code, g, GATEWAY);
 }
 
 static napi_value gateway_max_skew(napi_env env, napi_callback_info info) {
@@ -303,8 +326,8 @@ static napi_value gateway_verify(napi_env env, napi_callback_info info) {
     const char *body, *timestamp, *signature;
     size_t body_len, timestamp_len, signature_len;
     if (!bytes_of(env, argv[1], 0, &body, &body_len)) return type_error(env, "the body must be a Buffer or a string");
-    if (!bytes_of(env, argv[2], 1, &timestamp, &timestamp_len)) return type_error(env, "the timestamp must be a string");
-    if (!bytes_of(env, argv[3], 2, &signature, &signature_len)) return type_error(env, "the signature must be a string");
+    if (!optional_bytes_of(env, argv[2], 1, &timestamp, &timestamp_len)) return type_error(env, "the timestamp must be a string");
+    if (!optional_bytes_of(env, argv[3], 2, &signature, &signature_len)) return type_error(env, "the signature must be a string");
     int64_t now = int64_of(env, argv[4]);
     WRITE_OUTPUT(tgauth_gateway_report_verify_record(g, out, &out_len, &s_->err, body, body_len, timestamp, timestamp_len,
                                                      signature, signature_len, now));
@@ -327,14 +350,10 @@ static napi_value oidc_new(napi_env env, napi_callback_info info) {
     const char *client_id, *jwks = NULL;
     size_t client_len, jwks_len = 0;
     if (!bytes_of(env, argv[0], 0, &client_id, &client_len)) return type_error(env, "the client id must be a string");
-    napi_valuetype type;
-    napi_typeof(env, argv[1], &type);
-    if (type != napi_null && type != napi_undefined && !bytes_of(env, argv[1], 1, &jwks, &jwks_len)) {
-        return type_error(env, "jwks must be the key set's JSON text");
-    }
+    if (!optional_bytes_of(env, argv[1], 1, &jwks, &jwks_len)) return type_error(env, "jwks must be the key set's JSON text");
     tgauth_oidc *client = NULL;
     int code = tgauth_oidc_new(&client, &get_state(env)->err, client_id, client_len, jwks, jwks_len, NULL);
-    return handle_made(env, code, (void **)&client, (void (*)(void *))tgauth_oidc_free);
+    return handle_made(env, code, client, OIDC);
 }
 
 /* (handle, jwks): true, or undefined (lastError()) */
@@ -351,19 +370,15 @@ static napi_value oidc_set_jwks(napi_env env, napi_callback_info info) {
     return t;
 }
 
-/* (handle, token, nonce | null, maxAge, now): the claims' JSON */
+/* (handle, token, nonce | null, maxAge, now, maxBytes): the claims' JSON */
 static napi_value oidc_verify(napi_env env, napi_callback_info info) {
-    ARGS(5);
+    ARGS(6);
     const tgauth_oidc *client = handle_of(env, argv[0]);
     const char *token, *nonce = NULL;
     size_t token_len, nonce_len = 0;
     if (!bytes_of(env, argv[1], 0, &token, &token_len)) return type_error(env, "the id_token must be a string");
-    napi_valuetype type;
-    napi_typeof(env, argv[2], &type);
-    if (type != napi_null && type != napi_undefined && !bytes_of(env, argv[2], 1, &nonce, &nonce_len)) {
-        return type_error(env, "the nonce must be a string");
-    }
-    tgauth_check check = check_of(env, argv[3], argv[4]);
+    if (!optional_bytes_of(env, argv[2], 1, &nonce, &nonce_len)) return type_error(env, "the nonce must be a string");
+    tgauth_check check = check_of(env, argv + 3);
     WRITE_OUTPUT(tgauth_oidc_verify(client, out, &out_len, &s_->err, token, token_len, nonce, nonce_len, &check));
 }
 
@@ -373,11 +388,7 @@ static napi_value webhook_check(napi_env env, napi_callback_info info) {
     const char *secret, *header = NULL;
     size_t secret_len, header_len = 0;
     if (!bytes_of(env, argv[0], 0, &secret, &secret_len)) return type_error(env, "the secret must be a string");
-    napi_valuetype type;
-    napi_typeof(env, argv[1], &type);
-    if (type != napi_null && type != napi_undefined && !bytes_of(env, argv[1], 1, &header, &header_len)) {
-        return type_error(env, "the header value must be a string");
-    }
+    if (!optional_bytes_of(env, argv[1], 1, &header, &header_len)) return type_error(env, "the header value must be a string");
     state *s = get_state(env);
     if (tgauth_webhook_secret_check(&s->err, secret, secret_len, header, header_len) != TGAUTH_OK) return undefined(env);
     napi_value t;
@@ -415,11 +426,7 @@ static napi_value sign_init_data(napi_env env, napi_callback_info info) {
     size_t token_len, pairs_len, seed_len = 0;
     if (!bytes_of(env, argv[0], 1, &token, &token_len)) return type_error(env, "the bot token must be a string");
     if (!bytes_of(env, argv[1], 0, &pairs, &pairs_len)) return type_error(env, "the fields must be strings");
-    napi_valuetype type;
-    napi_typeof(env, argv[4], &type);
-    if (type != napi_null && type != napi_undefined && !bytes_of(env, argv[4], 2, &seed, &seed_len)) {
-        return type_error(env, "the Ed25519 seed must be 32 bytes");
-    }
+    if (!optional_bytes_of(env, argv[4], 2, &seed, &seed_len)) return type_error(env, "the Ed25519 seed must be 32 bytes");
     size_t count = (size_t)int64_of(env, argv[2]);
     const tgauth_field *fields = fields_of(env, pairs, pairs_len, count);
     if (!fields) return type_error(env, "tgauth: out of memory");
