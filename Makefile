@@ -379,7 +379,7 @@ $(BUILD)/bench/ab: bench/ab.c bench/bench.h bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 
-bench: bench-c bench-oidc bench-deeplink bench-python bench-serve
+bench: bench-c bench-oidc bench-deeplink bench-python bench-node bench-serve
 
 # tgauth-serve's /tgauth/auth (cookie, tma) under wrk beside a Hummingbird route that does nothing, then
 # through nginx; figures only, never a verdict
@@ -417,6 +417,10 @@ peers-venv: python
 	@rm -rf bindings/python/build bindings/python/src/tgauth.egg-info
 
 # peers timed in one process on the same data
+# the Node binding beside tma.js (TGAUTH_PEER_TMAJS: a CommonJS build of it, made outside this repository)
+bench-node: node
+	node bench/bench_node.js
+
 bench-python: peers-venv
 	$(BENCH_VENV)/bin/python bench/python_peers.py $${TGAUTH_BENCH_PY_ITERATIONS:-20000}
 	$(BENCH_VENV)/bin/python bench/python_records.py
