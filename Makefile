@@ -272,7 +272,7 @@ NODE_ADDON := $(BUILD)/node/tgauth.node
 node: lib
 	@scripts/ensure-deps.sh node
 	@mkdir -p $(BUILD)/node
-	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -O2 -fPIC -shared -I/usr/include/node -Iinclude bindings/node/src/tgauth_node.c \
+	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -O2 -fPIC -shared -I/usr/include/node -Iinclude bindings/node/src/calls.c \
 	    -L$(BUILD)/lib -ltgauth -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -o $(NODE_ADDON)
 
 # its declarations checked by Debian's tsc, then its suite (node --test): the vectors, the bad-input table, the

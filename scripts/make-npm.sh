@@ -19,7 +19,7 @@ cp "$root/LICENSE" "$stage/" 2>/dev/null || true
 { echo "# tgauth for Node.js"; sed -n '/^## Node.js/,/^## /p' "$root/README.md" | sed '1d;$d'; } > "$stage/README.md"
 
 # the addon again, its rpath only $ORIGIN
-cc -std=c11 -O2 -fPIC -shared -I/usr/include/node -I"$root/include" src/tgauth_node.c -L"$root/$build/lib" -ltgauth \
+cc -std=c11 -O2 -fPIC -shared -I/usr/include/node -I"$root/include" src/calls.c -L"$root/$build/lib" -ltgauth \
     -Wl,-rpath,'$ORIGIN' -o "$prebuild/tgauth.node"
 cp "$root/$build/lib/libtgauth.so.$version" "$prebuild/libtgauth.so.0"
 

@@ -89,14 +89,14 @@ class MiniAppValidator {
   /** The verified InitData; throws AuthError (`bad_hash`, `expired`, `future_auth_date`, …). */
   validate(initData, options) {
     const c = checkOf(options);
-    const record = native.miniAppValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
+    const record = native.miniAppValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
     return record === undefined ? fail() : read(record);
   }
 
   /** Whether `initData` verifies (bad arguments still throw). */
   isValid(initData, options) {
     const c = checkOf(options);
-    return native.miniAppValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
+    return native.miniAppValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
   }
 }
 
@@ -114,18 +114,18 @@ class ThirdPartyValidator {
     } else if (key !== null && !(key instanceof Uint8Array)) {
       throw new TypeError('publicKey must be a Buffer, a Uint8Array or 64 hex characters');
     }
-    this.#handle = made(native.thirdPartyNew(botId, ENVIRONMENTS[environment], key));
+    this.#handle = made(key === null ? native.thirdPartyNew(botId, ENVIRONMENTS[environment]) : native.thirdPartyNewWithKey(botId, key));
   }
 
   validate(initData, options) {
     const c = checkOf(options);
-    const record = native.thirdPartyValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
+    const record = native.thirdPartyValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
     return record === undefined ? fail() : read(record);
   }
 
   isValid(initData, options) {
     const c = checkOf(options);
-    return native.thirdPartyValidate(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
+    return native.thirdPartyValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
   }
 }
 
@@ -141,10 +141,10 @@ class LoginWidgetVerifier {
     const c = checkOf(options);
     let record;
     if (typeof data === 'string' || data instanceof Uint8Array) {
-      record = native.widgetVerify(this.#handle, data, c[0], c[1], c[2]);
+      record = native.widgetVerifyRecord(this.#handle, data, c[0], c[1], c[2]);
     } else if (data instanceof URLSearchParams || (data !== null && typeof data === 'object' && !Array.isArray(data))) {
       const [pairs, count] = pairsOf(data instanceof URLSearchParams ? data : Object.entries(data), 'widget field');
-      record = native.widgetVerifyPairs(this.#handle, pairs, count, c[0], c[1], c[2]);
+      record = native.widgetVerifyPairsRecord(this.#handle, pairs, count, c[0], c[1], c[2]);
     } else {
       throw new TypeError(`widget data must be a query string, an object or URLSearchParams, not ${describe(data)}`);
     }
@@ -178,7 +178,7 @@ class GatewayReportVerifier {
   /** The verified report; `timestamp` and `signature` are the X-Request-Timestamp and -Signature headers. */
   verify(body, options = {}) {
     const signature = options.signature === undefined || options.signature === null ? null : text(options.signature, 'signature');
-    const record = native.gatewayVerify(this.#handle, text(body, 'body'), timestampOf(options.timestamp), signature,
+    const record = native.gatewayReportVerifyRecord(this.#handle, text(body, 'body'), timestampOf(options.timestamp), signature,
       seconds(options.now, 'now') ?? 0);
     return record === undefined ? fail() : read(record);
   }
@@ -241,7 +241,7 @@ function jwksOf(jwks) {
 /** Checks a webhook's X-Telegram-Bot-Api-Secret-Token (in constant time); throws AuthError
  *  `bad_webhook_secret` when it is missing (undefined or null) or differs. */
 function checkWebhookSecret(secret, headerValue) {
-  if (native.webhookCheck(text(secret, 'secret'), headerValue ?? null) === undefined) fail();
+  if (native.webhookSecretCheck(text(secret, 'secret'), headerValue ?? null) === undefined) fail();
 }
 
 // ---- signers, for test fixtures ----
