@@ -270,3 +270,21 @@ def node(notice):
     out += [f" * - {name}: {why}" for name, why in skipped if name not in routine]
     out += [" */", ""]
     return "\n".join(out)
+
+
+# ---- PHP: a header for FFI::cdef (no macros) ---------------------------------------------------------------
+
+def php_header(notice):
+    """bindings/php/src/tgauth_ffi.h: the types and functions of the headers, as PHP's FFI parser reads them."""
+    functions, structs, opaque = parse()
+    out = [f"/* {notice}", " * For PHP's FFI::cdef and FFI::load: plain C declarations, no macros (preload.php adds FFI_SCOPE and", " * FFI_LIB in its own copy). */", ""]
+    defined = {s.name for s in structs}
+    out += [f"typedef struct {t} {t};" for t in opaque if t not in defined]
+    for s in structs:
+        fields = " ".join(f"{f.type}{'' if f.type.endswith('*') else ' '}{f.name}{f'[{f.array}]' if f.array else ''};" for f in s.fields)
+        out.append(f"typedef struct {s.name} {{ {fields} }} {s.name};")
+    out.append("")
+    for f in functions:
+        params = ", ".join(f"{p.type}{'' if p.type.endswith('*') else ' '}{p.name}{f'[{p.array}]' if p.array else ''}" for p in f.params) or "void"
+        out.append(f"{f.returns}{'' if f.returns.endswith('*') else ' '}{f.name}({params});")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,163 @@
+<?php
+
+declare(strict_types=1);
+
+namespace TgAuth;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * How the package calls the library: one reusable output buffer (the output-buffer rule of tgauth.h: on
+ * TGAUTH_E_BUFFER_TOO_SMALL the size needed comes back and the call runs again with that much), the error
+ * struct, the checks, and the exception of a failed status.
+ * @internal
+ */
+final class Call
+{
+    private static ?CData $out = null;
+    private static int $capacity = 0;
+    private static CData $length;
+    private static CData $error;
+    /** @var array<string, CData> */
+    private static array $checks = [];
+
+    /** The library's output of `$function($handle, out, &out_len, &err, ...$args)`, without its last NUL. */
+    public static function record(string $function, CData $handle, mixed ...$args): string
+    {
+        $ffi = Library::ffi();
+        if (self::$out === null) {
+            self::grow($ffi, 8192);
+            self::$error = $ffi->new('tgauth_error');
+        }
+        while (true) {
+            self::$length->cdata = self::$capacity;
+            $code = $ffi->$function($handle, self::$out, FFI::addr(self::$length), FFI::addr(self::$error), ...$args);
+            if ($code === 0) {
+                return FFI::string(self::$out, self::$length->cdata - 1);
+            }
+            if ($code !== self::bufferTooSmall() || self::$length->cdata <= self::$capacity) {
+                throw self::failure($code, self::$error);
+            }
+            self::grow($ffi, self::$length->cdata);
+        }
+    }
+
+    /** As record(), for a call whose output comes first: `$function(out, &out_len, ...$args)`. */
+    public static function output(string $function, mixed ...$args): string
+    {
+        $ffi = Library::ffi();
+        $capacity = 4096;
+        while (true) {
+            $out = $ffi->new("char[$capacity]");
+            $length = $ffi->new('size_t');
+            $length->cdata = $capacity;
+            $code = $ffi->$function($out, FFI::addr($length), ...$args);
+            if ($code === 0) {
+                return FFI::string($out, $length->cdata - 1);
+            }
+            if ($code !== self::bufferTooSmall() || $length->cdata <= $capacity) {
+                throw self::failure($code, null);
+            }
+            $capacity = $length->cdata;
+        }
+    }
+
+    /** A handle made by `$function(&handle, &err, ...$args)`, or the exception of its failure. */
+    public static function make(string $type, string $function, mixed ...$args): CData
+    {
+        $ffi = Library::ffi();
+        $handle = $ffi->new("$type*");
+        $error = $ffi->new('tgauth_error');
+        $code = $ffi->$function(FFI::addr($handle), FFI::addr($error), ...$args);
+        if ($code !== 0) {
+            throw self::failure($code, $error);
+        }
+        return $handle;
+    }
+
+    /** A status call `$function(&err, ...$args)` (or one that takes no error struct, with $withError false). */
+    public static function status(string $function, mixed ...$args): void
+    {
+        $ffi = Library::ffi();
+        $error = $ffi->new('tgauth_error');
+        $code = $ffi->$function(FFI::addr($error), ...$args);
+        if ($code !== 0) {
+            throw self::failure($code, $error);
+        }
+    }
+
+    /** A `tgauth_check` for (maxAge, now, maxBytes): the library's defaults where null; made once per value. */
+    public static function check(?int $maxAge, ?int $now, ?int $maxBytes = null): CData
+    {
+        $key = "$maxAge/$now/$maxBytes";
+        if (!isset(self::$checks[$key])) {
+            if ($maxAge !== null && $maxAge < 0) {
+                throw new \InvalidArgumentException('maxAge must be 0 (no age check) or more seconds');
+            }
+            if ($now !== null && $now <= 0) {
+                throw new \InvalidArgumentException('now must be a Unix time above 0');
+            }
+            if ($maxBytes !== null && $maxBytes <= 0) {
+                throw new \InvalidArgumentException('maxBytes must be above 0');
+            }
+            $ffi = Library::ffi();
+            $check = $ffi->new('tgauth_check', false);  // kept for the process: a few per distinct value
+            $ffi->tgauth_check_init(FFI::addr($check));
+            if ($maxAge !== null) {
+                $check->max_age = $maxAge;
+            }
+            if ($now !== null) {
+                $check->now = $now;
+            }
+            if ($maxBytes !== null) {
+                $check->max_input_bytes = $maxBytes;
+            }
+            if (count(self::$checks) >= 256) {
+                return FFI::addr($check);
+            }
+            self::$checks[$key] = FFI::addr($check);
+        }
+        return self::$checks[$key];
+    }
+
+    /** The exception of a failed status: AuthError of its kind, or \InvalidArgumentException for a bad argument. */
+    public static function failure(int $code, ?CData $error): \Exception
+    {
+        $kind = Library::ffi()->tgauth_error_kind($code);
+        $field = $error !== null && $error->code === $code ? FFI::string($error->field) : '';
+        $message = $error !== null && $error->code === $code ? FFI::string($error->message) : $kind;
+        if ($kind === 'invalid_argument') {
+            return new \InvalidArgumentException($message);
+        }
+        $class = AuthError::CLASSES[$kind] ?? AuthError::class;
+        return new $class($kind, $field, $message);
+    }
+
+    /** The exception of the last record() call. */
+    public static function lastFailure(int $code): \Exception
+    {
+        return self::failure($code, self::$error);
+    }
+
+    private static function grow(FFI $ffi, int $size): void
+    {
+        self::$out = $ffi->new("char[$size]");
+        self::$length = $ffi->new('size_t');
+        self::$capacity = $size;
+    }
+
+    private static function bufferTooSmall(): int
+    {
+        static $code = null;
+        if ($code === null) {
+            $ffi = Library::ffi();
+            for ($c = 1; ($kind = $ffi->tgauth_error_kind($c)) !== 'unknown'; $c++) {
+                if ($kind === 'buffer_too_small') {
+                    $code = $c;
+                }
+            }
+        }
+        return $code;
+    }
+}
