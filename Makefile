@@ -22,7 +22,7 @@ CXXWARN    := -std=c++17 -Wall -Wextra -Werror
         test test-swift test-c test-valgrind test-examples test-python test-differential test-serve \
         wheel wheel-venv test-wheel sdist test-sdist deb test-deb test-cmake peers-venv \
         fuzz fuzz-build fuzz-smoke fuzz-minimize sanitize demo \
-        node test-node npm test-npm bench-node \
+        node test-node npm test-npm bench-node test-php test-composer bench-php \
         bench bench-ab bench-c bench-oidc bench-deeplink bench-python bench-serve
 PYTEST     := $(CURDIR)/$(VENV)/bin/python -m pytest -q -p no:cacheprovider
 # pytest exits 5 when it collects nothing: that must fail the build, never pass it
@@ -201,10 +201,10 @@ test-wheel: wheel
 # ---- tests ----------------------------------------------------------------------------------------
 
 # the suites that need no root and install nothing once make test has run: before every commit
-check: check-generated test-swift test-c test-examples test-python test-node
+check: check-generated test-swift test-c test-examples test-python test-node test-php
 	@echo "== make check passed (make test is the full contract)"
 
-test: check-generated test-swift test-c test-valgrind test-examples test-python test-node test-differential test-serve test-wheel test-sdist test-npm test-deb test-cmake fuzz-smoke
+test: check-generated test-swift test-c test-valgrind test-examples test-python test-node test-php test-differential test-serve test-wheel test-sdist test-npm test-composer test-deb test-cmake fuzz-smoke
 	@echo "== all suites passed"
 
 # the files derived from schema/results.json: `make generate` rewrites them, `make test` fails when one is stale
@@ -294,6 +294,25 @@ test-npm: npm
 	  (cd "$$dir" && npm install --offline --no-audit --no-fund --silent $(CURDIR)/dist/tgauth-$(VERSION).tgz) && \
 	  cp tests/vectors/telegram-vectors.json tests/npm/check_npm.js "$$dir/" && \
 	  cd "$$dir" && env -u TGAUTH_NODE_ADDON -u NODE_PATH node check_npm.js telegram-vectors.json
+
+# The PHP binding (bindings/php) over FFI: its PHPUnit suite (the vectors, the bad-input table, the API, the
+# middleware served by PHP's built-in server with FFI on and with the preload lines), against build/lib
+PHP_ENV := TGAUTH_LIBRARY=$(CURDIR)/$(BUILD)/lib/libtgauth.so.0
+test-php: lib
+	@scripts/ensure-deps.sh php
+	cd bindings/php && COMPOSER_DISABLE_NETWORK=1 composer dump-autoload -q
+	cd bindings/php && $(PHP_ENV) phpunit
+
+# Composer installs the package from its path repository (Packagist off) into an empty project, which verifies
+# the vectors with the library found by its soname
+test-composer: lib
+	@scripts/ensure-deps.sh php
+	@dir=$$(mktemp -d) && trap 'rm -rf "$$dir"' EXIT && \
+	  printf '{"name":"tgauth/composer-check","require":{"tgauth/tgauth":"$(VERSION)"},"repositories":[{"type":"path","url":"%s","options":{"symlink":false}},{"packagist.org":false}]}' \
+	    "$(CURDIR)/bindings/php" > "$$dir/composer.json" && \
+	  (cd "$$dir" && COMPOSER_DISABLE_NETWORK=1 composer install -q --no-interaction) && \
+	  cp tests/vectors/telegram-vectors.json tests/composer/check_composer.php "$$dir/" && \
+	  cd "$$dir" && env -u TGAUTH_LIBRARY LD_LIBRARY_PATH=$(CURDIR)/$(BUILD)/lib php check_composer.php telegram-vectors.json
 
 # tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
 # Caddy, two replicas sharing Redis, and a headless Chromium logging in through the OIDC simulator (tests/serve)

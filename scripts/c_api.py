@@ -274,10 +274,17 @@ def node(notice):
 
 # ---- PHP: a header for FFI::cdef (no macros) ---------------------------------------------------------------
 
-def php_header(notice):
-    """bindings/php/src/tgauth_ffi.h: the types and functions of the headers, as PHP's FFI parser reads them."""
+def php_header(notice, preload=False):
+    """bindings/php/src/tgauth_ffi.h: the types and functions of the headers, as PHP's FFI parser reads them; with
+    `preload`, tgauth_preload.h for php.ini's ffi.preload, which also names the scope and the library."""
     functions, structs, opaque = parse()
-    out = [f"/* {notice}", " * For PHP's FFI::cdef and FFI::load: plain C declarations, no macros (preload.php adds FFI_SCOPE and", " * FFI_LIB in its own copy). */", ""]
+    if preload:
+        # PHP reads the two defines only before anything else in the file
+        out = ['#define FFI_SCOPE "TGAUTH"', '#define FFI_LIB "libtgauth.so.0"', f"/* {notice}",
+               " * For php.ini's ffi.preload (with opcache.preload=preload.php): the declarations of tgauth_ffi.h as the scope",
+               " * TGAUTH, from libtgauth.so.0 found by the loader (the .deb, make install, or LD_LIBRARY_PATH). */", ""]
+    else:
+        out = [f"/* {notice}", " * For PHP's FFI::cdef: plain C declarations, no macros. */", ""]
     defined = {s.name for s in structs}
     out += [f"typedef struct {t} {t};" for t in opaque if t not in defined]
     for s in structs:
@@ -285,6 +292,8 @@ def php_header(notice):
         out.append(f"typedef struct {s.name} {{ {fields} }} {s.name};")
     out.append("")
     for f in functions:
-        params = ", ".join(f"{p.type}{'' if p.type.endswith('*') else ' '}{p.name}{f'[{p.array}]' if p.array else ''}" for p in f.params) or "void"
+        # PHP passes a string only as char *: a byte pointer is declared as one (the same ABI)
+        params = ", ".join(f"{p.type.replace('uint8_t *', 'char *')}{'' if p.type.endswith('*') else ' '}{p.name}"
+                           f"{f'[{p.array}]' if p.array else ''}" for p in f.params) or "void"
         out.append(f"{f.returns}{'' if f.returns.endswith('*') else ' '}{f.name}({params});")
     return "\n".join(out) + "\n"

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs what the build and tests need and is missing: Debian packages via apt-get.
-# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake|proxies|bench-serve|node|node-test]
+# Usage: scripts/ensure-deps.sh [build|test|python|browser|server|cmake|proxies|bench-serve|node|node-test|php]
 set -euo pipefail
 need=()
 command -v pkg-config >/dev/null 2>&1 || need+=(pkg-config)
@@ -40,6 +40,12 @@ if [ "${1:-build}" = node-test ]; then  # its tests: Express and tsc from Debian
     [ -f /usr/share/nodejs/express/package.json ] || need+=(node-express)
     command -v tsc >/dev/null 2>&1 || need+=(node-typescript)
     command -v npm >/dev/null 2>&1 || need+=(npm)
+fi
+if [ "${1:-build}" = php ]; then  # the PHP binding: PHP with FFI, Composer (offline), PHPUnit, Symfony's HttpFoundation
+    command -v php >/dev/null 2>&1 || need+=(php8.2-cli)
+    command -v composer >/dev/null 2>&1 || need+=(composer)
+    command -v phpunit >/dev/null 2>&1 || need+=(phpunit)
+    [ -f /usr/share/php/Symfony/Component/HttpFoundation/autoload.php ] || need+=(php-symfony-http-foundation)
 fi
 if [ "${1:-build}" = bench-serve ]; then
     command -v wrk >/dev/null 2>&1 || need+=(wrk)

@@ -1,19 +1,20 @@
 <?php
 
-// For php-fpm (or php-cgi) under Debian's ffi.enable=preload, where FFI::cdef is refused in requests: load
-// tgauth's declarations once, at start, as the scope TGAUTH that every request then uses. In php.ini:
+// For php-fpm (or php-cgi, or PHP's built-in server) under Debian's ffi.enable=preload, where FFI is refused in
+// requests except to code preloaded at start: preloads the package's classes, whose methods may then use the
+// scope TGAUTH that ffi.preload declared. In php.ini:
+//   opcache.enable=1
+//   ffi.preload=/path/to/vendor/tgauth/tgauth/src/tgauth_preload.h
 //   opcache.preload=/path/to/vendor/tgauth/tgauth/preload.php
-//   ffi.preload is not needed; opcache.preload_user=www-data when the server starts as root.
-// TGAUTH_LIBRARY (in the environment of the server's start) names the library; else libtgauth.so.0.
+//   opcache.preload_user=www-data        (when the server starts as root)
+// tgauth_preload.h names libtgauth.so.0, found by the loader (the .deb, make install, or LD_LIBRARY_PATH).
 
 declare(strict_types=1);
 
-$library = getenv('TGAUTH_LIBRARY') ?: 'libtgauth.so.0';
-$header = sys_get_temp_dir() . '/tgauth_ffi_' . getmypid() . '.h';
-file_put_contents($header, "#define FFI_SCOPE \"TGAUTH\"\n#define FFI_LIB \"" . addcslashes($library, "\"\\") . "\"\n"
-    . file_get_contents(__DIR__ . '/src/tgauth_ffi.h'));
-try {
-    FFI::load($header);
-} finally {
-    unlink($header);
+// the generated classes first (the others use them), then the rest
+$files = array_merge(glob(__DIR__ . '/src/generated/*.php'), glob(__DIR__ . '/src/*.php'), glob(__DIR__ . '/src/Http/*.php'));
+foreach ($files as $file) {
+    if (basename($file) !== 'functions.php') {
+        opcache_compile_file($file);
+    }
 }
