@@ -398,7 +398,7 @@ $(BUILD)/bench/ab: bench/ab.c bench/bench.h bench/sample.h lib
 	@mkdir -p $(BUILD)/bench
 	$(CC) -std=gnu11 -O2 -Wall -Wextra -o $@ $< -I$(BUILD)/include -ldl
 
-bench: bench-c bench-oidc bench-deeplink bench-python bench-node bench-serve
+bench: bench-c bench-oidc bench-deeplink bench-python bench-node bench-php bench-serve
 
 # tgauth-serve's /tgauth/auth (cookie, tma) under wrk beside a Hummingbird route that does nothing, then
 # through nginx; figures only, never a verdict
@@ -439,6 +439,12 @@ peers-venv: python
 # the Node binding beside tma.js (TGAUTH_PEER_TMAJS: a CommonJS build of it, made outside this repository)
 bench-node: node
 	node bench/bench_node.js
+
+# the PHP binding beside kilogram/auth (TGAUTH_PEER_KILOGRAM: a checkout of it), opcache on as under php-fpm
+bench-php: lib
+	@scripts/ensure-deps.sh php
+	cd bindings/php && COMPOSER_DISABLE_NETWORK=1 composer dump-autoload -q
+	$(PHP_ENV) php -d opcache.enable_cli=1 bench/bench_php.php
 
 bench-python: peers-venv
 	$(BENCH_VENV)/bin/python bench/python_peers.py $${TGAUTH_BENCH_PY_ITERATIONS:-20000}

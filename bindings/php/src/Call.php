@@ -18,9 +18,24 @@ final class Call
     private static ?CData $out = null;
     private static int $capacity = 0;
     private static CData $length;
+    private static CData $lengthAddress;
     private static CData $error;
+    private static CData $errorAddress;
     /** @var array<string, CData> */
     private static array $checks = [];
+
+    /**
+     * The record of a verification `$function($handle, out, &out_len, &err, $data, strlen($data), $check)`,
+     * without its last NUL: the hot path, in fixed arguments and reused buffers.
+     */
+    public static function verify(string $function, CData $handle, string $data, CData $check): string
+    {
+        $out = self::$out ?? self::grow(Library::ffi(), 8192);
+        $length = self::$length;
+        $length->cdata = self::$capacity;
+        $code = Library::$ffi->$function($handle, $out, self::$lengthAddress, self::$errorAddress, $data, strlen($data), $check);
+        return $code === 0 ? FFI::string($out, $length->cdata - 1) : self::record($function, $handle, $data, strlen($data), $check);
+    }
 
     /** The library's output of `$function($handle, out, &out_len, &err, ...$args)`, without its last NUL. */
     public static function record(string $function, CData $handle, mixed ...$args): string
@@ -28,11 +43,10 @@ final class Call
         $ffi = Library::ffi();
         if (self::$out === null) {
             self::grow($ffi, 8192);
-            self::$error = $ffi->new('tgauth_error');
         }
         while (true) {
             self::$length->cdata = self::$capacity;
-            $code = $ffi->$function($handle, self::$out, FFI::addr(self::$length), FFI::addr(self::$error), ...$args);
+            $code = $ffi->$function($handle, self::$out, self::$lengthAddress, self::$errorAddress, ...$args);
             if ($code === 0) {
                 return FFI::string(self::$out, self::$length->cdata - 1);
             }
@@ -40,6 +54,17 @@ final class Call
                 throw self::failure($code, self::$error);
             }
             self::grow($ffi, self::$length->cdata);
+        }
+    }
+
+    /** Whether the verification `$function` accepts (its record, when it does, is not read). */
+    public static function succeeds(string $function, CData $handle, string $data, CData $check): bool
+    {
+        try {
+            self::verify($function, $handle, $data, $check);
+            return true;
+        } catch (AuthError) {
+            return false;
         }
     }
 
@@ -90,6 +115,9 @@ final class Call
     /** A `tgauth_check` for (maxAge, now, maxBytes): the library's defaults where null; made once per value. */
     public static function check(?int $maxAge, ?int $now, ?int $maxBytes = null): CData
     {
+        if ($maxAge === null && $now === null && $maxBytes === null && isset(self::$checks['//'])) {
+            return self::$checks['//'];
+        }
         $key = "$maxAge/$now/$maxBytes";
         if (!isset(self::$checks[$key])) {
             if ($maxAge !== null && $maxAge < 0) {
@@ -140,11 +168,15 @@ final class Call
         return self::failure($code, self::$error);
     }
 
-    private static function grow(FFI $ffi, int $size): void
+    private static function grow(FFI $ffi, int $size): CData
     {
         self::$out = $ffi->new("char[$size]");
         self::$length = $ffi->new('size_t');
+        self::$lengthAddress = FFI::addr(self::$length);
+        self::$error ??= $ffi->new('tgauth_error');
+        self::$errorAddress ??= FFI::addr(self::$error);
         self::$capacity = $size;
+        return self::$out;
     }
 
     private static function bufferTooSmall(): int

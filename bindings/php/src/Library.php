@@ -15,7 +15,8 @@ use FFI;
 final class Library
 {
     public const SCOPE = 'TGAUTH';
-    private static ?FFI $ffi = null;
+    /** The loaded library once ffi() has run (Call's hot path reads it directly). @internal */
+    public static ?FFI $ffi = null;
 
     public static function ffi(): FFI
     {

@@ -38,19 +38,14 @@ final class ThirdPartyValidator
     public function validate(string $initData, ?int $maxAge = null, ?int $now = null, ?int $maxBytes = null): InitData
     {
         $data = Input::initData($initData);
-        $result = Records::read(Call::record('tgauth_third_party_validate_record', $this->handle, $data, strlen($data),
-            Call::check($maxAge, $now, $maxBytes)));
+        $result = Records::read(Call::verify('tgauth_third_party_validate_record', $this->handle, $data, Call::check($maxAge, $now, $maxBytes)));
         assert($result instanceof InitData);
         return $result;
     }
 
     public function isValid(string $initData, ?int $maxAge = null, ?int $now = null, ?int $maxBytes = null): bool
     {
-        try {
-            $this->validate($initData, $maxAge, $now, $maxBytes);
-            return true;
-        } catch (AuthError) {
-            return false;
-        }
+        $data = Input::initData($initData);
+        return Call::succeeds('tgauth_third_party_validate_record', $this->handle, $data, Call::check($maxAge, $now, $maxBytes));
     }
 }
