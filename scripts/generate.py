@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes every file derived from schema/results.json (the fields of every verified result), and the status
-codes and the README's table of error kinds from TelegramAuthError.Kind (the one table of kinds).
+codes and the table of error kinds in docs/errors.md from TelegramAuthError.Kind (the one table of kinds).
 
     scripts/generate.py          rewrite the generated files
     scripts/generate.py --check  exit 1, naming them, when a generated file is stale (make test runs this)
@@ -539,7 +539,7 @@ def swift_test_views(objects, by_name):
     return "\n".join(out)
 
 
-# ---- error kinds: the C status codes and the README's table, from TelegramAuthError.Kind ------------------
+# ---- error kinds: the C status codes and docs/errors.md's table, from TelegramAuthError.Kind ------------------
 
 ERRORS = "Sources/TelegramAuth/Errors/TelegramAuthError.swift"
 
@@ -583,7 +583,7 @@ TABLE_END = "<!-- End of the generated table. -->"
 
 
 def readme_with_kinds():
-    with open(os.path.join(ROOT, "README.md")) as f:
+    with open(os.path.join(ROOT, "docs", "errors.md")) as f:
         text = f.read()
     rows = ["| kind | C status | meaning |", "|---|---|---|"]
     rows += [f"| `{kind}` | `TGAUTH_E_{kind.upper()}` ({code}) | {doc} |" for code, (kind, doc) in enumerate(error_kinds(), 1)]
@@ -600,7 +600,7 @@ def outputs():
         **swift_files(objects, by_name),
         "Sources/TelegramAuthC/ResultAccessors.swift": swift_exports(exports, dict.fromkeys(o.get("module", CORE) for o in objects if "c" in o)),
         **{f"include/tgauth_{module}.h": header_with(module, lines) for module, lines in headers.items()},
-        "README.md": readme_with_kinds(),
+        "docs/errors.md": readme_with_kinds(),
         "include/tgauth_record.h": record_header(objects, by_name),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),

@@ -16,7 +16,7 @@ pkg_version=$(node -p "require('$root/bindings/node/package.json').version")
 cd "$root/bindings/node"
 cp -r package.json index.js index.mjs index.d.ts results.d.ts lib src "$stage/"
 cp "$root/LICENSE" "$stage/" 2>/dev/null || true
-{ echo "# tgauth for Node.js"; sed -n '/^## Node.js/,/^## /p' "$root/README.md" | sed '1d;$d'; } > "$stage/README.md"
+sed '1s/.*/# tgauth for Node.js/' "$root/docs/node.md" > "$stage/README.md"
 
 # the addon again, its rpath only $ORIGIN
 cc -std=c11 -O2 -fPIC -shared -I/usr/include/node -I"$root/include" src/calls.c -L"$root/$build/lib" -ltgauth \

@@ -5,7 +5,7 @@ import Testing
 @testable import TelegramAuthDeepLink
 @testable import TelegramAuthOIDC
 
-/// One row of `tests/bad-inputs/cases.tsv` (the README's bad-input table; the C and Python suites read
+/// One row of `tests/bad-inputs/cases.tsv` (docs/security.md's bad-input table; the C and Python suites read
 /// the same file).
 struct BadInput: CustomTestStringConvertible, Sendable {
     let name: String

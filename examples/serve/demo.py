@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """make demo: tgauth-serve in front of an app that knows nothing of Telegram. Starts, on free loopback ports,
 the app (it echoes the identity headers it receives), nginx asking the gateway on every request
-(auth_request, the README's configuration) and tgauth-serve; then walks a browser's path with plain HTTP:
+(auth_request, docs/serve.md's configuration) and tgauth-serve; then walks a browser's path with plain HTTP:
 the protected page without a session, the login page, a Login Widget callback signed with the demo token (as
 Telegram would sign it), the page again with the session cookie, a tampered callback, and the logout.
 

@@ -1,6 +1,6 @@
 """The loopback stack of tgauth-serve's demo, tests and bench: free ports, waiting for a server, plain HTTP
 without following redirects, an app that echoes the identity headers it is given, and nginx's configuration
-in front of the gateway (auth_request) as the README gives it."""
+in front of the gateway (auth_request) as docs/serve.md gives it."""
 import http.server
 import json
 import re
@@ -162,7 +162,7 @@ http {{
 
 
 def caddy_config(port: int, gateway: int, backend: int) -> str:
-    """Caddy in front of the backend, as the README gives it: the client's identity headers (any spelling)
+    """Caddy in front of the backend, as docs/serve.md gives it: the client's identity headers (any spelling)
     removed, then forward_auth copying the gateway's, in this order (a route keeps it)."""
     return f"""{{
     admin off

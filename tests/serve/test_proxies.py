@@ -257,7 +257,7 @@ def forged_request(url: str, cookie: str):
 
 @pytest.mark.parametrize("proxy", ["nginx", "caddy"])
 def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
-    """Through each proxy configuration the README gives, a client's forged identity headers (the assertion and
+    """Through each proxy configuration docs/serve.md gives, a client's forged identity headers (the assertion and
     underscore spellings included) are replaced or removed: the app sees only the gateway's values, and a user
     without a username gets no username header (or an empty one), never a placeholder."""
     port = free_port()
@@ -295,14 +295,14 @@ def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
 
 
 def readme_block(language: str) -> list:
-    """The README's configuration for `language` (the first fenced block of it), as stripped lines without comments."""
-    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "README.md")).read()
+    """docs/serve.md's configuration for `language` (the first fenced block of it), as stripped lines without comments."""
+    text = open(os.path.join(os.path.dirname(__file__), "..", "..", "docs", "serve.md")).read()
     block = text.split(f"```{language}\n", 1)[1].split("```", 1)[0]
     return [line.split("#", 1)[0].strip() for line in block.splitlines() if line.split("#", 1)[0].strip()]
 
 
-def test_the_readmes_proxy_configurations_are_the_ones_tested(tmp_path):
-    """Every line of the README's nginx `location /` and Caddy `handle` is in the configuration the tests run."""
+def test_the_documented_proxy_configurations_are_the_ones_tested(tmp_path):
+    """Every line of docs/serve.md's nginx `location /` and Caddy `handle` is in the configuration the tests run."""
     ports = {"127.0.0.1:4180": "127.0.0.1:1111", "127.0.0.1:8080": "127.0.0.1:2222"}
 
     def ported(line: str) -> str:

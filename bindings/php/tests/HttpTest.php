@@ -7,7 +7,7 @@ use PHPUnit\Framework\TestCase;
 /**
  * The middleware served for real: PHP's built-in server on a free loopback port runs tests/http/front.php,
  * once with FFI enabled outright (a development server) and once as Debian ships PHP (ffi.enable=preload,
- * which refuses FFI::cdef in requests) with the README's preload lines (ffi.preload, opcache.preload).
+ * which refuses FFI::cdef in requests) with docs/php.md's preload lines (ffi.preload, opcache.preload).
  */
 final class HttpTest extends TestCase
 {

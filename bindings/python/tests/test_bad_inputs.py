@@ -1,5 +1,5 @@
 """The bad-input table (tests/bad-inputs/cases.tsv, shared with the Swift and C suites): every row raises
-the exception class that the README's table lists for its kind."""
+the exception class that docs/errors.md's table lists for its kind."""
 import base64
 import os
 
