@@ -6,7 +6,7 @@ import Logging
 /// (the identity answered to the proxy, or the one a login made), the peer's address and the time taken.
 /// Nothing else: no header, cookie or body.
 struct AccessLog: RouterMiddleware {
-    typealias Context = GatewayRequestContext
+    typealias Context = ForwardAuthRequestContext
     let logger: Logger
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {

@@ -4,7 +4,7 @@ import Logging
 
 /// tgauth-serve's swift-log handler: each line as swift-log's `StreamLogHandler` writes it (time, level,
 /// label, `[source]`, message, metadata), to standard output in batches. `StreamLogHandler` formats the local
-/// time and flushes standard output for every line, which on a busy gateway is one clock format and one
+/// time and flushes standard output for every line, which on a busy server is one clock format and one
 /// write per request; here the time text is made once a second and the lines are written every 100 ms, at
 /// once for warnings and worse, and when the process ends.
 public struct BufferedLogHandler: LogHandler {

@@ -4,7 +4,7 @@ import TelegramAuthHummingbird
 import TelegramAuthSession
 
 /// What the proxy asks about every request: `/tgauth/auth` (nginx) and `/tgauth/verify` (Traefik, Caddy).
-extension Gateway {
+extension ForwardAuthServer {
     /// For nginx `auth_request`: 202 with the identity headers, 401 without valid credentials, 403 for a user
     /// not allowed; 503 when the session store cannot be read (nginx shows it as 500). Nothing else.
     func auth(_ request: Request, _ context: Context) async -> Response {

@@ -53,7 +53,7 @@ struct LoginFlow {
 /// The login page and the two ways back from Telegram. Each login is bound to the browser that started it:
 /// the page (or the OpenID Connect start) sets the sealed flow cookie, the callback must bring its state
 /// back, and spends it, so a login URL made for another browser, or replayed, is refused.
-extension Gateway {
+extension ForwardAuthServer {
     static let flowPurpose = "flow"
 
     /// The login page: the Login Widget (with a bot token and username) and the OpenID Connect button (when

@@ -1,5 +1,5 @@
-/// Where `rd` may send the browser after a login or logout: a path on the gateway's own site, or an http(s)
-/// URL whose host is the gateway's or one named exactly with `--redirect-host`. Anything else goes to `/`.
+/// Where `rd` may send the browser after a login or logout: a path on the server's own site, or an http(s)
+/// URL whose host is the server's or one named exactly with `--redirect-host`. Anything else goes to `/`.
 ///
 /// Strict on purpose (the class of CVE-2020-5233 and CVE-2021-21291): no `//` or `/\` start, no backslash
 /// anywhere, no control byte raw or percent-encoded, no credentials, no scheme but http and https, and a

@@ -5,7 +5,7 @@ import TelegramAuthHummingbird
 import TelegramAuthSession
 
 /// Sessions: made after a login or from Mini App data, read by `/tgauth/userinfo`, ended by logout.
-extension Gateway {
+extension ForwardAuthServer {
     /// A new session for `identity`, its cookie set, and the browser sent on to `rd` (checked). The access log
     /// names the user.
     func startSession(_ identity: TelegramIdentity, rd: String?, _ context: Context) async -> Response {

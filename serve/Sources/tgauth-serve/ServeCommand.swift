@@ -54,7 +54,7 @@ struct ServeCommand: AsyncParsableCommand {
         guard let publicURL = value(publicURL, "PUBLIC_URL") else { throw ValidationError("--public-url is required") }
         let secretFiles = list(cookieSecretFile, "COOKIE_SECRET_FILE")
         guard !secretFiles.isEmpty else { throw ValidationError("--cookie-secret-file is required") }
-        var c = GatewayConfiguration(publicURL: publicURL, cookieSecrets: try secretFiles.map { Array(try Self.secret($0, trim: false)) })
+        var c = ForwardAuthConfiguration(publicURL: publicURL, cookieSecrets: try secretFiles.map { Array(try Self.secret($0, trim: false)) })
         c.botToken = try value(botTokenFile, "BOT_TOKEN_FILE").map { String(decoding: try Self.secret($0, trim: true), as: UTF8.self) }
         c.botID = try value(botId.map(String.init), "BOT_ID").map { guard let id = Int64($0) else { throw ValidationError("--bot-id takes a number") }; return id }
         c.botUsername = value(botUsername, "BOT_USERNAME")?.trimmingCharacters(in: CharacterSet(charactersIn: "@"))
@@ -88,8 +88,8 @@ struct ServeCommand: AsyncParsableCommand {
         c.cookieInsecure = cookieInsecure || env["TGAUTH_COOKIE_INSECURE"] == "1"
         c.assertion = assertion || env["TGAUTH_ASSERTION"] == "1"
 
-        let gateway: Gateway
-        do { gateway = try Gateway(c) } catch { throw ValidationError(error.detail) }
+        let gateway: ForwardAuthServer
+        do { gateway = try ForwardAuthServer(c) } catch { throw ValidationError(error.detail) }
         let (host, port) = try Self.address(value(listen, "LISTEN") ?? "127.0.0.1:4180")
         // every connection is a file descriptor: take all the hard limit allows (systemd gives a soft 1,024), and
         // keep 64 for Redis, HTTPS and logs

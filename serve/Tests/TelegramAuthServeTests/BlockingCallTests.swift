@@ -19,7 +19,7 @@ import Testing
     }
 
     @Test func aFullPoolRefusesAtOnceAndALateAnswerFails() async throws {
-        let store = FrozenStore(sealer: try CookieSealer(secrets: [GatewayTests.secret]))
+        let store = FrozenStore(sealer: try CookieSealer(secrets: [ForwardAuthServerTests.secret]))
         let pool = BlockingPool(name: "the test store", threads: 2, capacity: 4, timeout: .milliseconds(300))
         try await withThrowingTaskGroup(of: TelegramAuthError?.self) { group in
             for _ in 0..<4 {
@@ -47,13 +47,13 @@ import Testing
     /// the same gateway and a cookie check on a cookie-mode gateway in the same process each answer within
     /// 100 ms; the 200 get 503 within the store's timeout (2 s).
     @Test func aFrozenStoreHoldsUpOnlyTheRequestsThatNeedIt() async throws {
-        let frozen = FrozenStore(sealer: try CookieSealer(secrets: [GatewayTests.secret]))
+        let frozen = FrozenStore(sealer: try CookieSealer(secrets: [ForwardAuthServerTests.secret]))
         defer { frozen.thaw() }
-        let gateway = try GatewayTests.gateway(store: frozen)
-        let cookieMode = try GatewayTests.gateway()
+        let gateway = try ForwardAuthServerTests.server(store: frozen)
+        let cookieMode = try ForwardAuthServerTests.server()
         try await Application(router: cookieMode.router()).test(.router) { other in
-            let session = try #require(GatewayTests.sessionCookie(
-                try await GatewayTests.widgetLogin(other, cookieMode, try GatewayTests.widgetQuery()), cookieMode.cookieName))
+            let session = try #require(ForwardAuthServerTests.sessionCookie(
+                try await ForwardAuthServerTests.widgetLogin(other, cookieMode, try ForwardAuthServerTests.widgetQuery()), cookieMode.cookieName))
             try await Application(router: gateway.router()).test(.router) { client in
                 try await withThrowingTaskGroup(of: (HTTPResponse.Status, Duration).self) { group in
                     for i in 0..<200 {
@@ -67,7 +67,7 @@ import Testing
                     while frozen.callCount < 16 { try await Task.sleep(for: .milliseconds(5)) }
                     let (ping, pingTook) = try await Self.elapsed { try await client.executeRequest(uri: "/ping", method: .get, headers: [:], body: nil) }
                     let (tma, tmaTook) = try await Self.elapsed {
-                        try await client.executeRequest(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + (try GatewayTests.initData())], body: nil)
+                        try await client.executeRequest(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + (try ForwardAuthServerTests.initData())], body: nil)
                     }
                     let (cookie, cookieTook) = try await Self.elapsed {
                         try await other.executeRequest(uri: "/tgauth/auth", method: .get, headers: [.cookie: session], body: nil)
@@ -89,9 +89,9 @@ import Testing
     /// With the store down, logout answers 503 (a page for a browser), clears no cookie, and the session lives
     /// on for the store to end later; a login cannot start a session either.
     @Test func aLogoutThatCannotRevokeSaysSo() async throws {
-        let down = DownStore(sealer: try CookieSealer(secrets: [GatewayTests.secret]))
-        let gateway = try GatewayTests.gateway(store: down)
-        let now = GatewayTests.now
+        let down = DownStore(sealer: try CookieSealer(secrets: [ForwardAuthServerTests.secret]))
+        let gateway = try ForwardAuthServerTests.server(store: down)
+        let now = ForwardAuthServerTests.now
         let ticket = down.seal(Session(identity: TelegramIdentity(id: 1, username: nil, name: nil, photoURL: nil, method: .widget, authTime: now), issuedAt: now, expiresAt: now + 60))
         try await Application(router: gateway.router()).test(.router) { client in
             let page = try await client.executeRequest(
@@ -100,8 +100,8 @@ import Testing
             #expect(page.headers[.contentType]?.hasPrefix("text/html") == true && String(buffer: page.body).contains("still logged in"))
             let api = try await client.executeRequest(uri: "/tgauth/logout", method: .post, headers: [.cookie: "__Host-tgauth=" + ticket], body: nil)
             #expect(api.status == .serviceUnavailable && api.headers[values: .setCookie].isEmpty && api.headers[.contentType] == "application/json")
-            let login = try await GatewayTests.widgetLogin(client, gateway, try GatewayTests.widgetQuery())
-            #expect(login.status == .serviceUnavailable && GatewayTests.sessionCookie(login, gateway.cookieName) == nil)
+            let login = try await ForwardAuthServerTests.widgetLogin(client, gateway, try ForwardAuthServerTests.widgetQuery())
+            #expect(login.status == .serviceUnavailable && ForwardAuthServerTests.sessionCookie(login, gateway.cookieName) == nil)
             // without a session cookie there is nothing to revoke: logged out
             #expect(try await client.executeRequest(uri: "/tgauth/logout", method: .get, headers: [:], body: nil).status == .found)
         }

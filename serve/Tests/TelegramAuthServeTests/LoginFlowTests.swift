@@ -10,11 +10,11 @@ import Testing
 /// Login CSRF: a widget login completes only in the browser whose login page started it, once, with fresh data;
 /// a refused login leaves the browser's existing session as it was.
 @Suite struct LoginFlowTests {
-    typealias T = GatewayTests
+    typealias T = ForwardAuthServerTests
 
     /// The victim, logged in as themself (user 1), opens the attacker's login URL (signed for user 666).
     @Test func aLoginURLMadeForAnotherBrowserIsRefusedAndTheVictimStaysWhoTheyWere() async throws {
-        let gateway = try T.gateway()
+        let gateway = try T.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let victim = try #require(T.sessionCookie(try await T.widgetLogin(client, gateway, try T.widgetQuery(id: 1)), gateway.cookieName))
             let attacker = try await T.startWidgetLogin(client, gateway)
@@ -44,7 +44,7 @@ import Testing
     /// Widget data older than the login window (10 minutes) cannot start a session, though `Authorization`
     /// checks keep their own window (a day); a flow cookie past its 10 minutes is refused too.
     @Test func staleLoginDataIsRefusedWhateverMaxAgeAllows() async throws {
-        let gateway = try T.gateway()
+        let gateway = try T.server()
         #expect(gateway.configuration.loginMaxAge == 600 && gateway.configuration.maxAge == 86_400)
         try await Application(router: gateway.router()).test(.router) { client in
             let stale = try await T.widgetLogin(client, gateway, try T.widgetQuery(authDate: T.now - 601))
@@ -57,7 +57,7 @@ import Testing
         }
         // the same flow cookie, an hour later
         let flow = try await Application(router: gateway.router()).test(.router) { client in try await T.startWidgetLogin(client, gateway) }
-        let later = try Gateway(gateway.configuration, clock: { T.now + 3600 })
+        let later = try ForwardAuthServer(gateway.configuration, clock: { T.now + 3600 })
         try await Application(router: later.router()).test(.router) { client in
             let late = try await client.executeRequest(
                 uri: "/tgauth/callback/widget?state=\(flow.state)&" + (try T.widgetQuery(authDate: T.now + 3590)), method: .get,
@@ -68,7 +68,7 @@ import Testing
 
     /// The state reaches the widget's data-auth-url; the flow cookie is sealed, HttpOnly, and short-lived.
     @Test func theLoginPageStartsAFlow() async throws {
-        let gateway = try T.gateway()
+        let gateway = try T.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let page = try await client.executeRequest(uri: "/tgauth/login?rd=%2Fadmin", method: .get, headers: [:], body: nil)
             let html = String(buffer: page.body)

@@ -11,12 +11,12 @@ import Testing
 
 /// What every response carries, and small gaps found by attacking the gateway.
 @Suite struct ResponseTests {
-    typealias T = GatewayTests
+    typealias T = ForwardAuthServerTests
 
     /// `Cache-Control: no-store` on every answer with an identity or a cookie (and on everything else the gateway
     /// says, but its key set); `X-Content-Type-Options: nosniff` on every answer, errors of the router included.
     @Test func noAnswerIsCachedOrSniffed() async throws {
-        let gateway = try T.gateway { $0.assertion = true }
+        let gateway = try T.server { $0.assertion = true }
         try await Application(router: gateway.router()).test(.router) { client in
             let login = try await T.widgetLogin(client, gateway, try T.widgetQuery())
             let session = try #require(T.sessionCookie(login, gateway.cookieName))
@@ -42,7 +42,7 @@ import Testing
 
     /// `Authorization: Basic` (the app's own API) is not the gateway's: the session cookie still counts.
     @Test func anotherAuthorizationSchemeFallsBackToTheCookie() async throws {
-        let gateway = try T.gateway()
+        let gateway = try T.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let session = try #require(T.sessionCookie(try await T.widgetLogin(client, gateway, try T.widgetQuery()), gateway.cookieName))
             for scheme in ["Basic dXNlcjpwYXNz", "Digest username=\"a\"", "Token abc"] {
@@ -58,7 +58,7 @@ import Testing
 
     /// Every identity header is sent, empty when the user has none, so a proxy copying it replaces the client's.
     @Test func everyIdentityHeaderIsSentEvenEmpty() async throws {
-        let gateway = try T.gateway()
+        let gateway = try T.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let data = try TelegramSigning.signInitData(botToken: T.token, fields: [("user", #"{"id":5,"first_name":""}"#)], authDate: T.now - 5)
             let response = try await client.executeRequest(uri: "/tgauth/verify", method: .get, headers: [.authorization: "tma " + data], body: nil)
@@ -71,7 +71,7 @@ import Testing
     /// One user's logins keep at most 16 sessions in the memory store; another user still logs in.
     @Test func oneUsersLoginsDoNotFillTheStore() async throws {
         let store = MemorySessionStore(capacity: 64)
-        let gateway = try T.gateway(store: store)
+        let gateway = try T.server(store: store)
         try await Application(router: gateway.router()).test(.router) { client in
             let query = try T.widgetQuery(id: 7)
             for _ in 0..<200 { #expect(try await T.widgetLogin(client, gateway, query).status == .found) }

@@ -14,18 +14,18 @@ import Testing
 
 /// The gateway's routes through Hummingbird's router test client: forward auth for nginx and for
 /// Traefik/Caddy, the Login Widget callback, the Mini App session, logout, userinfo, redirects, cookies.
-@Suite struct GatewayTests {
+@Suite struct ForwardAuthServerTests {
     static let token = "123456:serve-test-token"
     static let secret = [UInt8](repeating: 0x5A, count: 32)
     static let now: Int64 = 1_800_000_000
 
-    static func gateway(store: (any SessionStore)? = nil, _ change: (inout GatewayConfiguration) -> Void = { _ in }) throws -> Gateway {
-        var c = GatewayConfiguration(publicURL: "https://auth.example.com", cookieSecrets: [secret])
+    static func server(store: (any SessionStore)? = nil, _ change: (inout ForwardAuthConfiguration) -> Void = { _ in }) throws -> ForwardAuthServer {
+        var c = ForwardAuthConfiguration(publicURL: "https://auth.example.com", cookieSecrets: [secret])
         c.botToken = token
         c.botUsername = "TgAuthBot"
         c.redirectHosts = ["app.example.com"]
         change(&c)
-        return try Gateway(c, store: store, clock: { now })
+        return try ForwardAuthServer(c, store: store, clock: { now })
     }
 
     static func widgetQuery(id: Int64 = 279058397, name: String = "Vlad", authDate: Int64 = now - 10) throws -> String {
@@ -42,7 +42,7 @@ import Testing
 
     /// What a browser holds after opening the login page: the flow cookie (a Cookie header value) and the
     /// state the page put into the widget's `data-auth-url`.
-    static func startWidgetLogin(_ client: some TestClientProtocol, _ gateway: Gateway, rd: String = "/") async throws -> (cookie: String, state: String) {
+    static func startWidgetLogin(_ client: some TestClientProtocol, _ gateway: ForwardAuthServer, rd: String = "/") async throws -> (cookie: String, state: String) {
         let response = try await client.executeRequest(uri: "/tgauth/login?rd=" + PercentEncoding.encode(rd), method: .get, headers: [:], body: nil)
         let html = String(buffer: response.body)
         let cookie = try #require(sessionCookie(response, gateway.flowCookieName))
@@ -51,7 +51,7 @@ import Testing
     }
 
     /// A Login Widget callback from this browser: the login page first, then Telegram's redirect with `query`.
-    static func widgetLogin(_ client: some TestClientProtocol, _ gateway: Gateway, _ query: String, rd: String = "/", headers: HTTPFields = [:])
+    static func widgetLogin(_ client: some TestClientProtocol, _ gateway: ForwardAuthServer, _ query: String, rd: String = "/", headers: HTTPFields = [:])
         async throws -> TestResponse
     {
         let (flow, state) = try await startWidgetLogin(client, gateway, rd: rd)
@@ -66,7 +66,7 @@ import Testing
     }
 
     @Test func withoutCredentialsAuthIs401AndVerifyRedirectsBrowsersOnly() async throws {
-        let gateway = try Self.gateway()
+        let gateway = try Self.server()
         try await Application(router: gateway.router()).test(.router) { client in
             try await client.execute(uri: "/tgauth/auth", method: .get) { #expect($0.status == .unauthorized) }
             let forwarded: HTTPFields = [
@@ -91,7 +91,7 @@ import Testing
     }
 
     @Test func aWidgetLoginMakesASessionThatAuthAndVerifyAccept() async throws {
-        let gateway = try Self.gateway()
+        let gateway = try Self.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let query = try Self.widgetQuery()
             let response = try await Self.widgetLogin(client, gateway, query, rd: "https://app.example.com/admin")
@@ -135,7 +135,7 @@ import Testing
     }
 
     @Test func theAllowListIsByNumericID() async throws {
-        let gateway = try Self.gateway { $0.allowedUsers = [42] }
+        let gateway = try Self.server { $0.allowedUsers = [42] }
         try await Application(router: gateway.router()).test(.router) { client in
             #expect(try await Self.widgetLogin(client, gateway, try Self.widgetQuery(id: 279058397)).status == .forbidden)
             let cookie = Self.sessionCookie(try await Self.widgetLogin(client, gateway, try Self.widgetQuery(id: 42)), gateway.cookieName)
@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func miniAppDataIsAcceptedAsAHeaderAndTradedForASession() async throws {
-        let gateway = try Self.gateway()
+        let gateway = try Self.server()
         try await Application(router: gateway.router()).test(.router) { client in
             let data = try Self.initData()
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.authorization: "tma " + data]) { response in
@@ -166,7 +166,7 @@ import Testing
     }
 
     @Test func logoutClearsTheCookieAndInMemoryModeRevokesTheSession() async throws {
-        let gateway = try Self.gateway { $0.sessionStore = "memory" }
+        let gateway = try Self.server { $0.sessionStore = "memory" }
         try await Application(router: gateway.router()).test(.router) { client in
             let cookie = try #require(Self.sessionCookie(try await Self.widgetLogin(client, gateway, try Self.widgetQuery()), gateway.cookieName))
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .accepted) }
@@ -195,7 +195,7 @@ import Testing
     }
 
     @Test func theLoginPageAllowsTelegramsPopupAndEscapesRd() async throws {
-        let gateway = try Self.gateway()
+        let gateway = try Self.server()
         try await Application(router: gateway.router()).test(.router) { client in
             try await client.execute(uri: "/tgauth/login?rd=%2F%22%3E%3Cscript%3E", method: .get) { response in
                 let html = String(buffer: response.body)
@@ -206,7 +206,7 @@ import Testing
     }
 
     @Test func noSecretReachesAResponse() async throws {
-        let gateway = try Self.gateway()
+        let gateway = try Self.server()
         try await Application(router: gateway.router()).test(.router) { client in
             for uri in ["/tgauth/auth", "/tgauth/login", "/tgauth/userinfo", "/tgauth/callback/widget?id=1", "/ping", "/ready"] {
                 try await client.execute(uri: uri, method: .get) { response in
@@ -235,14 +235,14 @@ import Testing
     }
 
     @Test func aConfigurationThatCannotWorkIsRefused() {
-        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.publicURL = "http://auth.example.com" } }
-        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.botID = 1 } }
-        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.cookieSecrets = [[1, 2, 3]] } }
-        #expect(throws: TelegramAuthError.self) { try Self.gateway { $0.oidcClientID = "1" } }
+        #expect(throws: TelegramAuthError.self) { try Self.server { $0.publicURL = "http://auth.example.com" } }
+        #expect(throws: TelegramAuthError.self) { try Self.server { $0.botID = 1 } }
+        #expect(throws: TelegramAuthError.self) { try Self.server { $0.cookieSecrets = [[1, 2, 3]] } }
+        #expect(throws: TelegramAuthError.self) { try Self.server { $0.oidcClientID = "1" } }
     }
 
     @Test func anAssertionRidesWithTheIdentityAndVerifiesWithTheGatewaysKeySet() async throws {
-        let gateway = try Self.gateway { $0.assertion = true }
+        let gateway = try Self.server { $0.assertion = true }
         try await Application(router: gateway.router()).test(.router) { client in
             let jwks = try await client.execute(uri: "/.well-known/tgauth/jwks.json", method: .get) { String(buffer: $0.body) }
             let data = try Self.initData()
@@ -255,7 +255,7 @@ import Testing
             #expect(verified.telegramID == 279058397 && verified.claims["amr"] == .array([.string("miniapp")]))
         }
         // without --assertion: no header, no key set
-        try await Application(router: try Self.gateway().router()).test(.router) { client in
+        try await Application(router: try Self.server().router()).test(.router) { client in
             try await client.execute(uri: "/.well-known/tgauth/jwks.json", method: .get) { #expect($0.status == .notFound) }
         }
     }

@@ -3,9 +3,9 @@ import HummingbirdAuth
 import NIOCore
 import TelegramAuthSession
 
-/// The gateway's request context: hummingbird-auth's identity, the peer's address (for the access log), and
+/// The forward-auth server's request context: hummingbird-auth's identity, the peer's address (for the access log), and
 /// what the access log should say of a login the request made.
-public struct GatewayRequestContext: AuthRequestContext, RemoteAddressRequestContext, RequestContext {
+public struct ForwardAuthRequestContext: AuthRequestContext, RemoteAddressRequestContext, RequestContext {
     public var coreContext: CoreRequestContextStorage
     public var identity: TelegramIdentity?
     public let remoteAddress: SocketAddress?

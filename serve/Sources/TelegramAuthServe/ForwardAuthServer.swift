@@ -12,10 +12,10 @@ import TelegramAuthSession
 /// (`auth_request`), Caddy (`forward_auth`) and Traefik (`ForwardAuth`). Its routes are built on the same
 /// `TelegramCredentials` as the Hummingbird middleware: forward auth in `ForwardAuthRoutes.swift`, logging in
 /// in `LoginRoutes.swift`, sessions in `SessionRoutes.swift`.
-public final class Gateway: Sendable {
-    public typealias Context = GatewayRequestContext
+public final class ForwardAuthServer: Sendable {
+    public typealias Context = ForwardAuthRequestContext
 
-    /// Every path the gateway answers.
+    /// Every path the server answers.
     public enum Routes {
         public static let auth = "/tgauth/auth"
         public static let verify = "/tgauth/verify"
@@ -31,7 +31,7 @@ public final class Gateway: Sendable {
         public static let assertionKeys = "/.well-known/tgauth/jwks.json"
     }
 
-    public let configuration: GatewayConfiguration
+    public let configuration: ForwardAuthConfiguration
     let credentials: TelegramCredentials
     let sessions: AsyncSessionStore
     let sealer: CookieSealer
@@ -54,7 +54,7 @@ public final class Gateway: Sendable {
     ///   - store: a session store of the embedding server's own, instead of the one the configuration names.
     /// - Throws: `invalid_argument` for a configuration that cannot work (the message says which flag).
     public init(
-        _ configuration: GatewayConfiguration, store: (any SessionStore)? = nil,
+        _ configuration: ForwardAuthConfiguration, store: (any SessionStore)? = nil,
         clock: @escaping @Sendable () -> Int64 = { SystemClock.unixTime() }
     ) throws(TelegramAuthError) {
         try configuration.validate()

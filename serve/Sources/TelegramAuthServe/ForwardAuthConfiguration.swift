@@ -3,7 +3,7 @@ import TelegramAuthSession
 
 /// What `tgauth-serve` is told at start (its flags; each also read from a `TGAUTH_…` variable). Secrets come
 /// in as the contents of their files, never as flag values.
-public struct GatewayConfiguration: Sendable {
+public struct ForwardAuthConfiguration: Sendable {
     /// The gateway's URL as browsers reach it (`https://auth.example.com`): the login page, the callbacks and
     /// the redirect targets hang off it.
     public var publicURL: String
@@ -16,7 +16,7 @@ public struct GatewayConfiguration: Sendable {
     public var cookieSecrets: [[UInt8]]
     /// Numeric Telegram ids allowed through; empty: any verified user.
     public var allowedUsers: Set<Int64> = []
-    /// Hosts `rd` may name besides the gateway's own.
+    /// Hosts `rd` may name besides the server's own.
     public var redirectHosts: [String] = []
     /// nil: the session sealed in the cookie; `memory`: kept in this process; `redis://HOST:PORT/DB`: kept in
     /// Redis, shared by replicas.
