@@ -21,7 +21,6 @@ let package = Package(
         .package(path: ".."),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.0"),
         .package(url: "https://github.com/apple/swift-http-types", from: "1.0.0"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.100.0"),
@@ -48,8 +47,7 @@ let package = Package(
         .executableTarget(
             name: "tgauth-serve",
             dependencies: [
-                "TelegramAuthServe", .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "Logging", package: "swift-log"),
+                "TelegramAuthServe", .product(name: "Logging", package: "swift-log"), .product(name: "TelegramAuth", package: root),
                 .product(name: "HummingbirdCore", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
             ]),
         // make bench-serve's floor: a Hummingbird route that answers 202 and does nothing (not a product)

@@ -258,9 +258,7 @@ struct VerifyGatewayReport: ParsableCommand {
 
 /// Reads a secret from a file, without the line ending an editor leaves.
 func readSecret(_ path: String) throws -> [UInt8] {
-    var secret = try readFile(path)
-    while let last = secret.last, last == 0x0A || last == 0x0D { secret.removeLast() }
-    return secret
+    do throws(TelegramAuthError) { return try SecretFile.read(path) } catch { throw UsageError(message: error.detail) }
 }
 
 /// Reads a whole file (at most 1 MiB).

@@ -227,6 +227,7 @@ def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
     (tmp_path / "allowed").write_text("@vdkfrost\n")
     run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "is not a numeric Telegram id" in run.stderr
+    (tmp_path / "allowed").write_text("42\n")
     del env["TGAUTH_COOKIE_SECRET_FILE"]
     run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "--cookie-secret-file is required" in run.stderr and TOKEN not in run.stderr

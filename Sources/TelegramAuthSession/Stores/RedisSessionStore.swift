@@ -8,6 +8,8 @@ import TelegramAuthRedis
 public final class RedisSessionStore: SessionStore {
     let redis: RedisClient
     let perUser: Int
+    /// Seconds for connecting and for each command, unless told.
+    public static let defaultTimeout = 2.0
 
     /// - Parameters:
     ///   - url: `redis://[:password@]host[:port][/db]`.
@@ -15,7 +17,7 @@ public final class RedisSessionStore: SessionStore {
     ///   - timeout: seconds for connecting and for each command.
     ///   - perUser: sessions one Telegram user may hold; a new login ends that user's oldest.
     /// - Throws: `invalid_argument` for a URL that is not of that form. Connecting happens on first use.
-    public init(url: String, password: String? = nil, timeout: Double = 2, perUser: Int = SessionLimits.defaultPerUser)
+    public init(url: String, password: String? = nil, timeout: Double = RedisSessionStore.defaultTimeout, perUser: Int = SessionLimits.defaultPerUser)
         throws(TelegramAuthError)
     {
         redis = try RedisClient(url: url, password: password, timeout: timeout)

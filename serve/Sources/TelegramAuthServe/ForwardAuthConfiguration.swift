@@ -1,10 +1,13 @@
 import TelegramAuth
 import TelegramAuthSession
 
-/// What `tgauth-serve` is told at start (its flags; each also read from a `TGAUTH_…` variable). Secrets come
-/// in as the contents of their files, never as flag values.
+/// What `tgauth-serve` is told at start. Each option is declared once, in `ForwardAuthConfiguration.options`
+/// (ServeOptions.swift), whence its flag, its environment variable and its help; secrets come in as the
+/// contents of their files, never as values on a command line.
 public struct ForwardAuthConfiguration: Sendable {
-    /// The gateway's URL as browsers reach it (`https://auth.example.com`): the login page, the callbacks and
+    /// Where to listen, HOST:PORT.
+    public var listen = "127.0.0.1:4180"
+    /// The server's URL as browsers reach it (`https://auth.example.com`): the login page, the callbacks and
     /// the redirect targets hang off it.
     public var publicURL: String
     /// For the Login Widget and Mini App data (HMAC); or `botID` for third-party Mini App data only.
@@ -18,11 +21,8 @@ public struct ForwardAuthConfiguration: Sendable {
     public var allowedUsers: Set<Int64> = []
     /// Hosts `rd` may name besides the server's own.
     public var redirectHosts: [String] = []
-    /// nil: the session sealed in the cookie; `memory`: kept in this process; `redis://HOST:PORT/DB`: kept in
-    /// Redis, shared by replicas.
-    public var sessionStore: String?
-    /// The Redis password, read from its file (a password in the URL shows in `/proc/PID/cmdline`).
-    public var sessionStorePassword: String?
+    /// Where sessions live: sealed in the cookie (the default), in this process, or in Redis.
+    public var sessionStore = SessionStoreKind.cookie
     public var sessionTTL: Int64 = 12 * 3600
     /// Sessions one Telegram user may hold in `memory` or Redis; a new login ends that user's oldest.
     public var sessionsPerUser = SessionLimits.defaultPerUser
@@ -45,8 +45,12 @@ public struct ForwardAuthConfiguration: Sendable {
     public var assertion = false
     /// Cookies without `Secure` (and without the `__Host-` prefix): only for http://localhost tests.
     public var cookieInsecure = false
+    /// Open connections at most; nil: the open-file limit less 64.
+    public var maxConnections: Int?
+    /// swift-log's level of the log: info writes one access line per request.
+    public var logLevel = "info"
 
-    public init(publicURL: String, cookieSecrets: [[UInt8]]) {
+    public init(publicURL: String = "", cookieSecrets: [[UInt8]] = []) {
         self.publicURL = publicURL
         self.cookieSecrets = cookieSecrets
     }
@@ -71,12 +75,7 @@ public struct ForwardAuthConfiguration: Sendable {
         guard sessionsPerUser > 0, storeThreads > 0, storeQueue > 0, maxTokenExchanges > 0 else {
             throw TelegramAuthError(.invalidArgument, "--sessions-per-user must be positive")
         }
-        guard sessionStorePassword == nil || sessionStore?.hasPrefix("redis://") == true else {
-            throw TelegramAuthError(.invalidArgument, "--session-store-password-file goes with --session-store redis://…")
-        }
-        if let store = sessionStore, store != "memory", !store.hasPrefix("redis://") {
-            throw TelegramAuthError(.invalidArgument, "--session-store takes memory or redis://HOST[:PORT][/DB]")
-        }
+        guard !cookieSecrets.isEmpty else { throw TelegramAuthError(.invalidArgument, "--cookie-secret-file is required") }
         guard (oidcClientID == nil) == (oidcClientSecret == nil) else {
             throw TelegramAuthError(.invalidArgument, "--oidc-client-id and --oidc-client-secret-file go together")
         }

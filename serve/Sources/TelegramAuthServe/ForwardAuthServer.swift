@@ -61,18 +61,10 @@ public final class ForwardAuthServer: Sendable {
         self.configuration = configuration
         self.clock = clock
         sealer = try CookieSealer(secrets: configuration.cookieSecrets)
-        let given = store
-        let store: any SessionStore
-        var storeTimeout = 2.0
-        switch (given, configuration.sessionStore) {
-        case (let given?, _): store = given
-        case (nil, nil): store = CookieSessionStore(sealer: sealer)
-        case (nil, "memory"): store = MemorySessionStore(perUser: configuration.sessionsPerUser)
-        case (nil, let url?):
-            let redis = try RedisSessionStore(url: url, password: configuration.sessionStorePassword, perUser: configuration.sessionsPerUser)
-            storeTimeout = redis.timeout
-            store = redis
-        }
+        let made: any SessionStore
+        if let store { made = store } else { made = try configuration.sessionStore.make(sealer: sealer, perUser: configuration.sessionsPerUser) }
+        let store = made
+        let storeTimeout = configuration.sessionStore.timeout ?? RedisSessionStore.defaultTimeout
         let storePool = BlockingPool(
             name: "the session store", threads: configuration.storeThreads, capacity: configuration.storeQueue,
             timeout: .milliseconds(Int64(storeTimeout * 1000)))

@@ -166,7 +166,7 @@ import Testing
     }
 
     @Test func logoutClearsTheCookieAndInMemoryModeRevokesTheSession() async throws {
-        let gateway = try Self.server { $0.sessionStore = "memory" }
+        let gateway = try Self.server { $0.sessionStore = .memory }
         try await Application(router: gateway.router()).test(.router) { client in
             let cookie = try #require(Self.sessionCookie(try await Self.widgetLogin(client, gateway, try Self.widgetQuery()), gateway.cookieName))
             try await client.execute(uri: "/tgauth/auth", method: .get, headers: [.cookie: cookie]) { #expect($0.status == .accepted) }
