@@ -128,3 +128,14 @@ public struct TelegramAuthError: Error, Sendable, Hashable, CustomStringConverti
         TelegramAuthError(.invalidArgument, detail)
     }
 }
+
+extension TelegramAuthError {
+    /// `{"error":"<kind>","field":"…","detail":"…"}` (field only when there is one).
+    public var jsonString: String {
+        var w = JSONWriter()
+        w.string("error", kind.rawValue)
+        w.string("field", field)
+        w.string("detail", detail)
+        return w.finished()
+    }
+}

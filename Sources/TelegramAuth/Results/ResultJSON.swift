@@ -59,14 +59,3 @@ extension ResultView {
         return w.finished()
     }
 }
-
-extension TelegramAuthError {
-    /// `{"error":"<kind>","field":"…","detail":"…"}` (field only when there is one).
-    public var jsonString: String {
-        var w = JSONWriter()
-        w.string("error", kind.rawValue)
-        w.string("field", field)
-        w.string("detail", detail)
-        return w.finished()
-    }
-}

@@ -22,18 +22,3 @@ public enum PercentEncoding {
 extension Hex {
     static let uppercaseDigits: [UInt8] = Array("0123456789ABCDEF".utf8)
 }
-
-extension TelegramSigning {
-    /// Signed widget fields as the JavaScript callback's JSON: `id` and `auth_date` as numbers.
-    public static func widgetJSON(_ fields: [(key: String, value: String)]) -> String {
-        var w = JSONWriter()
-        for (key, value) in fields {
-            if (key == "id" || key == "auth_date"), let n = Int64(value), String(n) == value {
-                w.integer(key, n)
-            } else {
-                w.string(key, value)
-            }
-        }
-        return w.finished()
-    }
-}

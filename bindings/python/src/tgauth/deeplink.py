@@ -9,7 +9,8 @@ from typing import Callable, List, Optional, Tuple, Union
 
 from . import _call, _ffi
 from ._results import FIELDS, TelegramUser
-from ._verify import INT64_MAX, _data, _in_int64
+from ._args import INT64_MAX
+from ._args import data as _data, in_int64 as _in_int64
 
 def _library_defaults() -> _ffi.DeepLinkOptions:
     """The options tgauth_deeplink_options_init gives: the library's defaults (ttl, interval, confirm, capacity)."""

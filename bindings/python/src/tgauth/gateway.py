@@ -8,7 +8,7 @@ from typing import Optional, Union, cast
 from . import _call, _ffi
 from ._records import read
 from ._results import DeliveryStatus, GatewayReport, VerificationStatus
-from ._verify import _data, _in_int64
+from ._args import data as _data, in_int64 as _in_int64
 
 __all__ = ["GatewayReportVerifier", "GatewayReport", "DeliveryStatus", "VerificationStatus", "DEFAULT_MAX_SKEW"]
 

@@ -8,7 +8,8 @@ from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
 
 from . import _call, _ffi
 from ._results import FIELDS, IDToken
-from ._verify import DEFAULT_MAX_BYTES, _data, _limits, _not_utf8
+from ._args import DEFAULT_MAX_BYTES
+from ._args import data as _data, limits as _limits, not_utf8 as _not_utf8
 
 __all__ = ["TelegramOIDC", "IDToken", "AuthorizationRequest", "TokenRequest", "TokenResponse"]
 

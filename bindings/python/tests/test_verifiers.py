@@ -1,3 +1,5 @@
+"""The verifiers through the Python binding: the public vectors, typed and frozen results, every rejection kind,
+the time window, bad arguments, signing, the third-party cache, threads, the library's version and loading."""
 import json
 import os
 import subprocess

@@ -1,4 +1,4 @@
-"""The third hardening round, through the Python binding: text with no UTF-8 form is a verdict (MalformedError),
+"""Text, keys and layout through the Python binding: text with no UTF-8 form is a verdict (MalformedError),
 never a UnicodeEncodeError; key sets and claims are held to the rules; a library of another record layout is
 refused when the binding loads."""
 import importlib.util

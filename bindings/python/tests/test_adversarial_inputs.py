@@ -1,4 +1,4 @@
-"""The second hardening round, through the Python binding: extreme integers, control bytes in messages,
+"""Adversarial inputs through the Python binding: extreme integers, control bytes in messages,
 duplicate JSON members, the signature rule of each path, the third-party cache under hash variants, and the
 deep-link abuse cases."""
 import json
