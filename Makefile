@@ -219,11 +219,17 @@ test-swift: deps
 	$(SWIFT) build --product tgauth-cli
 	$(SWIFT) test
 
-# the C suite: one file per header, and the misuse and bad-input runs that cut across them (tests/c/support.h)
+# the C suite: one file per kind, one for what they share, and the runs that cut across them; every
+# tests/c/test_<name>.c is listed into suites.h, which test_main.c runs (run_<name>_tests)
 C_SUITE := $(wildcard tests/c/support.c tests/c/test_*.c)
-$(BUILD)/tests/test_tgauth: $(C_SUITE) tests/c/support.h $(BUILD)/tests/vectors.tsv lib
+C_SUITES := $(filter-out main,$(patsubst test_%,%,$(basename $(notdir $(wildcard tests/c/test_*.c)))))
+$(BUILD)/tests/suites.h: $(wildcard tests/c/test_*.c)
 	@mkdir -p $(BUILD)/tests
-	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -o $@ $(C_SUITE) \
+	@printf 'SUITE(%s)\n' $(C_SUITES) > $@
+
+$(BUILD)/tests/test_tgauth: $(C_SUITE) tests/c/support.h $(BUILD)/tests/suites.h $(BUILD)/tests/vectors.tsv lib
+	@mkdir -p $(BUILD)/tests
+	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -I$(BUILD)/tests -o $@ $(C_SUITE) \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libsodium) -lpthread
 
 # the public vectors as path<TAB>value lines, for the C suite

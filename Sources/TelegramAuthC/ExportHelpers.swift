@@ -1,8 +1,9 @@
 import CTGAuth
 import TelegramAuth
 
-// The C ABI of include/tgauth*.h, one file per header: VerifyExports.swift (tgauth_verify.h),
-// RecordExports.swift (tgauth_record.h), DeepLinkExports.swift (tgauth_deeplink.h). Each function is declared
+// The C ABI of include/tgauth*.h, one file per kind (MiniAppExports.swift: its constructor, verification,
+// record form, secret and signer, whichever header declares them; ThirdParty, Widget, GatewayReport,
+// WebhookSecret, OIDC, DeepLink likewise) and CommonExports.swift for what they share. Each function is declared
 // `@c @implementation`, so the compiler checks its Swift signature against the header. Every check runs in
 // the Swift modules; these files only convert arguments, results and errors, with the helpers below.
 

@@ -49,12 +49,5 @@ const char *served_jwks(size_t *len);
 /* Splits a record into its NUL-terminated parts; returns how many. */
 size_t record_parts(const char *rec, size_t len, const char **parts, size_t max);
 
-void run_verify_tests(void);     /* test_verify.c: tgauth_verify.h */
-void run_record_tests(void);     /* test_record.c: tgauth_record.h */
-void run_deeplink_tests(void);   /* test_deeplink.c: tgauth_deeplink.h */
-void run_oidc_tests(void);       /* test_oidc.c: tgauth_oidc.h */
-void run_gateway_tests(void);    /* test_gateway.c: the Gateway's delivery reports (tgauth_verify.h, tgauth_record.h) */
-void run_argument_tests(void);   /* test_arguments.c: every export's arguments at their extremes */
-void run_bad_input_tests(void);  /* test_bad_inputs.c: tests/bad-inputs/cases.tsv */
 
 #endif

@@ -422,7 +422,7 @@ static void test_null_output_and_optional_inputs(void) {
     tgauth_oidc_free(client);
 }
 
-void run_argument_tests(void) {
+void run_arguments_tests(void) {
     test_extreme_arguments();
     test_bounded_inputs();
     test_null_output_and_optional_inputs();

@@ -149,6 +149,6 @@ static void test_bad_input_table(void) {
     fclose(f);
 }
 
-void run_bad_input_tests(void) {
+void run_bad_inputs_tests(void) {
     test_bad_input_table();
 }

@@ -141,7 +141,7 @@ static void test_the_record(void) {
     tgauth_gateway_free(g);
 }
 
-void run_gateway_tests(void) {
+void run_gateway_report_tests(void) {
     test_a_signed_report();
     test_refusals();
     test_the_record();
