@@ -274,17 +274,14 @@ def node(notice):
 
 # ---- PHP: a header for FFI::cdef (no macros) ---------------------------------------------------------------
 
-def php_header(notice, preload=False):
-    """bindings/php/src/tgauth_ffi.h: the types and functions of the headers, as PHP's FFI parser reads them; with
-    `preload`, tgauth_preload.h for php.ini's ffi.preload, which also names the scope and the library."""
+def php_header(notice):
+    """bindings/php/src/tgauth_ffi.h: the types and functions of the headers, as PHP's FFI parser reads them. Its
+    two defines, which PHP reads only before anything else in the file, make it php.ini's ffi.preload too (the
+    scope TGAUTH, from libtgauth.so.0); Library.php drops them for FFI::cdef, which takes no directive."""
     functions, structs, opaque = parse()
-    if preload:
-        # PHP reads the two defines only before anything else in the file
-        out = ['#define FFI_SCOPE "TGAUTH"', '#define FFI_LIB "libtgauth.so.0"', f"/* {notice}",
-               " * For php.ini's ffi.preload (with opcache.preload=preload.php): the declarations of tgauth_ffi.h as the scope",
-               " * TGAUTH, from libtgauth.so.0 found by the loader (the .deb, make install, or LD_LIBRARY_PATH). */", ""]
-    else:
-        out = [f"/* {notice}", " * For PHP's FFI::cdef: plain C declarations, no macros. */", ""]
+    out = ['#define FFI_SCOPE "TGAUTH"', '#define FFI_LIB "libtgauth.so.0"', f"/* {notice}",
+           " * Plain C declarations, no macros: for FFI::cdef (Library.php), and for php.ini's ffi.preload with",
+           " * opcache.preload=preload.php (the scope TGAUTH, from libtgauth.so.0 found by the loader). */", ""]
     defined = {s.name for s in structs}
     out += [f"typedef struct {t} {t};" for t in opaque if t not in defined]
     for s in structs:

@@ -608,7 +608,6 @@ def outputs():
         "bindings/python/src/tgauth/_declarations.py": c_api.python(NOTICE_C),
         "bindings/node/src/calls.c": c_api.node(NOTICE_C),
         "bindings/php/src/tgauth_ffi.h": c_api.php_header(NOTICE_C),
-        "bindings/php/src/tgauth_preload.h": c_api.php_header(NOTICE_C, preload=True),
         "bindings/php/src/generated/Results.php": php_results(objects, by_name),
         "bindings/php/src/generated/Errors.php": php_errors(),
         "bindings/node/results.d.ts": node_types(objects, by_name),

@@ -263,17 +263,7 @@ func readSecret(_ path: String) throws -> [UInt8] {
 
 /// Reads a whole file (at most 1 MiB).
 func readFile(_ path: String) throws -> [UInt8] {
-    guard let file = fopen(path, "rb") else { throw UsageError(message: "cannot open \(path)") }
-    defer { fclose(file) }
-    var bytes: [UInt8] = []
-    var chunk = [UInt8](repeating: 0, count: 65536)
-    while true {
-        let n = chunk.withUnsafeMutableBytes { fread($0.baseAddress, 1, $0.count, file) }
-        if n == 0 { break }
-        bytes.append(contentsOf: chunk[0..<n])
-        if bytes.count > 1 << 20 { throw UsageError(message: "\(path) is larger than 1 MiB") }
-    }
-    return bytes
+    do throws(TelegramAuthError) { return try SecretFile.contents(path, limit: 1 << 20) } catch { throw UsageError(message: error.detail) }
 }
 
 struct VerifyIDToken: ParsableCommand {

@@ -79,30 +79,39 @@ function made(handle) {
 
 // ---- the verifiers ----
 
-/** Mini App initData checked with the bot token (HMAC-SHA256 with the key derived once). Share it freely. */
-class MiniAppValidator {
+/** What the two initData validators share: validate() and isValid() over the record call each makes. */
+class InitDataCheck {
   #handle;
-  constructor(botToken) {
-    this.#handle = made(native.miniAppNew(text(botToken, 'botToken')));
+  #call;
+  constructor(handle, call) {
+    this.#handle = made(handle);
+    this.#call = call;
   }
 
-  /** The verified InitData; throws AuthError (`bad_hash`, `expired`, `future_auth_date`, …). */
+  /** The verified InitData; throws AuthError (`bad_hash`, `expired`, `future_auth_date`, …). `initData` is
+   *  Telegram.WebApp.initData or the whole `tma <initData>` header. */
   validate(initData, options) {
     const c = checkOf(options);
-    const record = native.miniAppValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
+    const record = this.#call(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
     return record === undefined ? fail() : read(record);
   }
 
   /** Whether `initData` verifies (bad arguments still throw). */
   isValid(initData, options) {
     const c = checkOf(options);
-    return native.miniAppValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
+    return this.#call(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
+  }
+}
+
+/** Mini App initData checked with the bot token (HMAC-SHA256 with the key derived once). Share it freely. */
+class MiniAppValidator extends InitDataCheck {
+  constructor(botToken) {
+    super(native.miniAppNew(text(botToken, 'botToken')), native.miniAppValidateRecord);
   }
 }
 
 /** Mini App initData checked by its Ed25519 `signature` with Telegram's public key and the bot id only. */
-class ThirdPartyValidator {
-  #handle;
+class ThirdPartyValidator extends InitDataCheck {
   constructor(botId, options = {}) {
     if (!Number.isSafeInteger(botId) || botId <= 0) throw new RangeError('botId must be a positive whole number');
     const environment = options.environment ?? 'production';
@@ -114,18 +123,8 @@ class ThirdPartyValidator {
     } else if (key !== null && !(key instanceof Uint8Array)) {
       throw new TypeError('publicKey must be a Buffer, a Uint8Array or 64 hex characters');
     }
-    this.#handle = made(key === null ? native.thirdPartyNew(botId, ENVIRONMENTS[environment]) : native.thirdPartyNewWithKey(botId, key));
-  }
-
-  validate(initData, options) {
-    const c = checkOf(options);
-    const record = native.thirdPartyValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]);
-    return record === undefined ? fail() : read(record);
-  }
-
-  isValid(initData, options) {
-    const c = checkOf(options);
-    return native.thirdPartyValidateRecord(this.#handle, initDataOf(initData), c[0], c[1], c[2]) !== undefined;
+    super(key === null ? native.thirdPartyNew(botId, ENVIRONMENTS[environment]) : native.thirdPartyNewWithKey(botId, key),
+      native.thirdPartyValidateRecord);
   }
 }
 

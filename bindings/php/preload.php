@@ -4,10 +4,10 @@
 // requests except to code preloaded at start: preloads the package's classes, whose methods may then use the
 // scope TGAUTH that ffi.preload declared. In php.ini:
 //   opcache.enable=1
-//   ffi.preload=/path/to/vendor/tgauth/tgauth/src/tgauth_preload.h
+//   ffi.preload=/path/to/vendor/tgauth/tgauth/src/tgauth_ffi.h
 //   opcache.preload=/path/to/vendor/tgauth/tgauth/preload.php
 //   opcache.preload_user=www-data        (when the server starts as root)
-// tgauth_preload.h names libtgauth.so.0, found by the loader (the .deb, make install, or LD_LIBRARY_PATH).
+// tgauth_ffi.h names libtgauth.so.0, found by the loader (the .deb, make install, or LD_LIBRARY_PATH).
 
 declare(strict_types=1);
 

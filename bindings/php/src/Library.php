@@ -37,7 +37,9 @@ final class Library
         } catch (\Throwable) {
         }
         try {
-            return FFI::cdef((string) file_get_contents(__DIR__ . '/tgauth_ffi.h'), self::path());
+            // the header's FFI_SCOPE and FFI_LIB lines are for ffi.preload; FFI::cdef takes no directive
+            $header = preg_replace('/^#define FFI_\w+ .*$/m', '', (string) file_get_contents(__DIR__ . '/tgauth_ffi.h'));
+            return FFI::cdef((string) $header, self::path());
         } catch (\FFI\Exception $e) {
             throw new \RuntimeException(sprintf(
                 'tgauth: cannot load %s (%s). Set TGAUTH_LIBRARY to the path of libtgauth.so, or install the library '

@@ -9,6 +9,9 @@ use FFI\CData;
 /** Mini App initData checked by Telegram's Ed25519 `signature`, with the bot id only. */
 final class ThirdPartyValidator
 {
+    use ChecksInitData;
+
+    protected const RECORD_FUNCTION = 'tgauth_third_party_validate_record';
     private const ENVIRONMENTS = ['production' => 0, 'test' => 1];
     private CData $handle;
 
@@ -33,19 +36,5 @@ final class ThirdPartyValidator
     public function __destruct()
     {
         Library::ffi()->tgauth_third_party_free($this->handle);
-    }
-
-    public function validate(string $initData, ?int $maxAge = null, ?int $now = null, ?int $maxBytes = null): InitData
-    {
-        $data = Input::initData($initData);
-        $result = Records::read(Call::verify('tgauth_third_party_validate_record', $this->handle, $data, Call::check($maxAge, $now, $maxBytes)));
-        assert($result instanceof InitData);
-        return $result;
-    }
-
-    public function isValid(string $initData, ?int $maxAge = null, ?int $now = null, ?int $maxBytes = null): bool
-    {
-        $data = Input::initData($initData);
-        return Call::succeeds('tgauth_third_party_validate_record', $this->handle, $data, Call::check($maxAge, $now, $maxBytes));
     }
 }

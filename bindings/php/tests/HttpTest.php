@@ -19,7 +19,7 @@ final class HttpTest extends TestCase
         $package = dirname(__DIR__);
         yield 'ffi.enable=on' => [['-d', 'ffi.enable=on']];
         yield 'preload (as php-fpm would run it)' => [['-d', 'ffi.enable=preload', '-d', 'opcache.enable=1', '-d', 'opcache.enable_cli=1',
-            '-d', "ffi.preload=$package/src/tgauth_preload.h", '-d', "opcache.preload=$package/preload.php",
+            '-d', "ffi.preload=$package/src/tgauth_ffi.h", '-d', "opcache.preload=$package/preload.php",
             '-d', 'opcache.preload_user=' . (posix_getuid() === 0 ? 'nobody' : get_current_user())]];
     }
 
