@@ -176,9 +176,9 @@ sdist: wheel-venv
 	    bindings/python/src $(BUILD)/sdist/
 	rm -rf $(BUILD)/sdist/src/tgauth/libtgauth.so* $(BUILD)/sdist/src/*.egg-info
 	cp -r $(SDIST_NATIVE) $(BUILD)/sdist/native/
-	@# Package.swift names the test target; the sdist carries no tests, only a file where SwiftPM looks for them
-	mkdir -p $(BUILD)/sdist/native/Tests/TelegramAuthTests
-	echo "// The sdist builds the library only; the tests are in the repository." > $(BUILD)/sdist/native/Tests/TelegramAuthTests/NoTests.swift
+	@# Package.swift names the test targets and their support; the sdist carries no tests, only a file where SwiftPM looks
+	for d in $(notdir $(wildcard Tests/*)); do mkdir -p $(BUILD)/sdist/native/Tests/$$d && \
+	  echo "// The sdist builds the library only; the tests are in the repository." > $(BUILD)/sdist/native/Tests/$$d/NoTests.swift; done
 	cd $(BUILD)/sdist && $(CURDIR)/$(WHEEL_VENV)/bin/python -I -m build -q --sdist --no-isolation --outdir $(CURDIR)/dist .
 	@ls -l dist/tgauth-*.tar.gz
 

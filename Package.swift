@@ -62,12 +62,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
-        .testTarget(
-            name: "TelegramAuthTests",
-            dependencies: [
-                "TelegramAuth", "TelegramAuthDeepLink", "TelegramAuthOIDC", "TelegramAuthSession", "TelegramAuthRedis", "CQueryKernel", "COpenSSL", "CSecp256k1",
-                "tgauth",
-            ]
+        // what the test targets share: the vectors, the test signer, a redis-server, the generated schema views
+        .target(
+            name: "TelegramAuthTestSupport",
+            dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthDeepLink", "TelegramAuthRedis", "COpenSSL", "CSecp256k1"],
+            path: "Tests/TestSupport"
         ),
+        // one test target per module; the schema's views and the bad-input table span modules, so they have their own
+        .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "TelegramAuthTestSupport", "CQueryKernel", "COpenSSL"]),
+        .testTarget(name: "TelegramAuthOIDCTests", dependencies: ["TelegramAuthOIDC", "TelegramAuthTestSupport", "COpenSSL", "CSecp256k1"]),
+        .testTarget(name: "TelegramAuthDeepLinkTests", dependencies: ["TelegramAuthDeepLink", "TelegramAuthRedis", "TelegramAuthTestSupport"]),
+        .testTarget(
+            name: "TelegramAuthSessionTests",
+            dependencies: ["TelegramAuthSession", "TelegramAuthOIDC", "TelegramAuthRedis", "TelegramAuthTestSupport"]),
+        .testTarget(name: "TelegramAuthCLITests", dependencies: ["tgauth", "TelegramAuthOIDC", "TelegramAuthTestSupport"]),
+        .testTarget(
+            name: "TelegramAuthSchemaTests",
+            dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthDeepLink", "TelegramAuthTestSupport"]),
     ]
 )

@@ -520,9 +520,9 @@ def swift_test_views(objects, by_name):
     generated properties (so a property the generator or a hand drops fails that test)."""
     modules = dict.fromkeys(o.get("module", CORE) for o in objects)
     out = [f"// {NOTICE}", *[f"@testable import {m}" for m in modules], "", "/// Every property of each result view, by Telegram field name.",
-           "enum SchemaViews {"]
+           "package enum SchemaViews {"]
     for o in objects:
-        out.append(f"    static func values(_ v: {o['name']}) -> [String: Any?] {{")
+        out.append(f"    package static func values(_ v: {o['name']}) -> [String: Any?] {{")
         out.append("        var d: [String: Any?] = [:]")
         for f in o["fields"]:
             if f.get("flatten"):
@@ -603,7 +603,7 @@ def outputs():
         "docs/errors.md": readme_with_kinds(),
         "include/tgauth_record.h": record_header(objects, by_name),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
-        "Tests/TelegramAuthTests/Generated/SchemaViews.swift": swift_test_views(objects, by_name),
+        "Tests/TestSupport/SchemaViews.swift": swift_test_views(objects, by_name),
         "bindings/node/lib/_results.js": node_tables(objects, by_name),
         "bindings/python/src/tgauth/_declarations.py": c_api.python(NOTICE_C),
         "bindings/node/src/calls.c": c_api.node(NOTICE_C),

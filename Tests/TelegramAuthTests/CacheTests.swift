@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 @Suite struct CacheTests {
@@ -156,11 +157,4 @@ import Testing
         _ = try v.validate(inputs[0], options: at(authDate))
         #expect(v.cache.statistics.hits >= s.hits + 1)
     }
-}
-
-final class LockedCounter: @unchecked Sendable {
-    private let lock = NSLock()
-    private var n = 0
-    func add() { lock.lock(); n += 1; lock.unlock() }
-    var value: Int { lock.lock(); defer { lock.unlock() }; return n }
 }

@@ -1,6 +1,7 @@
 import CQueryKernel
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 /// The word-at-a-time decoders against simple reference rules, on random data with every encoding mixed:

@@ -1,5 +1,6 @@
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 func hexBytes(_ s: String) -> [UInt8] { Hex.decode(s.utf8)! }

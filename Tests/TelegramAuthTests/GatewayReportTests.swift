@@ -2,6 +2,7 @@ import COpenSSL
 import Foundation
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 /// Telegram Gateway delivery reports: Telegram's formula (hex HMAC-SHA256 of `timestamp \n body` under
@@ -158,31 +159,31 @@ import Testing
         #expect(throws: TelegramAuthError.self) { try GatewayReportVerifier(apiToken: Self.token, maxSkew: -1) }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)))
     func theCLIVerifiesAReportByteForByte() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("gateway-token-\(UUID().uuidString)")
         try Data((Self.token + "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let args = ["verify", "gateway-report", "--token-file", file.path, "--timestamp", "1733200100",
                     "--signature", Self.signature("1733200100", Self.body), "--now", String(Self.now)]
-        let ok = try CLITests().run(args, raw: Self.body)
+        let ok = try CLI.run(args, raw: Self.body)
         #expect(ok.status == 0 && ok.out.contains(#""request_id":"eAAAAAAAAAA""#), "\(ok.err)")
-        let newline = try CLITests().run(args, raw: Self.body + [0x0A])  // standard input is not trimmed
+        let newline = try CLI.run(args, raw: Self.body + [0x0A])  // standard input is not trimmed
         #expect(newline.status == 1 && newline.err.hasPrefix("error: bad_signature: ") && !newline.err.contains(Self.token))
-        let late = try CLITests().run(args.dropLast(2) + ["--now", String(Self.now + 301)], raw: Self.body)
+        let late = try CLI.run(args.dropLast(2) + ["--now", String(Self.now + 301)], raw: Self.body)
         #expect(late.status == 1 && late.err.hasPrefix("error: expired: "))
-        let signed = try CLITests().run(["sign", "gateway-report", "--token-file", file.path, "--timestamp", "1733200100"], raw: Self.body)
+        let signed = try CLI.run(["sign", "gateway-report", "--token-file", file.path, "--timestamp", "1733200100"], raw: Self.body)
         #expect(signed.status == 0 && signed.out == Self.signature("1733200100", Self.body) + "\n")
     }
 }
 
-extension SchemaTests {
+extension GatewayReportTests {
     @Test func everyGatewayReportFieldReachesTheViewsAndTheJSON() throws {
-        let want = Self.fullObject("GatewayReport")
+        let want = SchemaCheck.fullObject("GatewayReport")
         let body = Array(try JSONSerialization.data(withJSONObject: want))
         let report = try GatewayReportTests.verifier.verify(
             body: body, timestamp: "1733200100", signature: GatewayReportTests.signature("1733200100", body), now: GatewayReportTests.now)
-        Self.expectSame(SchemaViews.values(report), want, "GatewayReport")
-        Self.expectJSON(report.jsonString, want, "GatewayReport")
+        SchemaCheck.expectSame(SchemaViews.values(report), want, "GatewayReport")
+        SchemaCheck.expectJSON(report.jsonString, want, "GatewayReport")
     }
 }

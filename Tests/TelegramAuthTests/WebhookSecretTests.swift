@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 /// The Bot API webhook secret token: one constant-time check, for every surface and the deep-link handler.
@@ -36,16 +37,16 @@ import Testing
         try WebhookSecretToken(longest).check(header: longest)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)))
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)))
     func theCLIChecksAHeader() throws {
         let file = FileManager.default.temporaryDirectory.appendingPathComponent("webhook-secret-\(UUID().uuidString)")
         try Data((Self.secret + "\n").utf8).write(to: file)
         defer { try? FileManager.default.removeItem(at: file) }
         let args = ["verify", "webhook-secret", "--secret-file", file.path]
-        #expect(try CLITests().run(args + [Self.secret]).status == 0)
-        let wrong = try CLITests().run(args + ["nope"])
+        #expect(try CLI.run(args + [Self.secret]).status == 0)
+        let wrong = try CLI.run(args + ["nope"])
         #expect(wrong.status == 1 && wrong.err.hasPrefix("error: bad_webhook_secret: ") && !wrong.err.contains(Self.secret))
         try Data("bad secret".utf8).write(to: file)
-        #expect(try CLITests().run(args + ["x"]).status == 2)
+        #expect(try CLI.run(args + ["x"]).status == 2)
     }
 }

@@ -1,5 +1,6 @@
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 
 @Suite struct WidgetTests {

@@ -4,8 +4,8 @@
 @testable import TelegramAuthDeepLink
 
 /// Every property of each result view, by Telegram field name.
-enum SchemaViews {
-    static func values(_ v: WebAppUser) -> [String: Any?] {
+package enum SchemaViews {
+    package static func values(_ v: WebAppUser) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["id"] = v.id
         d["first_name"] = v.firstName
@@ -20,7 +20,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: WebAppChat) -> [String: Any?] {
+    package static func values(_ v: WebAppChat) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["id"] = v.id
         d["type"] = v.type
@@ -30,7 +30,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: InitData) -> [String: Any?] {
+    package static func values(_ v: InitData) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["auth_date"] = v.authDate
         d["query_id"] = v.queryID
@@ -46,7 +46,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: WidgetUser) -> [String: Any?] {
+    package static func values(_ v: WidgetUser) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["auth_date"] = v.authDate
         d["id"] = v.id
@@ -57,7 +57,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: IDToken) -> [String: Any?] {
+    package static func values(_ v: IDToken) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["sub"] = v.sub
         d["iat"] = v.iat
@@ -71,14 +71,14 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: DeliveryStatus) -> [String: Any?] {
+    package static func values(_ v: DeliveryStatus) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["status"] = v.status
         d["updated_at"] = v.updatedAt
         return d
     }
 
-    static func values(_ v: VerificationStatus) -> [String: Any?] {
+    package static func values(_ v: VerificationStatus) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["status"] = v.status
         d["updated_at"] = v.updatedAt
@@ -86,7 +86,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: GatewayReport) -> [String: Any?] {
+    package static func values(_ v: GatewayReport) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["request_id"] = v.requestID
         d["phone_number"] = v.phoneNumber
@@ -99,7 +99,7 @@ enum SchemaViews {
         return d
     }
 
-    static func values(_ v: TelegramUser) -> [String: Any?] {
+    package static func values(_ v: TelegramUser) -> [String: Any?] {
         var d: [String: Any?] = [:]
         d["id"] = v.id
         d["is_bot"] = v.isBot

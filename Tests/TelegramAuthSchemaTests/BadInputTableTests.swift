@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 @testable import TelegramAuthDeepLink
 @testable import TelegramAuthOIDC
@@ -108,7 +109,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         #expect(row.verdict() == row.expect)
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLITests.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
     func theCLIGivesTheListedKind(_ row: BadInput) throws {
         var args: [String]
         var input = row.input
@@ -142,7 +143,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             }
         }
         args.append("-")
-        let run = try CLITests().run(args, raw: row.target == "bot_token" ? [] : input)
+        let run = try CLI.run(args, raw: row.target == "bot_token" ? [] : input)
         #expect(run.status == (row.expect == "invalid_argument" ? 2 : 1), "\(run.err)")
         #expect(run.err.hasPrefix("error: \(row.expect): "), "\(run.err)")
         #expect(!run.err.contains("AAH5YkoiEuPk8"))

@@ -2,6 +2,7 @@ import Foundation
 import Synchronization
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 @testable import TelegramAuthDeepLink
 

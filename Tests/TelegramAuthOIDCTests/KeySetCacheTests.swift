@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 
+import TelegramAuthTestSupport
 @testable import TelegramAuth
 @testable import TelegramAuthOIDC
 
