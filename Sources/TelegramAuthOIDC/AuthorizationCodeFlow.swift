@@ -69,11 +69,7 @@ public struct AuthorizationCodeFlow: Sendable {
     /// Whether the callback's `state` is the request's, compared in constant time.
     public static func checkState(_ received: String?, expected: String) -> Bool {
         guard let received else { return false }
-        let a = Array(received.utf8), b = Array(expected.utf8)
-        guard a.count == b.count else { return false }
-        var diff: UInt8 = 0
-        for i in a.indices { diff |= a[i] ^ b[i] }
-        return diff == 0
+        return constantTimeEquals(received.utf8, expected.utf8)
     }
 
     /// The S256 challenge of a verifier: base64url(SHA-256(verifier)), without padding.

@@ -123,15 +123,9 @@ public struct IDTokenVerifier: Sendable {
         }
         if let nonce {
             let given = Array((token.claims["nonce"]?.stringValue ?? "").utf8), wanted = Array(nonce.utf8)
-            guard token.claims["nonce"]?.stringValue != nil, given.count == wanted.count, constantTimeEquals(given, wanted)
+            guard token.claims["nonce"]?.stringValue != nil, constantTimeEquals(given, wanted)
             else { throw TelegramAuthError(.badClaim, field: "nonce", "nonce is not the one the request carried") }
         }
-    }
-
-    private func constantTimeEquals(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        var diff: UInt8 = 0
-        for i in a.indices { diff |= a[i] ^ b[i] }
-        return diff == 0
     }
 }
 
