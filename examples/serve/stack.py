@@ -13,6 +13,13 @@ import urllib.request
 from typing import Any, Dict, List, Optional, Tuple, Union
 
 
+def stop(*processes: subprocess.Popen) -> None:
+    """Ends each process (SIGTERM) and waits for it, in order."""
+    for process in processes:
+        process.terminate()
+        process.wait(10)
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

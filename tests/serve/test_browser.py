@@ -13,7 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from test_proxies import (NGINX, backend, free_port, nginx_config, signed_widget, start_gateway,  # noqa: F401 (backend: a fixture)
+from test_proxies import (stop, NGINX, backend, free_port, nginx_config, signed_widget, start_gateway,  # noqa: F401 (backend: a fixture)
                           start_widget_login, wait_listening)
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -95,9 +95,6 @@ def test_a_browser_logs_in_through_nginx_and_the_gateway(tmp_path, backend, simu
         assert chromium.get_cookie("tgauth") is None
         assert chromium.save_screenshot(os.path.join(SCREENSHOTS, "serve-browser-4-logged-out.png"))
     finally:
-        nginx.terminate()
-        nginx.wait(10)
-        process.terminate()
-        process.wait(10)
+        stop(nginx, process)
     text = log.read_text()
     assert "GET /tgauth/callback/oidc 302" in text and CLIENT_SECRET not in text and "code=" not in text

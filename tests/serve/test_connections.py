@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from test_proxies import free_port, request, start_gateway
+from test_proxies import free_port, request, start_gateway, stop
 
 
 def soft_limit_1024() -> None:
@@ -46,8 +46,7 @@ def test_1100_idle_connections_under_a_soft_limit_of_1024(tmp_path, many_files):
     finally:
         for s in idle:
             s.close()
-        process.terminate()
-        process.wait(10)
+        stop(process)
 
 
 def test_max_connections_caps_what_the_gateway_accepts(tmp_path):
@@ -68,5 +67,4 @@ def test_max_connections_caps_what_the_gateway_accepts(tmp_path):
     finally:
         for s in idle:
             s.close()
-        process.terminate()
-        process.wait(10)
+        stop(process)

@@ -8,7 +8,7 @@ import urllib.parse
 import pytest
 
 from test_browser import CLIENT_ID, CLIENT_SECRET, simulator  # noqa: F401 (simulator: a fixture)
-from test_proxies import request, session_cookie, start_gateway
+from test_proxies import request, session_cookie, start_gateway, stop
 
 
 def oidc_gateway(tmp_path, sim):
@@ -41,8 +41,7 @@ def test_one_flow_replayed_150_times_makes_one_token_request(tmp_path, simulator
         assert provider.token_requests == 1
         assert len(statuses) == 150 and statuses.count(400) == 149 and statuses.count(401) == 1  # the one spent: a junk code
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
     assert "login refused: its flow was used before" in log.read_text()
 
 
@@ -82,5 +81,4 @@ def test_token_exchanges_in_flight_are_capped(tmp_path, simulator):
         assert most[0] == 16 and provider.token_requests == 16
         assert len(refused) == 24 and max(refused) < 1.0  # at once, not after the slow ones
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)

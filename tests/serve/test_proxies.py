@@ -22,7 +22,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "serve"))
 from stack import (IDENTITY_HEADERS, Echo, caddy_config, free_port, nginx_config, request, session_cookie,  # noqa: E402
-                   start_widget_login,
+                   start_widget_login, stop,
                    wait_listening, widget_login)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
@@ -102,10 +102,7 @@ def test_nginx_auth_request(tmp_path, backend):
         assert status == 302 and headers["Set-Cookie"].startswith("tgauth=;")
         assert request(base + "/api/data", accept="application/json")[0] == 401
     finally:
-        nginx.terminate()
-        nginx.wait(10)
-        process.terminate()
-        process.wait(10)
+        stop(nginx, process)
     text = log.read_text()
     assert "GET /tgauth/auth 202 user=279058397 peer=127.0.0.1" in text and TOKEN not in text and "hash=" not in text
     assert "GET /tgauth/callback/widget 302 user=279058397 peer=127.0.0.1" in text  # a login names its user
@@ -133,10 +130,7 @@ def test_caddy_forward_auth(tmp_path, backend):
         request(base + "/tgauth/logout", cookie)
         assert request(base + "/admin")[0] == 302
     finally:
-        caddy.terminate()
-        caddy.wait(10)
-        process.terminate()
-        process.wait(10)
+        stop(caddy, process)
     assert TOKEN not in log.read_text()
 
 
@@ -176,8 +170,7 @@ def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend)
         request(two + "/tgauth/logout", cookie)  # logout on two
         assert request(one + "/tgauth/auth", cookie)[0] == 401 and request(base + "/api/x", cookie, "application/json")[0] == 401
         cookie = log_in(base, "/")
-        redis.terminate()
-        redis.wait(10)
+        stop(redis)
         for replica in (one, two):
             assert request(replica + "/tgauth/auth", cookie)[0] == 503  # fail closed; nginx shows it as 500
             assert request(replica + "/ready")[0] == 503
@@ -195,13 +188,7 @@ def test_two_replicas_share_sessions_in_redis_and_fail_closed(tmp_path, backend)
         cookie = log_in(base, "/")
         assert request(two + "/tgauth/auth", cookie)[0] == 202
     finally:
-        nginx.terminate()
-        nginx.wait(10)
-        for _, process, _ in replicas:
-            process.terminate()
-            process.wait(10)
-        redis.terminate()
-        redis.wait(10)
+        stop(nginx, *(process for _, process, _ in replicas), redis)
 
 
 def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
@@ -222,8 +209,7 @@ def test_configuration_from_the_environment_and_an_allow_list_file(tmp_path):
         assert status == 302 and any("Max-Age=1800" in c for c in headers.get_all("Set-Cookie") if c.startswith("tgauth="))
         assert widget_login(base, signed_widget(7))[0] == 403  # not on the list
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
     (tmp_path / "allowed").write_text("@vdkfrost\n")
     run = subprocess.run([SERVE], env=env, capture_output=True, text=True, timeout=30)
     assert run.returncode != 0 and "is not a numeric Telegram id" in run.stderr
@@ -289,10 +275,7 @@ def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
                 assert status == 200 and "forged" not in body, (proxy, path, body)
                 assert seen == (expected if path == "/admin" else {"X-Auth-Request-User": expected["X-Auth-Request-User"]}), (proxy, path, body)
     finally:
-        server.terminate()
-        server.wait(10)
-        process.terminate()
-        process.wait(10)
+        stop(server, process)
 
 
 def readme_block(language: str) -> list:

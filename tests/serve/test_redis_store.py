@@ -9,7 +9,7 @@ import subprocess
 import threading
 import time
 
-from test_proxies import CLI, TOKEN, free_port, request, session_cookie, signed_widget, start_gateway, start_redis, widget_login
+from test_proxies import CLI, TOKEN, free_port, request, session_cookie, signed_widget, start_gateway, start_redis, widget_login, stop
 
 
 def signed_init_data(user_id: int = 7) -> str:
@@ -58,10 +58,7 @@ def test_a_frozen_redis_holds_up_only_the_requests_that_need_it(tmp_path):
         cookie = session_cookie(widget_login(base, signed_widget())[1])
         assert cookie and request(base + "/tgauth/auth", cookie)[0] == 202
     finally:
-        process.terminate()
-        process.wait(10)
-        redis.terminate()
-        redis.wait(10)
+        stop(process, redis)
     assert "did not answer within 2000 ms" in log.read_text()
 
 
@@ -92,18 +89,14 @@ def test_one_users_logins_keep_at_most_16_sessions_and_the_password_stays_in_its
         other = session_cookie(widget_login(base, signed_widget(42, "first_name=Ann"))[1])
         assert request(base + "/tgauth/auth", other)[0] == 202
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
     # without the password, Redis refuses and so does the gateway; the password is in no message
     (tmp_path / "no-password").mkdir()
     gateway, process, log2 = start_gateway(tmp_path / "no-password", "http://127.0.0.1:1", "--session-store", store)
     try:
         assert request(f"http://127.0.0.1:{gateway}/ready")[0] == 503
     finally:
-        process.terminate()
-        process.wait(10)
-        redis.terminate()
-        redis.wait(10)
+        stop(process, redis)
     assert password not in log.read_text() and password not in log2.read_text()
 
 
@@ -155,7 +148,6 @@ def test_a_reply_of_the_wrong_type_lets_nobody_in(tmp_path):
         assert request(base + "/tgauth/auth", "tgauth=anything")[0] == 503  # a GET answered :1 is no session, and no 401
         assert {b"SET", b"GET"} <= set(fake.commands)  # the flow's SET NX, the session's GET
     finally:
-        process.terminate()
-        process.wait(10)
+        stop(process)
         fake.server.close()
     assert "Redis answered SET with an unexpected integer reply" in log.read_text()
