@@ -470,15 +470,32 @@ def php_results(objects, by_name):
     """bindings/php/src/generated/Results.php: a final class per object with readonly properties named as
     Telegram names fields, and the schema as tables for Records.php."""
     out = ["<?php", f"// {NOTICE}", "", "declare(strict_types=1);", "", "namespace TgAuth;", ""]
+    order = {}
     for o in objects:
-        params = []
-        for name, ann, required in sorted(py_fields(o, by_name), key=lambda x: not x[2]):
+        params, values = [], []
+        members = sorted(py_fields(o, by_name), key=lambda x: not x[2])
+        for i, (name, ann, required) in enumerate(members):
             t = {"int": "int", "str": "string", "bool": "bool", "float": "float"}.get(ann, ann)  # py_fields' annotations
             params.append(f"        public readonly {t} ${name}," if required else f"        public readonly ?{t} ${name} = null,")
+            read = {"int": f"(int) $p[$s[{i}]]", "float": f"(float) $p[$s[{i}]]", "str": f"$p[$s[{i}]]"}.get(ann)
+            if ann == "bool":
+                values.append(f"$s[{i}]")
+            elif read is None:  # a nested object: its plan in the slot
+                values.append(f"$s[{i}] === null ? null : Records::nested($s[{i}], $p)")
+            else:
+                values.append(read if required else f"$s[{i}] === null ? null : {read}")
+        names = [m[0] for m in members]
         if o.get("extras"):
             params.append("        /** @var array<string, mixed> fields this library version does not know (they were checked), in key order */")
             params.append("        public readonly array $extras = [],")
-        out += [f"/** {o['doc']} */", f"final class {o['name']}", "{", "    public function __construct(", *params, "    ) {", "    }", "}", ""]
+            values.append(f"Records::extras($p, $s[{len(members)}])")
+            names.append("extras")
+        order[o["name"]] = names
+        out += [f"/** {o['doc']} */", f"final class {o['name']}", "{", "    public function __construct(", *params, "    ) {", "    }", "",
+                "    /**", "     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested",
+                "     * plan, or null when absent), by the constructor's order.", "     * @internal", "     * @param list<string> $p",
+                "     * @param list<mixed> $s", "     */", "    public static function fromRecord(array $p, array $s): self", "    {",
+                "        return new self(", *[f"            {v}," for v in values], "        );", "    }", "}", ""]
     out += ["/** The schema as tables: Records.php reads records (tgauth_record.h) by them. */", "final class Schema", "{",
             "    /** Each object's fields in record order: [name, type, required, the fields a flattened object carries]. */",
             "    public const FIELDS = ["]
@@ -488,6 +505,8 @@ def php_results(objects, by_name):
             flatten = "[" + ", ".join(f"'{n}'" for n in f["flatten"]) + "]" if f.get("flatten") else "null"
             fields.append(f"['{f['name']}', '{f['type']}', {str(f['required']).lower()}, {flatten}]")
         out.append(f"        '{o['name']}' => [{', '.join(fields)}],")
+    out += ["    ];", "    /** Each class's constructor arguments, in order (the slots of fromRecord). */", "    public const PARAMS = ["]
+    out += [f"        '{name}' => [{', '.join(repr(n) for n in names)}]," for name, names in order.items()]
     out += ["    ];", "    /** Each record mark's object. */",
             "    public const MARKS = [" + ", ".join(f"'{o['record_mark']}' => '{o['name']}'" for o in objects) + "];",
             "    /** The objects that keep unknown fields. */",

@@ -21,6 +21,29 @@ final class WebAppUser
         public readonly ?bool $allows_write_to_pm = null,
     ) {
     }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            (int) $p[$s[0]],
+            $p[$s[1]],
+            $s[2] === null ? null : $p[$s[2]],
+            $s[3] === null ? null : $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+            $s[5] === null ? null : $p[$s[5]],
+            $s[6],
+            $s[7],
+            $s[8],
+            $s[9],
+        );
+    }
 }
 
 /** The chat a Mini App was opened from (`WebAppChat`). */
@@ -33,6 +56,24 @@ final class WebAppChat
         public readonly ?string $username = null,
         public readonly ?string $photo_url = null,
     ) {
+    }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            (int) $p[$s[0]],
+            $p[$s[1]],
+            $p[$s[2]],
+            $s[3] === null ? null : $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+        );
     }
 }
 
@@ -55,6 +96,31 @@ final class InitData
         public readonly array $extras = [],
     ) {
     }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            (int) $p[$s[0]],
+            $s[1] === null ? null : $p[$s[1]],
+            $s[2] === null ? null : $p[$s[2]],
+            $s[3] === null ? null : $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+            $s[5] === null ? null : $p[$s[5]],
+            $s[6] === null ? null : $p[$s[6]],
+            $s[7] === null ? null : (int) $p[$s[7]],
+            $s[8] === null ? null : Records::nested($s[8], $p),
+            $s[9] === null ? null : Records::nested($s[9], $p),
+            $s[10] === null ? null : Records::nested($s[10], $p),
+            Records::extras($p, $s[11]),
+        );
+    }
 }
 
 /** A user verified from Login Widget data. */
@@ -70,6 +136,26 @@ final class WidgetUser
         /** @var array<string, mixed> fields this library version does not know (they were checked), in key order */
         public readonly array $extras = [],
     ) {
+    }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            (int) $p[$s[0]],
+            (int) $p[$s[1]],
+            $p[$s[2]],
+            $s[3] === null ? null : $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+            $s[5] === null ? null : $p[$s[5]],
+            Records::extras($p, $s[6]),
+        );
     }
 }
 
@@ -90,6 +176,29 @@ final class IDToken
         public readonly array $extras = [],
     ) {
     }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            $p[$s[0]],
+            (int) $p[$s[1]],
+            (int) $p[$s[2]],
+            $s[3] === null ? null : (int) $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+            $s[5] === null ? null : $p[$s[5]],
+            $s[6] === null ? null : $p[$s[6]],
+            $s[7] === null ? null : $p[$s[7]],
+            $s[8] === null ? null : $p[$s[8]],
+            Records::extras($p, $s[9]),
+        );
+    }
 }
 
 /** How far a Gateway message got (`DeliveryStatus`). */
@@ -99,6 +208,21 @@ final class DeliveryStatus
         public readonly string $status,
         public readonly int $updated_at,
     ) {
+    }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            $p[$s[0]],
+            (int) $p[$s[1]],
+        );
     }
 }
 
@@ -110,6 +234,22 @@ final class VerificationStatus
         public readonly int $updated_at,
         public readonly ?string $code_entered = null,
     ) {
+    }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            $p[$s[0]],
+            (int) $p[$s[1]],
+            $s[2] === null ? null : $p[$s[2]],
+        );
     }
 }
 
@@ -127,6 +267,27 @@ final class GatewayReport
         public readonly ?string $payload = null,
     ) {
     }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            $p[$s[0]],
+            $p[$s[1]],
+            (float) $p[$s[2]],
+            $s[3],
+            $s[4] === null ? null : (float) $p[$s[4]],
+            $s[5] === null ? null : Records::nested($s[5], $p),
+            $s[6] === null ? null : Records::nested($s[6], $p),
+            $s[7] === null ? null : $p[$s[7]],
+        );
+    }
 }
 
 /** The Telegram user who logged in through the bot: the Bot API's `User`, from the webhook update. */
@@ -141,6 +302,26 @@ final class TelegramUser
         public readonly ?string $language_code = null,
         public readonly ?bool $is_premium = null,
     ) {
+    }
+
+    /**
+     * Records.php's reader: the record's parts, and each argument's slot (a part's place, a flag, a nested
+     * plan, or null when absent), by the constructor's order.
+     * @internal
+     * @param list<string> $p
+     * @param list<mixed> $s
+     */
+    public static function fromRecord(array $p, array $s): self
+    {
+        return new self(
+            (int) $p[$s[0]],
+            $p[$s[1]],
+            $s[2],
+            $s[3] === null ? null : $p[$s[3]],
+            $s[4] === null ? null : $p[$s[4]],
+            $s[5] === null ? null : $p[$s[5]],
+            $s[6],
+        );
     }
 }
 
@@ -158,6 +339,18 @@ final class Schema
         'VerificationStatus' => [['status', 'string', true, null], ['updated_at', 'int', true, null], ['code_entered', 'string', false, null]],
         'GatewayReport' => [['request_id', 'string', true, null], ['phone_number', 'string', true, null], ['request_cost', 'number', true, null], ['is_refunded', 'bool', false, null], ['remaining_balance', 'number', false, null], ['delivery_status', 'DeliveryStatus', false, null], ['verification_status', 'VerificationStatus', false, null], ['payload', 'string', false, null]],
         'TelegramUser' => [['id', 'int', true, null], ['is_bot', 'bool', false, null], ['first_name', 'string', true, null], ['last_name', 'string', false, null], ['username', 'string', false, null], ['language_code', 'string', false, null], ['is_premium', 'bool', false, null]],
+    ];
+    /** Each class's constructor arguments, in order (the slots of fromRecord). */
+    public const PARAMS = [
+        'WebAppUser' => ['id', 'first_name', 'last_name', 'username', 'language_code', 'photo_url', 'is_bot', 'is_premium', 'added_to_attachment_menu', 'allows_write_to_pm'],
+        'WebAppChat' => ['id', 'type', 'title', 'username', 'photo_url'],
+        'InitData' => ['auth_date', 'query_id', 'chat_type', 'chat_instance', 'start_param', 'hash', 'signature', 'can_send_after', 'user', 'receiver', 'chat', 'extras'],
+        'WidgetUser' => ['auth_date', 'id', 'first_name', 'last_name', 'username', 'photo_url', 'extras'],
+        'IDToken' => ['sub', 'iat', 'exp', 'id', 'name', 'preferred_username', 'picture', 'phone_number', 'nonce', 'extras'],
+        'DeliveryStatus' => ['status', 'updated_at'],
+        'VerificationStatus' => ['status', 'updated_at', 'code_entered'],
+        'GatewayReport' => ['request_id', 'phone_number', 'request_cost', 'is_refunded', 'remaining_balance', 'delivery_status', 'verification_status', 'payload'],
+        'TelegramUser' => ['id', 'first_name', 'is_bot', 'last_name', 'username', 'language_code', 'is_premium'],
     ];
     /** Each record mark's object. */
     public const MARKS = ['u' => 'WebAppUser', 'c' => 'WebAppChat', 'I' => 'InitData', 'W' => 'WidgetUser', 'T' => 'IDToken', 'd' => 'DeliveryStatus', 'v' => 'VerificationStatus', 'G' => 'GatewayReport', 'B' => 'TelegramUser'];
