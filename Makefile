@@ -227,7 +227,7 @@ $(BUILD)/tests/suites.h: $(wildcard tests/c/test_*.c)
 	@mkdir -p $(BUILD)/tests
 	@printf 'SUITE(%s)\n' $(C_SUITES) > $@
 
-$(BUILD)/tests/test_tgauth: $(C_SUITE) tests/c/support.h $(BUILD)/tests/suites.h $(BUILD)/tests/vectors.tsv lib
+$(BUILD)/tests/test_tgauth: $(C_SUITE) tests/c/support.h tests/c/result_fields.h $(BUILD)/tests/suites.h $(BUILD)/tests/vectors.tsv lib
 	@mkdir -p $(BUILD)/tests
 	$(CC) -std=c99 -Wall -Wextra -Werror -pedantic -D_POSIX_C_SOURCE=200809L -g -I$(BUILD)/tests -o $@ $(C_SUITE) \
 	    $$($(PKGCFG) pkg-config --cflags --libs tgauth) $$(pkg-config --cflags --libs libsodium) -lpthread

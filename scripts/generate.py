@@ -7,13 +7,18 @@ codes and the table of error kinds in docs/errors.md from TelegramAuthError.Kind
 
 Generated: the Swift schema table and view properties, the C accessors (Swift exports and their
 declarations in the generated part of include/tgauth_verify.h), the record layout and its fingerprint
-(include/tgauth_record.h), and the Python dataclasses with the table their record reader walks. Parsing, the JSON output and the record layout walk the Swift table at run time.
+(include/tgauth_record.h), the Python dataclasses with the table their record reader walks, the Node and
+PHP result readers and types, the bindings' declarations from the C headers (scripts/c_api.py), and for the
+tests the Swift views by Telegram name, the C suite's walk of every accessor and the input table
+(tests/bad-inputs/cases.tsv, whose every-field rows take their values from the schema). Parsing, the JSON
+output and the record layout walk the Swift table at run time.
 """
 import hashlib
 import json
 import os
 import textwrap
 import re
+import runpy
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
@@ -558,6 +563,40 @@ def swift_test_views(objects, by_name):
     return "\n".join(out)
 
 
+def c_test_fields(objects, by_name):
+    """For the C suite's walk of the input table's every-field rows: each result read back through every C
+    accessor of its fields, written as JSON by the field_* writers of tests/c/test_bad_inputs.c."""
+    def reads(f, c, var):
+        fn, name = f"tgauth_{c}_{f['name']}", f["name"]
+        if f["type"] in by_name:
+            nested = by_name[f["type"]]
+            if f.get("flatten"):
+                inner = [reads(g, nested["c"], "o") for n in f["flatten"] for g in nested["fields"] if g["name"] == n]
+                return [f"    {{ const tgauth_{nested['c']} *o = {fn}({var});"] + ["    " + line for r in inner for line in r] + ["    }"]
+            return [f"    {{ const tgauth_{nested['c']} *o = {fn}({var});",
+                    f'        if (o) {{ field_open(out, "{name}"); fields_{nested["c"]}(out, o); field_close(out); }} else field_null(out, "{name}"); }}']
+        if f["type"] == "int" and f["required"]:
+            return [f'    field_int(out, "{name}", 1, {fn}({var}));']
+        if f["type"] == "int":
+            return [f'    {{ int64_t i = 0; int present = {fn}({var}, &i); field_int(out, "{name}", present, i); }}']
+        if f["type"] == "number":
+            return [f'    {{ double d = 0; int present = {fn}({var}, &d); field_number(out, "{name}", present, d); }}']
+        if f["type"] == "bool":
+            return [f'    field_bool(out, "{name}", {fn}({var}));']
+        return [f'    {{ size_t n = 0; const char *s = {fn}({var}, &n); field_string(out, "{name}", s, n); }}']
+
+    out = [f"/* {NOTICE}", " * Each result read back through every C accessor of its fields, in the schema's order (a flattened",
+           " * object's fields in its place): tests/c/test_bad_inputs.c includes it after its field_* writers. */", ""]
+    for o in objects:
+        if "c" not in o:
+            continue
+        out.append(f"static void fields_{o['c']}(struct fields *out, const tgauth_{o['c']} *v) {{")
+        for f in o["fields"]:
+            out += reads(f, o["c"], "v")
+        out += ["}", ""]
+    return "\n".join(out)
+
+
 # ---- error kinds: the C status codes and docs/errors.md's table, from TelegramAuthError.Kind ------------------
 
 ERRORS = "Sources/TelegramAuth/Errors/TelegramAuthError.swift"
@@ -623,6 +662,8 @@ def outputs():
         "include/tgauth_record.h": record_header(objects, by_name),
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TestSupport/SchemaViews.swift": swift_test_views(objects, by_name),
+        "tests/c/result_fields.h": c_test_fields(objects, by_name),
+        "tests/bad-inputs/cases.tsv": runpy.run_path(os.path.join(ROOT, "tests", "bad-inputs", "generate.py"))["table"](),
         "bindings/node/lib/_results.js": node_tables(objects, by_name),
         "bindings/python/src/tgauth/_declarations.py": c_api.python(NOTICE_C),
         "bindings/node/src/calls.c": c_api.node(NOTICE_C),

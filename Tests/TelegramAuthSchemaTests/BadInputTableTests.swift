@@ -6,8 +6,9 @@ import TelegramAuthTestSupport
 @testable import TelegramAuthDeepLink
 @testable import TelegramAuthOIDC
 
-/// One row of `tests/bad-inputs/cases.tsv` (docs/security.md's bad-input table; the C and Python suites read
-/// the same file).
+/// One row of `tests/bad-inputs/cases.tsv`, the input table that every suite reads: a bad input and the
+/// error kind it gets (docs/security.md's table), or a kind's input holding every field the schema declares
+/// and the result it gives, field by field (the schema walk of each surface).
 struct BadInput: CustomTestStringConvertible, Sendable {
     let name: String
     let target: String
@@ -15,6 +16,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     let maxBytes: Int
     let expect: String
     let input: [UInt8]
+    /// An accepted row's result: every field, as the generated views and the JSON output carry them.
+    let result: FieldValue?
     var testDescription: String { "\(name) (\(target))" }
 
     static let token = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
@@ -24,8 +27,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         let text = try! String(contentsOf: repositoryRoot.appendingPathComponent("tests/bad-inputs/cases.tsv"), encoding: .utf8)
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            precondition(f.count == 6, "bad row: \(line.prefix(80))")
-            return BadInput(name: f[0], target: f[1], now: Int64(f[2])!, maxBytes: Int(f[3])!, expect: f[4], input: Hex.decode(Array(f[5].utf8))!)
+            precondition(f.count == 7, "bad row: \(line.prefix(80))")
+            return BadInput(name: f[0], target: f[1], now: Int64(f[2])!, maxBytes: Int(f[3])!, expect: f[4],
+                            input: Hex.decode(Array(f[5].utf8))!, result: f[6].isEmpty ? nil : try! FieldValue(json: f[6]))
         }
     }()
 
@@ -47,41 +51,56 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         return (header(parts[0]), header(parts[1]), parts[2])
     }
 
-    /// What the core says: an error kind, "ignored:<reason>" for a webhook update, or "accepted".
-    func verdict() -> String {
+    /// What the core says: an error kind, "ignored:<reason>" for a webhook update, or "accepted" with the
+    /// result's fields (read through the generated views) and its JSON output.
+    func verdict() -> (verdict: String, fields: FieldValue?, json: String?) {
         do throws(TelegramAuthError) {
             switch target {
-            case "mini_app": _ = try MiniAppValidator(botToken: Self.token).validate(bytes: input, options: options)
-            case "widget": _ = try LoginWidgetVerifier(botToken: Self.token).verify(bytes: input, options: options)
+            case "mini_app":
+                let data = try MiniAppValidator(botToken: Self.token).validate(bytes: input, options: options)
+                return ("accepted", FieldValue(SchemaViews.values(data)), data.jsonString)
+            case "widget":
+                let user = try LoginWidgetVerifier(botToken: Self.token).verify(bytes: input, options: options)
+                return ("accepted", FieldValue(SchemaViews.values(user)), user.jsonString)
             case "third_party":
-                _ = try ThirdPartyValidator(botID: 7_342_037_359, environment: .production, cacheCapacity: 0)
+                let data = try ThirdPartyValidator(botID: 7_342_037_359, environment: .production, cacheCapacity: 0)
                     .validate(bytes: input, options: options)
+                return ("accepted", FieldValue(SchemaViews.values(data)), data.jsonString)
             case "bot_token": _ = try MiniAppValidator(botToken: String(decoding: input, as: UTF8.self))
             case "webhook":
                 let flow = try DeepLinkLogin(configuration: .init(botUsername: "TgAuthBot"), webhookSecret: Self.webhookSecret)
                 let r = try flow.handleWebhook(body: input, secretHeader: Self.webhookSecret)
-                return r.outcome == .ignored ? "ignored:\(r.reason ?? "")" : r.outcome.rawValue
-            case "id_token":
-                let jwks = try! Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json"))
-                let verifier = try IDTokenVerifier(clientID: "7342037359", keys: try JSONWebKeySet(json: Array(jwks)))
-                _ = try verifier.verify(String(decoding: input, as: UTF8.self), options: options)
-            case "jwks":
-                let (set, token) = splitKeySetRow()
-                let verifier = try IDTokenVerifier(clientID: "7342037359", keys: try JSONWebKeySet(json: set))
-                _ = try verifier.verify(bytes: token, options: options)
-            case "claims":
-                let signer = Self.claimsSigner
-                let keys = try JSONWebKeySet(json: Array(#"{"keys":[\#(signer.publicJWK)]}"#.utf8))
-                _ = try IDTokenVerifier(clientID: "7342037359", keys: keys).verify(try signer.sign(claims: String(decoding: input, as: UTF8.self)), options: options)
+                return (r.outcome == .ignored ? "ignored:\(r.reason ?? "")" : r.outcome.rawValue, nil, nil)
+            case "id_token", "jwks", "claims":
+                let (keys, token) = try idTokenRow()
+                let verified = try IDTokenVerifier(clientID: "7342037359", keys: keys).verify(bytes: token, options: options)
+                return ("accepted", FieldValue(SchemaViews.values(verified.token)), verified.token.claimsJSON)
             case "gateway":
                 let (timestamp, signature, body) = splitReportRow()
-                _ = try GatewayReportVerifier(apiToken: Self.token).verify(body: body, timestamp: timestamp, signature: signature, now: now)
+                let report = try GatewayReportVerifier(apiToken: Self.token).verify(body: body, timestamp: timestamp, signature: signature, now: now)
+                return ("accepted", FieldValue(SchemaViews.values(report)), report.jsonString)
             default: Issue.record("unknown target \(target)")
             }
-            return "accepted"
+            return ("accepted", nil, nil)
         } catch {
             #expect(!error.description.contains("AAH5YkoiEuPk8"), "an error message contains the token")
-            return error.kind.rawValue
+            return (error.kind.rawValue, nil, nil)
+        }
+    }
+
+    /// The key set and the id_token of an `id_token`, `jwks` or `claims` row.
+    func idTokenRow() throws(TelegramAuthError) -> (JSONWebKeySet, [UInt8]) {
+        switch target {
+        case "id_token":
+            let jwks = try! Data(contentsOf: repositoryRoot.appendingPathComponent("tests/vectors/telegram-oidc-jwks.json"))
+            return (try JSONWebKeySet(json: Array(jwks)), input)
+        case "jwks":
+            let (set, token) = splitKeySetRow()
+            return (try JSONWebKeySet(json: set), token)
+        default:
+            let signer = Self.claimsSigner
+            let keys = try JSONWebKeySet(json: Array(#"{"keys":[\#(signer.publicJWK)]}"#.utf8))
+            return (keys, Array(try signer.sign(claims: String(decoding: input, as: UTF8.self)).utf8))
         }
     }
 }
@@ -104,9 +123,18 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         }
     }
 
+    @Test func everyKindHasAnEveryFieldRow() {
+        #expect(Set(BadInput.all.filter { $0.result != nil }.map(\.target)) == ["mini_app", "widget", "claims", "gateway"])
+    }
+
     @Test(arguments: BadInput.all)
-    func theCoreGivesTheListedKind(_ row: BadInput) {
-        #expect(row.verdict() == row.expect)
+    func theCoreGivesTheListedKind(_ row: BadInput) throws {
+        let (verdict, fields, json) = row.verdict()
+        #expect(verdict == row.expect)
+        if let want = row.result {  // every field, through the views and in the JSON output
+            #expect(fields == want)
+            #expect(try FieldValue(json: json ?? "null").restricted(to: want) == want)
+        }
     }
 
     @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
@@ -144,6 +172,11 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         }
         args.append("-")
         let run = try CLI.run(args, raw: row.target == "bot_token" ? [] : input)
+        if let want = row.result {
+            #expect(run.status == 0, "\(run.err)")
+            #expect(try FieldValue(json: run.out).restricted(to: want) == want)
+            return
+        }
         #expect(run.status == (row.expect == "invalid_argument" ? 2 : 1), "\(run.err)")
         #expect(run.err.hasPrefix("error: \(row.expect): "), "\(run.err)")
         #expect(!run.err.contains("AAH5YkoiEuPk8"))

@@ -176,14 +176,3 @@ import TelegramAuthTestSupport
         #expect(signed.status == 0 && signed.out == Self.signature("1733200100", Self.body) + "\n")
     }
 }
-
-extension GatewayReportTests {
-    @Test func everyGatewayReportFieldReachesTheViewsAndTheJSON() throws {
-        let want = SchemaCheck.fullObject("GatewayReport")
-        let body = Array(try JSONSerialization.data(withJSONObject: want))
-        let report = try GatewayReportTests.verifier.verify(
-            body: body, timestamp: "1733200100", signature: GatewayReportTests.signature("1733200100", body), now: GatewayReportTests.now)
-        SchemaCheck.expectSame(SchemaViews.values(report), want, "GatewayReport")
-        SchemaCheck.expectJSON(report.jsonString, want, "GatewayReport")
-    }
-}

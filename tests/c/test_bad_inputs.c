@@ -1,7 +1,92 @@
-/* The C suite's run of the bad-input table (tests/bad-inputs/cases.tsv, also read by the Swift and Python suites). */
+/* The C suite's run of the input table (tests/bad-inputs/cases.tsv, which every suite reads): each bad input
+ * gets its error kind, and each kind's every-field row gives a result whose C accessors return every field the
+ * schema declares (the C surface's schema walk). */
 #include "support.h"
 
-/* ---- the bad-input table (tests/bad-inputs/cases.tsv, also read by the Swift and Python suites) ---- */
+/* ---- a result, read through its accessors, as compact JSON (the field_* writers of result_fields.h) ---- */
+
+struct fields {
+    char text[4096];
+    size_t len;
+    int first; /* no member written yet in the open object */
+};
+
+static void put(struct fields *out, const char *s, size_t n) {
+    if (out->len + n < sizeof out->text) memcpy(out->text + out->len, s, n);
+    out->len += n;
+}
+
+static void key(struct fields *out, const char *name) {
+    if (!out->first) put(out, ",", 1);
+    out->first = 0;
+    put(out, "\"", 1);
+    put(out, name, strlen(name));
+    put(out, "\":", 2);
+}
+
+static void field_null(struct fields *out, const char *name) {
+    key(out, name);
+    put(out, "null", 4);
+}
+
+/* writes null for an absent field; returns whether it was absent */
+static int absent(struct fields *out, const char *name, int present) {
+    if (!present) field_null(out, name);
+    return !present;
+}
+
+static void field_int(struct fields *out, const char *name, int present, int64_t v) {
+    char digits[24];
+    if (absent(out, name, present)) return;
+    key(out, name);
+    put(out, digits, (size_t)snprintf(digits, sizeof digits, "%lld", (long long)v));
+}
+
+static void field_number(struct fields *out, const char *name, int present, double v) {
+    char digits[32];
+    if (absent(out, name, present)) return;
+    key(out, name);
+    put(out, digits, (size_t)snprintf(digits, sizeof digits, "%.17g", v));
+}
+
+static void field_bool(struct fields *out, const char *name, int v) {
+    if (absent(out, name, v >= 0)) return;
+    key(out, name);
+    put(out, v ? "true" : "false", v ? 4 : 5);
+}
+
+/* a string by its length, which must agree with its NUL; quotes, backslashes and control bytes escaped */
+static void field_string(struct fields *out, const char *name, const char *s, size_t n) {
+    size_t i;
+    if (absent(out, name, s != NULL)) return;
+    CHECK(strlen(s) == n);
+    key(out, name);
+    put(out, "\"", 1);
+    for (i = 0; i < n; i++) {
+        char esc[8];
+        unsigned char c = (unsigned char)s[i];
+        if (c == '"' || c == '\\' || c < 0x20) put(out, esc, (size_t)snprintf(esc, sizeof esc, "\\u%04x", c));
+        else put(out, s + i, 1);
+    }
+    put(out, "\"", 1);
+}
+
+static void field_open(struct fields *out, const char *name) {
+    key(out, name);
+    put(out, "{", 1);
+    out->first = 1;
+}
+
+static void field_close(struct fields *out) {
+    put(out, "}", 1);
+    out->first = 0;
+}
+
+#include "result_fields.h"
+
+#define WALK(out, fields_of, result) (put(out, "{", 1), (out)->first = 1, fields_of(out, result), field_close(out))
+
+/* ---- the input table ---- */
 
 static int hexval(int c) { return c <= '9' ? c - '0' : (c | 32) - 'a' + 10; }
 
@@ -28,8 +113,10 @@ static void sign_claims_eddsa(const char *claims, size_t n, char *token, size_t 
     sodium_bin2base64(token + at, cap - at, sig, sizeof sig, v);
 }
 
-/* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row */
-static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap) {
+/* the status (as its kind) or "ignored:<reason>" that the C ABI gives for one row; when it accepts the row,
+ * the result's fields into `got` */
+static void bad_input_verdict(const char *target, tgauth_check *check, const char *in, size_t n, char *verdict, size_t cap,
+                              struct fields *got) {
     static char rec[TGAUTH_DEEPLINK_RECORD_SIZE];
     tgauth_error err;
     int rc = TGAUTH_E_INVALID_ARGUMENT;
@@ -38,12 +125,14 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         tgauth_mini_app *app = NULL;
         tgauth_init_data *data = NULL;
         if (tgauth_mini_app_new(&app, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_mini_app_validate(app, &data, &err, in, n, check);
+        if (rc == TGAUTH_OK) WALK(got, fields_init_data, data);
         tgauth_init_data_free(data);
         tgauth_mini_app_free(app);
     } else if (!strcmp(target, "widget")) {
         tgauth_widget *w = NULL;
         tgauth_widget_data *data = NULL;
         if (tgauth_widget_new(&w, NULL, TOKEN, strlen(TOKEN)) == TGAUTH_OK) rc = tgauth_widget_verify(w, &data, &err, in, n, check);
+        if (rc == TGAUTH_OK) WALK(got, fields_widget_data, data);
         tgauth_widget_data_free(data);
         tgauth_widget_free(w);
     } else if (!strcmp(target, "third_party")) {
@@ -51,6 +140,7 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         tgauth_init_data *data = NULL;
         if (tgauth_third_party_new(&t, NULL, 7342037359LL, TGAUTH_ENVIRONMENT_PRODUCTION) == TGAUTH_OK)
             rc = tgauth_third_party_validate(t, &data, &err, in, n, check);
+        if (rc == TGAUTH_OK) WALK(got, fields_init_data, data);
         tgauth_init_data_free(data);
         tgauth_third_party_free(t);
     } else if (!strcmp(target, "bot_token")) {
@@ -85,10 +175,12 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
     } else if (!strcmp(target, "claims")) {
         static char token[8192], jwks[256];
         tgauth_oidc *v = NULL;
-        size_t len = sizeof rec;
+        tgauth_id_token *claims = NULL;
         sign_claims_eddsa(in, n, token, sizeof token, jwks, sizeof jwks);
         if (tgauth_oidc_new(&v, &err, "7342037359", 10, jwks, strlen(jwks), NULL) == TGAUTH_OK)
-            rc = tgauth_oidc_verify(v, rec, &len, &err, token, strlen(token), NULL, 0, check);
+            rc = tgauth_oidc_verify_token(v, &claims, &err, token, strlen(token), NULL, 0, check);
+        if (rc == TGAUTH_OK) WALK(got, fields_id_token, claims);
+        tgauth_id_token_free(claims);
         tgauth_oidc_free(v);
     } else if (!strcmp(target, "gateway")) {
         /* the timestamp, a NUL, the signature, a NUL, the body; an empty header is an absent one */
@@ -99,6 +191,7 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
         if (tgauth_gateway_new(&g, &err, TOKEN, strlen(TOKEN), -1) == TGAUTH_OK)
             rc = tgauth_gateway_report_verify(g, &report, &err, body, n - t_len - s_len - 2, t_len ? in : NULL, t_len,
                                               s_len ? sig : NULL, s_len, check->now);
+        if (rc == TGAUTH_OK) WALK(got, fields_gateway_report, report);
         tgauth_gateway_report_free(report);
         tgauth_gateway_free(g);
     } else if (!strcmp(target, "webhook")) {
@@ -120,16 +213,17 @@ static void test_bad_input_table(void) {
     const char *path = getenv("TGAUTH_BAD_INPUTS") ? getenv("TGAUTH_BAD_INPUTS") : "tests/bad-inputs/cases.tsv";
     FILE *f = fopen(path, "r");
     char *line = NULL, verdict[128];
+    struct fields got;
     size_t cap = 0;
-    int rows = 0;
+    int rows = 0, every_field_rows = 0;
     CHECK(f != NULL);
     if (f == NULL) return;
     while (getline(&line, &cap, f) > 0) {
-        char *field[6], *p = line;
+        char *field[7], *p = line;
         tgauth_check check;
         size_t n, i;
         if (line[0] == '#') continue;
-        for (i = 0; i < 6; i++) {
+        for (i = 0; i < 7; i++) {
             field[i] = p;
             p += strcspn(p, "\t\n");
             if (*p) *p++ = 0;
@@ -139,12 +233,21 @@ static void test_bad_input_table(void) {
         tgauth_check_init(&check);
         check.now = atoll(field[2]);
         check.max_input_bytes = (size_t)atoll(field[3]);
-        bad_input_verdict(field[1], &check, field[5], n, verdict, sizeof verdict);
+        got.len = 0;
+        bad_input_verdict(field[1], &check, field[5], n, verdict, sizeof verdict, &got);
         if (strcmp(verdict, field[4]) != 0) fprintf(stderr, "bad input \"%s\" (%s): got %s\n", field[0], field[1], verdict);
         CHECK(strcmp(verdict, field[4]) == 0);
+        if (field[6][0]) { /* an every-field row: each accessor gives the schema's value */
+            CHECK(got.len < sizeof got.text);
+            got.text[got.len < sizeof got.text ? got.len : 0] = 0;
+            if (strcmp(got.text, field[6]) != 0) fprintf(stderr, "every field (%s): got %s\n", field[1], got.text);
+            CHECK(strcmp(got.text, field[6]) == 0);
+            every_field_rows++;
+        }
         rows++;
     }
     CHECK(rows >= 40);
+    CHECK(every_field_rows == 4);
     free(line);
     fclose(f);
 }

@@ -1,6 +1,8 @@
-"""The bad-input table (tests/bad-inputs/cases.tsv, shared with the Swift and C suites): every row raises
-the exception class that docs/errors.md's table lists for its kind."""
+"""The input table (tests/bad-inputs/cases.tsv, shared with the Swift, C, Node and PHP suites): every bad row
+raises the exception class that docs/errors.md's table lists for its kind, and each kind's every-field row gives
+a result that carries every field the schema declares (this is the schema walk of the Python surface)."""
 import base64
+import json
 import os
 
 import pytest
@@ -25,8 +27,8 @@ def rows():
         for line in f:
             if line.startswith("#"):
                 continue
-            name, target, now, max_bytes, expect, data = line.rstrip("\n").split("\t")
-            yield pytest.param(target, int(now), int(max_bytes), expect, bytes.fromhex(data), id=f"{name} ({target})")
+            name, target, now, max_bytes, expect, data, result = line.rstrip("\n").split("\t")
+            yield pytest.param(target, int(now), int(max_bytes), expect, bytes.fromhex(data), result, id=f"{name} ({target})")
 
 
 def run(target, now, max_bytes, data):
@@ -75,8 +77,18 @@ def signed_claims(claims):
     return key_set, signing_input + "." + b64(key.sign(signing_input.encode()))
 
 
-@pytest.mark.parametrize("target,now,max_bytes,expect,data", list(rows()))
-def test_bad_input(target, now, max_bytes, expect, data):
+def fields(result):
+    """A result's schema fields as plain values (its `extras` left out)."""
+    if hasattr(result, "__dataclass_fields__"):
+        return {k: fields(getattr(result, k)) for k in result.__dataclass_fields__ if k != "extras"}
+    return result
+
+
+@pytest.mark.parametrize("target,now,max_bytes,expect,data,result", list(rows()))
+def test_input(target, now, max_bytes, expect, data, result):
+    if expect == "accepted":
+        assert fields(run(target, now, max_bytes, data)) == json.loads(result)
+        return
     if expect.startswith("ignored:"):
         assert run(target, now, max_bytes, data) == expect
         return
@@ -89,6 +101,7 @@ def test_bad_input(target, now, max_bytes, expect, data):
 
 def test_the_table_is_complete():
     assert len(list(rows())) >= 40
+    assert {p.values[0] for p in rows() if p.values[3] == "accepted"} == {"mini_app", "widget", "claims", "gateway"}
 
 
 def test_max_bytes_argument():
