@@ -7,12 +7,14 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const vectors = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'telegram-vectors.json'), 'utf8'));
 const oidcKeySet = fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'telegram-oidc-jwks.json'), 'utf8');
 
-/** The rows of tests/bad-inputs/cases.tsv: { name, target, now, maxBytes, expect, data (a Buffer) }. */
+/** The rows of tests/bad-inputs/cases.tsv: { name, target, now, maxBytes, expect, data (a Buffer), result (an
+ *  every-field row's expected result, parsed; otherwise undefined) }. */
 function badInputs() {
   const lines = fs.readFileSync(path.join(ROOT, 'tests', 'bad-inputs', 'cases.tsv'), 'utf8').split('\n');
   return lines.filter((line) => line && !line.startsWith('#')).map((line) => {
-    const [name, target, now, maxBytes, expect, hex] = line.split('\t');
-    return { name, target, now: Number(now), maxBytes: Number(maxBytes), expect, data: Buffer.from(hex, 'hex') };
+    const [name, target, now, maxBytes, expect, hex, result] = line.split('\t');
+    return { name, target, now: Number(now), maxBytes: Number(maxBytes), expect, data: Buffer.from(hex, 'hex'),
+             result: result ? JSON.parse(result) : undefined };
   });
 }
 

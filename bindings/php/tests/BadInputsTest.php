@@ -11,31 +11,36 @@ use TgAuth\TelegramOIDC;
 use TgAuth\ThirdPartyValidator;
 
 /**
- * The bad-input table (tests/bad-inputs/cases.tsv, shared with the Swift, C, Python and Node suites): every row
- * throws the AuthError subclass of its kind (a bad argument: \InvalidArgumentException), and no message holds
- * the token. The deep-link webhook rows are not this binding's: it has no deep-link login.
+ * The input table (tests/bad-inputs/cases.tsv, which every suite reads): every bad row throws the AuthError
+ * subclass of its kind (a bad argument: \InvalidArgumentException), and no message holds the token; each kind's
+ * every-field row gives a result with every field the schema declares (this binding's schema walk). The
+ * deep-link webhook rows are not this binding's: it has no deep-link login.
  */
 final class BadInputsTest extends TestCase
 {
     private const TOKEN = '5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8';
 
-    /** @return iterable<string, array{string, int, int, string, string}> */
+    /** @return iterable<string, array{string, int, int, string, string, string}> */
     public static function rows(): iterable
     {
         foreach (file(TGAUTH_ROOT . '/tests/bad-inputs/cases.tsv', FILE_IGNORE_NEW_LINES) as $line) {
             if ($line === '' || $line[0] === '#') {
                 continue;
             }
-            [$name, $target, $now, $maxBytes, $expect, $hex] = explode("\t", $line);
+            [$name, $target, $now, $maxBytes, $expect, $hex, $result] = explode("\t", $line);
             if ($target !== 'webhook') {
-                yield "$name ($target)" => [$target, (int) $now, (int) $maxBytes, $expect, (string) hex2bin($hex)];
+                yield "$name ($target)" => [$target, (int) $now, (int) $maxBytes, $expect, (string) hex2bin($hex), $result];
             }
         }
     }
 
     /** @dataProvider rows */
-    public function testRow(string $target, int $now, int $maxBytes, string $expect, string $data): void
+    public function testRow(string $target, int $now, int $maxBytes, string $expect, string $data, string $result): void
     {
+        if ($expect === 'accepted') {
+            $this->assertSame(self::sorted(json_decode($result, true)), self::fields($this->run_($target, $now, $maxBytes, $data)));
+            return;
+        }
         try {
             $this->run_($target, $now, $maxBytes, $data);
             $this->fail("accepted; expected $expect");
@@ -77,6 +82,31 @@ final class BadInputsTest extends TestCase
         throw new \LogicException("unknown target $target");
     }
 
+    /**
+     * A result's fields as an array in key order (its extras left out).
+     * @return array<string, mixed>
+     */
+    private static function fields(object $result): array
+    {
+        $out = [];
+        foreach (get_object_vars($result) as $key => $value) {
+            if ($key !== 'extras') {
+                $out[$key] = is_object($value) ? self::fields($value) : $value;
+            }
+        }
+        return self::sorted($out);
+    }
+
+    /**
+     * @param array<string, mixed> $fields
+     * @return array<string, mixed>
+     */
+    private static function sorted(array $fields): array
+    {
+        ksort($fields);
+        return array_map(fn ($value) => is_array($value) ? self::sorted($value) : $value, $fields);
+    }
+
     /** @return array{string, string} */
     private static function signedClaims(string $claims): array
     {
@@ -91,5 +121,7 @@ final class BadInputsTest extends TestCase
     public function testTheTableIsRead(): void
     {
         $this->assertGreaterThanOrEqual(40, iterator_count(self::rows()));
+        $accepted = array_filter(iterator_to_array(self::rows()), fn (array $row): bool => $row[3] === 'accepted');
+        $this->assertEqualsCanonicalizing(['mini_app', 'widget', 'claims', 'gateway'], array_column($accepted, 0));
     }
 }
