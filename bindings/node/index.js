@@ -266,9 +266,12 @@ function signWidget(botToken, fields, options = {}) {
   return signed === undefined ? fail() : signed;
 }
 
+const version = native.versionString();
+
+// Names and re-exports only: Node reads this list without running it for index.mjs's `export *`.
 module.exports = {
   MiniAppValidator, ThirdPartyValidator, LoginWidgetVerifier, GatewayReportVerifier, TelegramOIDC, checkWebhookSecret, AuthError,
-  signInitData, signWidget, version: native.versionString(),
+  signInitData, signWidget, version,
   ...require('./lib/keys'),
   ...require('./lib/http'),
 };

@@ -1,9 +1,3 @@
-// The ES module entry: the CommonJS package's exports, by name.
-import tgauth from './index.js';
-
-export const {
-  MiniAppValidator, ThirdPartyValidator, LoginWidgetVerifier, GatewayReportVerifier, TelegramOIDC, checkWebhookSecret, AuthError,
-  signInitData, signWidget, version, KeySetRefresher, TELEGRAM_JWKS, initDataGuard, widgetCallback, gatewayReports, verifyRequest,
-  unauthorized,
-} = tgauth;
-export default tgauth;
+// The ES module entry: the CommonJS package's exports, each by its name (Node reads index.js's export list).
+export * from './index.js';
+export { default } from './index.js';
