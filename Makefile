@@ -281,7 +281,7 @@ node: lib
 	$(CC) -std=c11 -Wall -Wextra -Werror -pedantic -O2 -fPIC -shared -I/usr/include/node -Iinclude bindings/node/src/calls.c \
 	    -L$(BUILD)/lib -ltgauth -Wl,-rpath,'$$ORIGIN:$$ORIGIN/../lib' -o $(NODE_ADDON)
 
-# its declarations checked by Debian's tsc, then its suite (node --test): the vectors, the bad-input table, the
+# its declarations checked by Debian's tsc, then its suite (node --test): the vectors, the input table, the
 # API, and the Express guards served over HTTP (Debian's node-express, under /usr/share/nodejs)
 test-node: node
 	@scripts/ensure-deps.sh node-test
@@ -301,7 +301,7 @@ test-npm: npm
 	  cp tests/vectors/telegram-vectors.json tests/npm/check_npm.js "$$dir/" && \
 	  cd "$$dir" && env -u TGAUTH_NODE_ADDON -u NODE_PATH node check_npm.js telegram-vectors.json
 
-# The PHP binding (bindings/php) over FFI: its PHPUnit suite (the vectors, the bad-input table, the API, the
+# The PHP binding (bindings/php) over FFI: its PHPUnit suite (the vectors, the input table, the API, the
 # middleware served by PHP's built-in server with FFI on and with the preload lines), against build/lib
 PHP_ENV := TGAUTH_LIBRARY=$(CURDIR)/$(BUILD)/lib/libtgauth.so.0
 test-php: lib

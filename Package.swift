@@ -68,7 +68,7 @@ let package = Package(
             dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthDeepLink", "TelegramAuthRedis", "COpenSSL", "CSecp256k1"],
             path: "Tests/TestSupport"
         ),
-        // one test target per module; the schema's views and the bad-input table span modules, so they have their own
+        // one test target per module; the input table spans modules (every kind, the CLI too), so it has its own
         .testTarget(name: "TelegramAuthTests", dependencies: ["TelegramAuth", "TelegramAuthTestSupport", "CQueryKernel", "COpenSSL"]),
         .testTarget(name: "TelegramAuthOIDCTests", dependencies: ["TelegramAuthOIDC", "TelegramAuthTestSupport", "COpenSSL", "CSecp256k1"]),
         .testTarget(name: "TelegramAuthDeepLinkTests", dependencies: ["TelegramAuthDeepLink", "TelegramAuthRedis", "TelegramAuthTestSupport"]),
@@ -77,7 +77,7 @@ let package = Package(
             dependencies: ["TelegramAuthSession", "TelegramAuthOIDC", "TelegramAuthRedis", "TelegramAuthTestSupport"]),
         .testTarget(name: "TelegramAuthCLITests", dependencies: ["tgauth", "TelegramAuthOIDC", "TelegramAuthTestSupport"]),
         .testTarget(
-            name: "TelegramAuthSchemaTests",
+            name: "TelegramAuthInputTableTests",
             dependencies: ["TelegramAuth", "TelegramAuthOIDC", "TelegramAuthDeepLink", "TelegramAuthTestSupport"]),
     ]
 )

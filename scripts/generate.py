@@ -10,7 +10,7 @@ declarations in the generated part of include/tgauth_verify.h), the record layou
 (include/tgauth_record.h), the Python dataclasses with the table their record reader walks, the Node and
 PHP result readers and types, the bindings' declarations from the C headers (scripts/c_api.py), and for the
 tests the Swift views by Telegram name, the C suite's walk of every accessor and the input table
-(tests/bad-inputs/cases.tsv, whose every-field rows take their values from the schema). Parsing, the JSON
+(tests/inputs/cases.tsv, whose every-field rows take their values from the schema). Parsing, the JSON
 output and the record layout walk the Swift table at run time.
 """
 import hashlib
@@ -565,7 +565,7 @@ def swift_test_views(objects, by_name):
 
 def c_test_fields(objects, by_name):
     """For the C suite's walk of the input table's every-field rows: each result read back through every C
-    accessor of its fields, written as JSON by the field_* writers of tests/c/test_bad_inputs.c."""
+    accessor of its fields, written as JSON by the field_* writers of tests/c/test_input_table.c."""
     def reads(f, c, var):
         fn, name = f"tgauth_{c}_{f['name']}", f["name"]
         if f["type"] in by_name:
@@ -586,7 +586,7 @@ def c_test_fields(objects, by_name):
         return [f'    {{ size_t n = 0; const char *s = {fn}({var}, &n); field_string(out, "{name}", s, n); }}']
 
     out = [f"/* {NOTICE}", " * Each result read back through every C accessor of its fields, in the schema's order (a flattened",
-           " * object's fields in its place): tests/c/test_bad_inputs.c includes it after its field_* writers. */", ""]
+           " * object's fields in its place): tests/c/test_input_table.c includes it after its field_* writers. */", ""]
     for o in objects:
         if "c" not in o:
             continue
@@ -663,7 +663,7 @@ def outputs():
         "bindings/python/src/tgauth/_results.py": python(objects, by_name),
         "Tests/TestSupport/SchemaViews.swift": swift_test_views(objects, by_name),
         "tests/c/result_fields.h": c_test_fields(objects, by_name),
-        "tests/bad-inputs/cases.tsv": runpy.run_path(os.path.join(ROOT, "tests", "bad-inputs", "generate.py"))["table"](),
+        "tests/inputs/cases.tsv": runpy.run_path(os.path.join(ROOT, "tests", "inputs", "generate.py"))["table"](),
         "bindings/node/lib/_results.js": node_tables(objects, by_name),
         "bindings/python/src/tgauth/_declarations.py": c_api.python(NOTICE_C),
         "bindings/node/src/calls.c": c_api.node(NOTICE_C),

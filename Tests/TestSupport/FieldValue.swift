@@ -1,7 +1,7 @@
 import Foundation
 
 /// A result field's value as JSON has it, to compare a result as a surface gives it with the input table's `result` column
-/// (tests/bad-inputs/cases.tsv): an int and a number stay apart, as the schema keeps them.
+/// (tests/inputs/cases.tsv): an int and a number stay apart, as the schema keeps them.
 package indirect enum FieldValue: Equatable, Decodable, CustomStringConvertible {
     case null
     case bool(Bool)

@@ -2,7 +2,7 @@
  * What every file of the C suite shares: the CHECK macro and its counters, the public vectors
  * (tests/vectors/telegram-vectors.json, flattened into build/tests/vectors.tsv), Telegram's served key set,
  * and the entry point of each file: one file per header (verify, record, deeplink, oidc), plus the misuse of
- * every export's arguments and the bad-input table, which cut across the headers.
+ * every export's arguments and the input table, which cut across the headers.
  */
 #ifndef TGAUTH_TEST_SUPPORT_H
 #define TGAUTH_TEST_SUPPORT_H

@@ -1,5 +1,5 @@
 'use strict';
-// What the Node suites share: the repository's one copy of the vectors and the bad-input table.
+// What the Node suites share: the repository's one copy of the vectors and the input table.
 const fs = require('node:fs');
 const path = require('node:path');
 
@@ -7,10 +7,10 @@ const ROOT = path.join(__dirname, '..', '..', '..');
 const vectors = JSON.parse(fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'telegram-vectors.json'), 'utf8'));
 const oidcKeySet = fs.readFileSync(path.join(ROOT, 'tests', 'vectors', 'telegram-oidc-jwks.json'), 'utf8');
 
-/** The rows of tests/bad-inputs/cases.tsv: { name, target, now, maxBytes, expect, data (a Buffer), result (an
+/** The rows of tests/inputs/cases.tsv: { name, target, now, maxBytes, expect, data (a Buffer), result (an
  *  every-field row's expected result, parsed; otherwise undefined) }. */
-function badInputs() {
-  const lines = fs.readFileSync(path.join(ROOT, 'tests', 'bad-inputs', 'cases.tsv'), 'utf8').split('\n');
+function inputTable() {
+  const lines = fs.readFileSync(path.join(ROOT, 'tests', 'inputs', 'cases.tsv'), 'utf8').split('\n');
   return lines.filter((line) => line && !line.startsWith('#')).map((line) => {
     const [name, target, now, maxBytes, expect, hex, result] = line.split('\t');
     return { name, target, now: Number(now), maxBytes: Number(maxBytes), expect, data: Buffer.from(hex, 'hex'),
@@ -23,4 +23,4 @@ function at(result, dotted) {
   return dotted.split('.').reduce((value, key) => (value === undefined ? undefined : value[key]), result);
 }
 
-module.exports = { ROOT, vectors, oidcKeySet, badInputs, at };
+module.exports = { ROOT, vectors, oidcKeySet, inputTable, at };

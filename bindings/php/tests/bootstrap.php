@@ -3,7 +3,7 @@
 declare(strict_types=1);
 
 // The package's own autoloader (make test-php runs composer dump-autoload first, offline), and the repository's
-// one copy of the vectors and the bad-input table.
+// one copy of the vectors and the input table.
 require __DIR__ . '/../vendor/autoload.php';
 
 const TGAUTH_ROOT = __DIR__ . '/../../..';

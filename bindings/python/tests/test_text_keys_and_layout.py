@@ -44,7 +44,7 @@ def test_a_lone_surrogate_is_malformed_data(call):
     assert "UTF-8" in str(caught.value)
 
 
-# ---- key sets and claims (the bad-input table holds each rule; here, the messages and a good case) -------
+# ---- key sets and claims (the input table holds each rule; here, the messages and a good case) -------
 
 def test_a_weak_rsa_key_is_refused_by_its_kid():
     import json
@@ -62,7 +62,7 @@ def test_a_key_set_over_the_limit_is_too_large():
 
 
 def test_azp_lets_a_token_name_several_audiences():
-    from test_bad_inputs import signed_claims
+    from test_input_table import signed_claims
 
     claims = b'{"iss":"https://oauth.telegram.org","aud":["7342037359","other"],"azp":"7342037359","sub":"s","iat":1700000000,"exp":1700003600,"nbf":1700000030}'
     key_set, token = signed_claims(claims)

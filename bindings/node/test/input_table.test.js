@@ -1,5 +1,5 @@
 'use strict';
-// The input table (tests/bad-inputs/cases.tsv, which every suite reads): every bad row throws AuthError of its
+// The input table (tests/inputs/cases.tsv, which every suite reads): every bad row throws AuthError of its
 // kind (a bad argument: RangeError), and no message holds the token; each kind's every-field row gives a result
 // with every field the schema declares (this binding's schema walk). The deep-link webhook rows are not this
 // binding's: it has no deep-link login.
@@ -7,7 +7,7 @@ const test = require('node:test');
 const assert = require('node:assert/strict');
 const crypto = require('node:crypto');
 const tgauth = require('..');
-const { badInputs, oidcKeySet } = require('./support');
+const { inputTable, oidcKeySet } = require('./support');
 
 const TOKEN = '5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8';
 const b64 = (raw) => Buffer.from(raw).toString('base64url');
@@ -54,7 +54,7 @@ function fields(result) {
   return Object.fromEntries(Object.entries(result).filter(([key]) => key !== 'extras').map(([key, value]) => [key, fields(value)]));
 }
 
-const rows = badInputs().filter((row) => row.target !== 'webhook');
+const rows = inputTable().filter((row) => row.target !== 'webhook');
 
 test('the table is read', () => {
   assert.ok(rows.length >= 40);

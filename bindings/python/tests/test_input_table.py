@@ -1,4 +1,4 @@
-"""The input table (tests/bad-inputs/cases.tsv, shared with the Swift, C, Node and PHP suites): every bad row
+"""The input table (tests/inputs/cases.tsv, shared with the Swift, C, Node and PHP suites): every bad row
 raises the exception class that docs/errors.md's table lists for its kind, and each kind's every-field row gives
 a result that carries every field the schema declares (this is the schema walk of the Python surface)."""
 import base64
@@ -11,7 +11,7 @@ from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 
 import tgauth
 
-TABLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "bad-inputs", "cases.tsv")
+TABLE = os.path.join(os.path.dirname(__file__), "..", "..", "..", "tests", "inputs", "cases.tsv")
 TOKEN = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
 EXCEPTIONS = {
     "malformed": tgauth.MalformedError, "missing_field": tgauth.MissingFieldError, "bad_hash": tgauth.BadHashError,

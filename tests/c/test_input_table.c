@@ -1,4 +1,4 @@
-/* The C suite's run of the input table (tests/bad-inputs/cases.tsv, which every suite reads): each bad input
+/* The C suite's run of the input table (tests/inputs/cases.tsv, which every suite reads): each bad input
  * gets its error kind, and each kind's every-field row gives a result whose C accessors return every field the
  * schema declares (the C surface's schema walk). */
 #include "support.h"
@@ -210,7 +210,7 @@ static void bad_input_verdict(const char *target, tgauth_check *check, const cha
 }
 
 static void test_bad_input_table(void) {
-    const char *path = getenv("TGAUTH_BAD_INPUTS") ? getenv("TGAUTH_BAD_INPUTS") : "tests/bad-inputs/cases.tsv";
+    const char *path = getenv("TGAUTH_INPUT_TABLE") ? getenv("TGAUTH_INPUT_TABLE") : "tests/inputs/cases.tsv";
     FILE *f = fopen(path, "r");
     char *line = NULL, verdict[128];
     struct fields got;
@@ -252,6 +252,6 @@ static void test_bad_input_table(void) {
     fclose(f);
 }
 
-void run_bad_inputs_tests(void) {
+void run_input_table_tests(void) {
     test_bad_input_table();
 }

@@ -6,10 +6,10 @@ import TelegramAuthTestSupport
 @testable import TelegramAuthDeepLink
 @testable import TelegramAuthOIDC
 
-/// One row of `tests/bad-inputs/cases.tsv`, the input table that every suite reads: a bad input and the
+/// One row of `tests/inputs/cases.tsv`, the input table that every suite reads: a bad input and the
 /// error kind it gets (docs/security.md's table), or a kind's input holding every field the schema declares
 /// and the result it gives, field by field (the schema walk of each surface).
-struct BadInput: CustomTestStringConvertible, Sendable {
+struct InputRow: CustomTestStringConvertible, Sendable {
     let name: String
     let target: String
     let now: Int64
@@ -23,12 +23,12 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     static let token = "5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8"
     static let webhookSecret = "bad-input-secret"
 
-    static let all: [BadInput] = {
-        let text = try! String(contentsOf: repositoryRoot.appendingPathComponent("tests/bad-inputs/cases.tsv"), encoding: .utf8)
+    static let all: [InputRow] = {
+        let text = try! String(contentsOf: repositoryRoot.appendingPathComponent("tests/inputs/cases.tsv"), encoding: .utf8)
         return text.split(separator: "\n").filter { !$0.hasPrefix("#") }.map { line in
             let f = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             precondition(f.count == 7, "bad row: \(line.prefix(80))")
-            return BadInput(name: f[0], target: f[1], now: Int64(f[2])!, maxBytes: Int(f[3])!, expect: f[4],
+            return InputRow(name: f[0], target: f[1], now: Int64(f[2])!, maxBytes: Int(f[3])!, expect: f[4],
                             input: Hex.decode(Array(f[5].utf8))!, result: f[6].isEmpty ? nil : try! FieldValue(json: f[6]))
         }
     }()
@@ -105,9 +105,9 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     }
 }
 
-@Suite struct BadInputTableTests {
+@Suite struct InputTableTests {
     @Test func theTableCoversEveryClass() {
-        let classes = Set(BadInput.all.map { $0.name.split(separator: " (").first.map(String.init)! })
+        let classes = Set(InputRow.all.map { $0.name.split(separator: " (").first.map(String.init)! })
         for required in [
             "empty input", "a lone &", "a key without =", "an empty key", "a duplicate key", "%zz", "a truncated escape",
             "invalid UTF-8", "an embedded NUL", "oversize input", "a hash of the wrong length", "a hash in uppercase",
@@ -124,11 +124,11 @@ struct BadInput: CustomTestStringConvertible, Sendable {
     }
 
     @Test func everyKindHasAnEveryFieldRow() {
-        #expect(Set(BadInput.all.filter { $0.result != nil }.map(\.target)) == ["mini_app", "widget", "claims", "gateway"])
+        #expect(Set(InputRow.all.filter { $0.result != nil }.map(\.target)) == ["mini_app", "widget", "claims", "gateway"])
     }
 
-    @Test(arguments: BadInput.all)
-    func theCoreGivesTheListedKind(_ row: BadInput) throws {
+    @Test(arguments: InputRow.all)
+    func theCoreGivesTheListedKind(_ row: InputRow) throws {
         let (verdict, fields, json) = row.verdict()
         #expect(verdict == row.expect)
         if let want = row.result {  // every field, through the views and in the JSON output
@@ -137,8 +137,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: BadInput.all.filter { $0.target != "webhook" })
-    func theCLIGivesTheListedKind(_ row: BadInput) throws {
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: InputRow.all.filter { $0.target != "webhook" })
+    func theCLIGivesTheListedKind(_ row: InputRow) throws {
         var args: [String]
         var input = row.input
         if ["id_token", "jwks", "claims"].contains(row.target) {
@@ -149,8 +149,8 @@ struct BadInput: CustomTestStringConvertible, Sendable {
                 if row.target == "jwks" {
                     (set, input) = row.splitKeySetRow()
                 } else {
-                    set = Array(#"{"keys":[\#(BadInput.claimsSigner.publicJWK)]}"#.utf8)
-                    input = Array(try BadInput.claimsSigner.sign(claims: String(decoding: row.input, as: UTF8.self)).utf8)
+                    set = Array(#"{"keys":[\#(InputRow.claimsSigner.publicJWK)]}"#.utf8)
+                    input = Array(try InputRow.claimsSigner.sign(claims: String(decoding: row.input, as: UTF8.self)).utf8)
                 }
                 try Data(set).write(to: URL(fileURLWithPath: jwks))
             }
@@ -159,7 +159,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             let (timestamp, signature, body) = row.splitReportRow()
             guard let timestamp, let signature else { return }  // the CLI's headers are required options
             let file = FileManager.default.temporaryDirectory.appendingPathComponent("bad-input-\(UUID().uuidString)")
-            try Data(BadInput.token.utf8).write(to: file)
+            try Data(InputRow.token.utf8).write(to: file)
             args = ["verify", "gateway-report", "--token-file", file.path, "--timestamp", timestamp, "--signature", signature,
                     "--now", String(row.now)]
             input = body
@@ -167,7 +167,7 @@ struct BadInput: CustomTestStringConvertible, Sendable {
             args = ["verify", row.target == "widget" ? "widget" : row.target == "third_party" ? "third-party" : "init-data"]
             args += ["--now", String(row.now), "--max-bytes", String(row.maxBytes)]
             if row.target == "third_party" { args += ["--bot-id", "7342037359"] } else {
-                args += ["--bot-token", row.target == "bot_token" ? String(decoding: row.input, as: UTF8.self) : BadInput.token]
+                args += ["--bot-token", row.target == "bot_token" ? String(decoding: row.input, as: UTF8.self) : InputRow.token]
             }
         }
         args.append("-")

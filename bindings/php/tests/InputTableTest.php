@@ -11,19 +11,19 @@ use TgAuth\TelegramOIDC;
 use TgAuth\ThirdPartyValidator;
 
 /**
- * The input table (tests/bad-inputs/cases.tsv, which every suite reads): every bad row throws the AuthError
+ * The input table (tests/inputs/cases.tsv, which every suite reads): every bad row throws the AuthError
  * subclass of its kind (a bad argument: \InvalidArgumentException), and no message holds the token; each kind's
  * every-field row gives a result with every field the schema declares (this binding's schema walk). The
  * deep-link webhook rows are not this binding's: it has no deep-link login.
  */
-final class BadInputsTest extends TestCase
+final class InputTableTest extends TestCase
 {
     private const TOKEN = '5768337691:AAH5YkoiEuPk8-FZa32hStHTqXiLPtAEhx8';
 
     /** @return iterable<string, array{string, int, int, string, string, string}> */
     public static function rows(): iterable
     {
-        foreach (file(TGAUTH_ROOT . '/tests/bad-inputs/cases.tsv', FILE_IGNORE_NEW_LINES) as $line) {
+        foreach (file(TGAUTH_ROOT . '/tests/inputs/cases.tsv', FILE_IGNORE_NEW_LINES) as $line) {
             if ($line === '' || $line[0] === '#') {
                 continue;
             }
