@@ -14,7 +14,7 @@ from collections import namedtuple
 ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 
 Param = namedtuple("Param", "type name array")  # type without the name, e.g. "const char *"; array: [N] or None
-Function = namedtuple("Function", "name returns params header")
+Function = namedtuple("Function", "name returns params header blocks")  # blocks: its documentation says it blocks
 Struct = namedtuple("Struct", "name fields header")
 
 
@@ -38,7 +38,10 @@ def parse():
     functions, structs, opaque = [], [], []
     for path in sorted(glob.glob(os.path.join(ROOT, "include", "tgauth_*.h"))):
         header = os.path.basename(path)
-        text = _clean(open(path).read())
+        raw = open(path).read()
+        blocking = {m.group(2) for m in re.finditer(r"/\*\*((?:(?!\*/).)*)\*/\s*TGAUTH_API[^;(]*?(tgauth_\w+)\s*\(", raw, flags=re.S)
+                    if re.search(r"\bblocks\b", m.group(1))}
+        text = _clean(raw)
         for m in re.finditer(r"typedef\s+struct\s+(\w+)\s+(\w+)\s*;", text):
             opaque.append(m.group(1))
         for m in re.finditer(r"typedef\s+struct\s+(\w+)\s*\{(.*?)\}\s*(\w+)\s*;", text, flags=re.S):
@@ -52,7 +55,7 @@ def parse():
             params = [] if f.group(3).strip() in ("", "void") else [
                 _declarator(p, f"{header}: {f.group(2)}") for p in f.group(3).split(",")]
             returns = re.sub(r"\s*\*", " *", f.group(1).strip()).strip()
-            functions.append(Function(f.group(2), returns, params, header))
+            functions.append(Function(f.group(2), returns, params, header, f.group(2) in blocking))
     return functions, structs, opaque
 
 
@@ -156,6 +159,8 @@ def node_call(f, handle_types, opaque):
     calls of the addon; nor is a parameter of a form below that it does not know."""
     if f.returns == "void":
         return None, "frees (the addon's finalizer calls it)"
+    if f.blocks:
+        return None, "blocks the calling thread, which would be the event loop"
     params, args, call, js = f.params, [], [], []
     slot = 0
     out = ctor = err = False

@@ -66,17 +66,6 @@ static napi_value call_deeplink_poll(napi_env env, napi_callback_info info) {
     WRITE_OUTPUT(tgauth_deeplink_poll(flow, out, &out_len, &s_->err, poll_secret, poll_secret_size));
 }
 
-/* deeplinkWait(flow, poll_secret, timeout) */
-static napi_value call_deeplink_wait(napi_env env, napi_callback_info info) {
-    ARGS(3);
-    const tgauth_deeplink *flow = handle_of(env, argv[0]);
-    const char *poll_secret;
-    size_t poll_secret_size;
-    if (!optional_bytes_of(env, argv[1], 0, &poll_secret, &poll_secret_size)) return type_error(env, "deeplinkWait: poll_secret must be a string or a Uint8Array");
-    double timeout = (double)double_of(env, argv[2]);
-    WRITE_OUTPUT(tgauth_deeplink_wait(flow, out, &out_len, &s_->err, poll_secret, poll_secret_size, timeout));
-}
-
 /* oidcNew(client_id, jwks) */
 static napi_value call_oidc_new(napi_env env, napi_callback_info info) {
     ARGS(2);
@@ -400,7 +389,6 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
         {"deeplinkStart", NULL, call_deeplink_start, NULL, NULL, NULL, napi_enumerable, NULL},
         {"deeplinkHandleWebhook", NULL, call_deeplink_handle_webhook, NULL, NULL, NULL, napi_enumerable, NULL},
         {"deeplinkPoll", NULL, call_deeplink_poll, NULL, NULL, NULL, napi_enumerable, NULL},
-        {"deeplinkWait", NULL, call_deeplink_wait, NULL, NULL, NULL, napi_enumerable, NULL},
         {"oidcNew", NULL, call_oidc_new, NULL, NULL, NULL, napi_enumerable, NULL},
         {"oidcSetJwks", NULL, call_oidc_set_jwks, NULL, NULL, NULL, napi_enumerable, NULL},
         {"oidcVerify", NULL, call_oidc_verify, NULL, NULL, NULL, napi_enumerable, NULL},
@@ -439,6 +427,7 @@ NAPI_MODULE_INIT(/* napi_env env, napi_value exports */) {
 /* Left out:
  * - 65 functions that free an object or read a result (the finalizer frees; records carry results)
  * - tgauth_deeplink_options_init: takes tgauth_deeplink_options *options, a form the addon does not know
+ * - tgauth_deeplink_wait: blocks the calling thread, which would be the event loop
  * - tgauth_oidc_options_init: takes tgauth_oidc_options *options, a form the addon does not know
  * - tgauth_oidc_verify_token: hands out a result object (the addon reads records)
  * - tgauth_oidc_exchange: hands out a result object (the addon reads records)

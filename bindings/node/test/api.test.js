@@ -138,3 +138,14 @@ test('the ES module entry gives every export of the CommonJS one, by name', asyn
   for (const name of Object.keys(tgauth)) assert.equal(esm[name], tgauth[name], name);
   assert.equal(esm.default, tgauth);
 });
+
+test('no call of the addon blocks the event loop: a function the headers say blocks is left out', () => {
+  const native = require('../lib/native');
+  const headers = fs.readdirSync(path.join(__dirname, '..', '..', '..', 'include')).filter((name) => name.startsWith('tgauth_'))
+    .map((name) => fs.readFileSync(path.join(__dirname, '..', '..', '..', 'include', name), 'utf8')).join('\n');
+  const blocking = [...headers.matchAll(/\/\*\*((?:(?!\*\/)[\s\S])*)\*\/\s*TGAUTH_API[^;(]*?tgauth_(\w+)\s*\(/g)]
+    .filter((m) => /\bblocks\b/.test(m[1])).map((m) => m[2].replace(/_(\w)/g, (_, c) => c.toUpperCase()));
+  assert.deepEqual(blocking, ['deeplinkWait']);
+  for (const name of blocking) assert.equal(native[name], undefined, name);
+  assert.equal(typeof native.deeplinkPoll, 'function');
+});
