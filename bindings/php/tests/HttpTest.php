@@ -52,6 +52,19 @@ final class HttpTest extends TestCase
             $this->assertSame([200, ['route' => 'login', 'id' => 42, 'first_name' => 'Ann']], [$status, json_decode($body, true)]);
             [$status, , $body] = $this->get($port, '/login/callback?' . str_replace('Ann', 'Eve', $widget), []);
             $this->assertSame([401, ['error' => 'bad_hash']], [$status, json_decode($body, true)]);
+            $gateway = new TgAuth\GatewayReportVerifier(self::TOKEN);
+            $report = '{"request_id":"r-7","phone_number":"+15551234567","request_cost":0.03}';
+            $stamp = (string) time();
+            $signed = ["X-Request-Timestamp: $stamp", 'X-Request-Signature: ' . $gateway->sign($report, $stamp)];
+            [$status, , $body] = $this->post($port, '/gateway/report', $signed, $report);
+            $this->assertSame([200, ['route' => 'report', 'request_id' => 'r-7']], [$status, json_decode($body, true)]);
+            $old = (string) ((int) $stamp - 3600);
+            $late = ["X-Request-Timestamp: $old", 'X-Request-Signature: ' . $gateway->sign($report, $old)];
+            foreach ([[$signed, str_replace('r-7', 'r-8', $report), 'bad_signature'], [[$signed[0]], $report, 'missing_field'],
+                      [$late, $report, 'expired']] as [$sent, $body, $kind]) {
+                [$status, $headers, $answer] = $this->post($port, '/gateway/report', $sent, $body);
+                $this->assertSame([401, ['error' => $kind]], [$status, json_decode($answer, true)]);
+            }
         } finally {
             proc_terminate($server);
             proc_close($server);
@@ -73,9 +86,15 @@ final class HttpTest extends TestCase
     }
 
     /** @return array{int, list<string>, string} */
-    private function get(int $port, string $path, array $headers): array
+    private function post(int $port, string $path, array $headers, string $body): array
     {
-        $context = stream_context_create(['http' => ['header' => $headers, 'ignore_errors' => true, 'timeout' => 10]]);
+        return $this->get($port, $path, [...$headers, 'Content-Type: application/json'], ['method' => 'POST', 'content' => $body]);
+    }
+
+    /** @return array{int, list<string>, string} */
+    private function get(int $port, string $path, array $headers, array $options = []): array
+    {
+        $context = stream_context_create(['http' => ['header' => $headers, 'ignore_errors' => true, 'timeout' => 10, ...$options]]);
         $body = (string) file_get_contents("http://127.0.0.1:$port$path", false, $context);
         $status = (int) explode(' ', $http_response_header[0])[1];
         return [$status, $http_response_header, $body];
