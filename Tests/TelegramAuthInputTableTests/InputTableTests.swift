@@ -71,6 +71,14 @@ struct InputRow: CustomTestStringConvertible, Sendable {
                 let flow = try DeepLinkLogin(configuration: .init(botUsername: "TgAuthBot"), webhookSecret: Self.webhookSecret)
                 let r = try flow.handleWebhook(body: input, secretHeader: Self.webhookSecret)
                 return (r.outcome == .ignored ? "ignored:\(r.reason ?? "")" : r.outcome.rawValue, nil, nil)
+            case "deeplink":  // a login started here, its token in place of LOGIN_TOKEN
+                var configuration = DeepLinkLogin.Configuration(botUsername: "TgAuthBot")
+                configuration.confirm = false
+                let flow = try DeepLinkLogin(configuration: configuration, webhookSecret: Self.webhookSecret)
+                let update = String(decoding: input, as: UTF8.self).replacingOccurrences(of: "LOGIN_TOKEN", with: try flow.start(device: "").loginToken)
+                let r = try flow.handleWebhook(body: Array(update.utf8), secretHeader: Self.webhookSecret)
+                guard r.outcome == .approved, let user = r.user else { return (r.outcome.rawValue, nil, nil) }
+                return ("accepted", FieldValue(SchemaViews.values(user)), user.jsonString)
             case "id_token", "jwks", "claims":
                 let (keys, token) = try idTokenRow()
                 let verified = try IDTokenVerifier(clientID: "7342037359", keys: keys).verify(bytes: token, options: options)
@@ -124,7 +132,7 @@ struct InputRow: CustomTestStringConvertible, Sendable {
     }
 
     @Test func everyKindHasAnEveryFieldRow() {
-        #expect(Set(InputRow.all.filter { $0.result != nil }.map(\.target)) == ["mini_app", "widget", "claims", "gateway"])
+        #expect(Set(InputRow.all.filter { $0.result != nil }.map(\.target)) == ["mini_app", "widget", "claims", "gateway", "deeplink"])
     }
 
     @Test(arguments: InputRow.all)
@@ -137,7 +145,7 @@ struct InputRow: CustomTestStringConvertible, Sendable {
         }
     }
 
-    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: InputRow.all.filter { $0.target != "webhook" })
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: CLI.binary.path)), arguments: InputRow.all.filter { !["webhook", "deeplink"].contains($0.target) })
     func theCLIGivesTheListedKind(_ row: InputRow) throws {
         var args: [String]
         var input = row.input

@@ -17,7 +17,9 @@ Columns: class, target, now, max_bytes, expect, input (hex), result (JSON, for a
           with the Ed25519 key of seed 2a2a…2a, kid "claims-1", alg EdDSA, and verify the token with that
           key alone for client 7342037359) | gateway (a Gateway report: the X-Request-Timestamp, a NUL, the
           X-Request-Signature, a NUL, the body, an empty header standing for an absent one; API token: the bot
-          token above; the window the default)
+          token above; the window the default) | deeplink (a deep-link login, confirmation off, secret
+          "bad-input-secret": start a login, put its login token in place of LOGIN_TOKEN in the update, and
+          hand the update to the webhook; accepted gives the user who logged in)
   expect: an error kind, "ignored:<reason>" for a webhook update that is not an error, or "accepted"
 """
 import base64
@@ -321,6 +323,10 @@ results = {
     (EVERY, "claims"): (101, json.dumps(dict(full("IDToken"), iss="https://oauth.telegram.org", aud="7342037359")),
                         walked("IDToken")),
     (EVERY, "gateway"): (NOW, report(compact(full("GatewayReport"))), walked("GatewayReport")),
+    # a bot cannot log in, so is_bot is the one flag given as false
+    (EVERY, "deeplink"): (NOW, json.dumps({"update_id": 1, "message": {
+        "message_id": 1, "from": dict(full("TelegramUser"), is_bot=False), "chat": {"id": 100, "type": "private"}, "date": 1,
+        "text": "/start LOGIN_TOKEN"}}, ensure_ascii=False, separators=(",", ":")), dict(walked("TelegramUser"), is_bot=False)),
 }
 rows += [(name, target, now, DEFAULT, "accepted", text) for (name, target), (now, text, _) in results.items()]
 

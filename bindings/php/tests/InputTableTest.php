@@ -14,7 +14,7 @@ use TgAuth\ThirdPartyValidator;
  * The input table (tests/inputs/cases.tsv, which every suite reads): every bad row throws the AuthError
  * subclass of its kind (a bad argument: \InvalidArgumentException), and no message holds the token; each kind's
  * every-field row gives a result with every field the schema declares (this binding's schema walk). The
- * deep-link webhook rows are not this binding's: it has no deep-link login.
+ * deep-link rows (webhook, deeplink) are not this binding's: it has no deep-link login.
  */
 final class InputTableTest extends TestCase
 {
@@ -28,7 +28,7 @@ final class InputTableTest extends TestCase
                 continue;
             }
             [$name, $target, $now, $maxBytes, $expect, $hex, $result] = explode("\t", $line);
-            if ($target !== 'webhook') {
+            if ($target !== 'webhook' && $target !== 'deeplink') {
                 yield "$name ($target)" => [$target, (int) $now, (int) $maxBytes, $expect, (string) hex2bin($hex), $result];
             }
         }

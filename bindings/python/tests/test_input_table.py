@@ -43,6 +43,12 @@ def run(target, now, max_bytes, data):
     if target == "webhook":
         r = tgauth.DeepLinkLogin("TgAuthBot", "bad-input-secret").handle_webhook(data, "bad-input-secret")
         return f"{r.outcome}:{r.reason}"
+    if target == "deeplink":  # a login started here, its token in place of LOGIN_TOKEN
+        flow = tgauth.DeepLinkLogin("TgAuthBot", "bad-input-secret", confirm=False)
+        update = data.replace(b"LOGIN_TOKEN", flow.start().login_token.encode())
+        r = flow.handle_webhook(update, "bad-input-secret")
+        assert r.outcome == "approved", r
+        return r.user
     if target == "id_token":
         from tgauth.oidc import TelegramOIDC
 
@@ -101,7 +107,7 @@ def test_input(target, now, max_bytes, expect, data, result):
 
 def test_the_table_is_complete():
     assert len(list(rows())) >= 40
-    assert {p.values[0] for p in rows() if p.values[3] == "accepted"} == {"mini_app", "widget", "claims", "gateway"}
+    assert {p.values[0] for p in rows() if p.values[3] == "accepted"} == {"mini_app", "widget", "claims", "gateway", "deeplink"}
 
 
 def test_max_bytes_argument():
